@@ -1,0 +1,353 @@
+"""Table schemas of the book's data files (pandera), and the vocabularies they allow.
+
+Each :class:`TableSpec` says which file holds a table, which columns it has and what
+each may contain, which other tables its ids point into, and which rules join two
+columns of one row. :mod:`caravan_book.tables` turns a spec into a pandera schema
+bound to the ids that exist, validates, and reports every failure with its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from caravan_book.numbers_in_text import parse_number_text
+
+BASIS = ("stated", "inferred")
+OUTLET_BASIS = ("stated", "inferred", "not stated")
+QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
+CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
+FACT_TOPICS = (
+    "us_administration",
+    "mexico_response",
+    "force_used",
+    "origin",
+    "destination",
+    "composition",
+    "stated_reasons",
+    "route_start",
+    "us_response",
+)
+#: Speaker groups, in the order the responses section presents them, with their headings.
+GROUPS = {
+    "us-federal": "US federal government",
+    "mexico-federal": "Mexican federal government",
+    "local-official": "Local officials",
+    "organizer-advocate": "Organizers and advocates",
+    "migrant": "Migrants",
+    "resident": "Local residents",
+}
+MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+INCIDENT_PATTERN = r"^\d{4}-[a-z]+(-[a-z]+)*$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+
+
+def _is_iso_date(values: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return parsed.notna()
+
+
+def one_of(allowed) -> pa.Check:
+    return pa.Check.isin(list(allowed), error="is not allowed; allowed values: " + ", ".join(allowed))
+
+
+def pattern(regex: str, meaning: str) -> pa.Check:
+    return pa.Check.str_matches(regex, error=f"is not {meaning}")
+
+
+ISO_DATE = pa.Check(_is_iso_date, error="is not a real date written YYYY-MM-DD")
+NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is blank")
+
+
+def text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
+    return pa.Column(str, list(checks) + ([NOT_BLANK] if required else []), nullable=not required, unique=unique)
+
+
+def date(required: bool = True) -> pa.Column:
+    return pa.Column(str, [ISO_DATE], nullable=not required)
+
+
+def number(*checks: pa.Check, required: bool = True, kind=float) -> pa.Column:
+    return pa.Column(kind, list(checks), coerce=True, nullable=not required)
+
+
+def ident() -> pa.Column:
+    return text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens"), unique=True)
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule that relates columns of one row; failures are reported at ``column``."""
+
+    column: str
+    message: str
+    holds: Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    file: str
+    columns: dict[str, pa.Column]
+    key: str | None = None
+    #: column -> (table, column) it must point into
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)
+    row_rules: tuple[RowRule, ...] = ()
+    #: columns converted to datetimes once the table is valid
+    date_columns: tuple[str, ...] = ()
+
+
+def _collapse(s: pd.Series) -> pd.Series:
+    return s.fillna("").map(lambda v: " ".join(str(v).split()))
+
+
+def _contains(part: str, whole: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def holds(df: pd.DataFrame) -> pd.Series:
+        return pd.Series(
+            [p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index
+        )
+
+    return holds
+
+
+def _value_matches_text(df: pd.DataFrame) -> pd.Series:
+    def ok(value, written) -> bool:
+        parsed = parse_number_text(str(written))
+        try:
+            return parsed is not None and abs(parsed - float(value)) < 1e-9 * max(1.0, abs(parsed))
+        except (TypeError, ValueError):
+            return True  # a non-number value is reported by its own column check
+
+    return pd.Series([ok(v, t) for v, t in zip(df["value"], df["value_text"])], index=df.index)
+
+
+SOURCE_EXCERPT = {"source_id": ("sources", "source_id")}
+
+SOURCES = TableSpec(
+    name="sources",
+    file="sources.csv",
+    key="source_id",
+    columns={
+        "source_id": ident(),
+        "outlet": text(),
+        "outlet_basis": text(one_of(OUTLET_BASIS)),
+        "headline": text(),
+        "byline": text(required=False),
+        "published": date(),
+        "published_basis": text(one_of(BASIS)),
+        "published_note": text(required=False),
+        "document": text(pattern(r"^[\w.-]+\.txt$", "a seed file name ending in .txt")),
+        "incident": text(),
+        "contributes": text(),
+    },
+    references={"incident": ("incidents", "incident")},
+    date_columns=("published",),
+)
+
+INCIDENTS = TableSpec(
+    name="incidents",
+    file="incidents.csv",
+    key="incident",
+    columns={
+        "incident": text(pattern(INCIDENT_PATTERN, "an incident id like 2018-tijuana"), unique=True),
+        "title": text(),
+        "start_date": date(),
+        "start_date_basis": text(one_of(BASIS)),
+        "place": text(),
+        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "summary": text(),
+        "source_id": text(),
+        "excerpt": text(),
+    },
+    references={"place": ("places", "place"), **SOURCE_EXCERPT},
+    date_columns=("start_date",),
+)
+
+PLACES = TableSpec(
+    name="places",
+    file="places.csv",
+    key="place",
+    columns={
+        "place": text(unique=True),
+        "kind": text(),
+        "latitude": number(pa.Check.in_range(-90, 90, error="is not a latitude between -90 and 90")),
+        "longitude": number(pa.Check.in_range(-180, 180, error="is not a longitude between -180 and 180")),
+        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "coordinates_source": text(),
+        "reliability": text(),
+    },
+)
+
+EVENTS = TableSpec(
+    name="events",
+    file="events.csv",
+    key="event_id",
+    columns={
+        "event_id": ident(),
+        "incident": text(),
+        "date": date(),
+        "date_basis": text(one_of(BASIS)),
+        "date_note": text(required=False),
+        "place": text(required=False),
+        "summary": text(),
+        "actor": text(),
+        "source_id": text(),
+        "excerpt": text(),
+    },
+    references={"incident": ("incidents", "incident"), "place": ("places", "place"), **SOURCE_EXCERPT},
+    date_columns=("date",),
+)
+
+FIGURES = TableSpec(
+    name="figures",
+    file="figures.csv",
+    key="figure_id",
+    columns={
+        "figure_id": ident(),
+        "incident": text(),
+        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name")),
+        "value": number(pa.Check.ge(0, error="is negative")),
+        "value_text": text(),
+        "unit": text(),
+        "qualifier": text(one_of(QUALIFIERS)),
+        "as_of": date(),
+        "as_of_basis": text(one_of(BASIS)),
+        "attributed_to": text(required=False),
+        "source_id": text(),
+        "excerpt": text(),
+        "note": text(required=False),
+    },
+    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
+    row_rules=(
+        RowRule("value_text", "is not written in the row's excerpt", _contains("value_text", "excerpt")),
+        RowRule("value", "does not match value_text (the number as the article writes it)", _value_matches_text),
+    ),
+    date_columns=("as_of",),
+)
+
+STATEMENTS = TableSpec(
+    name="statements",
+    file="statements.csv",
+    key="statement_id",
+    columns={
+        "statement_id": ident(),
+        "incident": text(),
+        "speaker": text(),
+        "role": text(required=False),
+        "institution": text(),
+        "group": text(one_of(GROUPS)),
+        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "date": date(),
+        "date_basis": text(one_of(BASIS)),
+        "date_note": text(required=False),
+        "channel": text(one_of(CHANNELS)),
+        "quote": text(),
+        "attributed_via": text(required=False),
+        "source_id": text(),
+        "excerpt": text(),
+    },
+    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
+    row_rules=(RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),),
+    date_columns=("date",),
+)
+
+FACTS = TableSpec(
+    name="facts",
+    file="facts.csv",
+    key="fact_id",
+    columns={
+        "fact_id": ident(),
+        "incident": text(),
+        "topic": text(one_of(FACT_TOPICS)),
+        "value": text(),
+        "source_id": text(),
+        "excerpt": text(),
+    },
+    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
+)
+
+_PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "a 40-digit commit hash"))}
+_COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
+
+ENCOUNTERS_MONTHLY = TableSpec(
+    name="encounters_monthly",
+    file="reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv",
+    columns={
+        "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "month": text(one_of(MONTHS)),
+        "calendar_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "calendar_month": number(pa.Check.in_range(1, 12, error="is not a month number 1-12"), kind=int),
+        **{
+            c: _COUNT
+            for c in (
+                "usbp_title8_apprehensions",
+                "usbp_title42_expulsions",
+                "usbp_total_encounters",
+                "ofo_title8_inadmissibles",
+                "ofo_title42_expulsions",
+                "ofo_total_encounters",
+                "total_title8",
+                "total_title42",
+                "total_swb_encounters",
+            )
+        },
+        "source_repo": text(),
+        **_PROVENANCE,
+        "cbp_tableau_view": text(),
+    },
+    row_rules=(
+        RowRule(
+            "total_swb_encounters",
+            "is not the sum of usbp_total_encounters and ofo_total_encounters",
+            lambda df: pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
+            + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
+            == pd.to_numeric(df["total_swb_encounters"], errors="coerce"),
+        ),
+    ),
+)
+
+APPREHENSIONS_ANNUAL = TableSpec(
+    name="apprehensions_annual",
+    file="reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
+    columns={
+        "fiscal_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True),
+        **{
+            c: _COUNT
+            for c in (
+                "big_bend",
+                "del_rio",
+                "el_centro",
+                "el_paso",
+                "laredo",
+                "rio_grande_valley",
+                "san_diego",
+                "tucson",
+                "yuma",
+                "southwest_border_total",
+                "nationwide_total_usbp_apprehensions",
+            )
+        },
+    },
+)
+
+#: Every table, in the order they are checked (tables others point into come first).
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        PLACES,
+        INCIDENTS,
+        SOURCES,
+        EVENTS,
+        FIGURES,
+        STATEMENTS,
+        FACTS,
+        ENCOUNTERS_MONTHLY,
+        APPREHENSIONS_ANNUAL,
+    )
+}
+#: Tables whose rows quote an article and must carry a verbatim excerpt of it.
+EXCERPT_TABLES = ("incidents", "events", "figures", "statements", "facts")

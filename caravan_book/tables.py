@@ -1,0 +1,223 @@
+"""Load the data files into typed, validated pandas DataFrames.
+
+``load(name)`` reads a table once per process, validates it against its schema in
+:mod:`caravan_book.schemas` (and against the ids of the tables it points into), and
+raises :class:`~caravan_book.errors.DataError` naming file, row, column, value and
+rule for every problem found. ``check_folder`` runs every table plus the checks that
+need the source articles, and returns the problems instead of raising.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from caravan_book.errors import DataError, DataProblem
+from caravan_book.paths import data_dir
+from caravan_book.schemas import EXCERPT_TABLES, TABLES, TableSpec
+
+#: When set, each table a process loads is appended to this file (one name a line):
+#: the build uses it to know which pages depend on which tables.
+USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
+
+
+def _record_use(name: str) -> None:
+    log = os.environ.get(USAGE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
+    """The file's cells as text (blank = missing), each row's line number, and layout problems."""
+    path = folder / spec.file
+    shown = _display_path(path)
+    if not path.is_file():
+        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
+    problems: list[DataProblem] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if not header:
+                return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, "has no header row")]
+            start = reader.line_num + 1
+            for row in reader:
+                if row and any(cell.strip() for cell in row):
+                    if len(row) != len(header):
+                        problems.append(
+                            DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
+                        )
+                    else:
+                        rows.append(row)
+                        lines.append(start)
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, f"is not UTF-8 text ({exc.reason})")]
+    except csv.Error as exc:
+        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, f"is not valid CSV ({exc})")]
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame = frame.mask(frame.apply(lambda col: col.str.strip() == ""))
+    return frame, lines, problems
+
+
+@lru_cache(maxsize=None)
+def _key_values(table: str, column: str, folder: Path) -> frozenset[str]:
+    frame, _, _ = read_raw(TABLES[table], folder)
+    _record_use(table)
+    if column not in frame:
+        return frozenset()
+    return frozenset(frame[column].dropna())
+
+
+def _schema(spec: TableSpec, folder: Path) -> tuple[pa.DataFrameSchema, dict[str, str]]:
+    columns = dict(spec.columns)
+    for column, (table, key) in spec.references.items():
+        known = sorted(_key_values(table, key, folder))
+        base = columns[column]
+        shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
+        refers = pa.Check.isin(known, error=f"is not a known {key} of {TABLES[table].file} (known: {shown})")
+        columns[column] = pa.Column(
+            base.dtype, list(base.checks) + [refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
+        )
+    checks = [pa.Check(rule.holds, error=rule.message) for rule in spec.row_rules]
+    rule_columns = {rule.message: rule.column for rule in spec.row_rules}
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=False), rule_columns
+
+
+def _describe(check: str, spec: TableSpec) -> str | None:
+    """Turn a pandera check name into a rule people read; None means 'already reported'."""
+    if check.startswith("coerce_dtype"):
+        return "is not a whole number" if "int" in check else "is not a number"
+    if check.startswith("dtype("):
+        return None  # follows a failed coercion, which is reported already
+    return {
+        "field_uniqueness": "is a duplicate: values in this column must be unique",
+        "not_nullable": "is empty but a value is required",
+        "column_in_dataframe": "is missing from the header",
+        "column_in_schema": "is not an expected column (expected: " + ", ".join(spec.columns) + ")",
+    }.get(check, check)
+
+
+def _problems_from(errors: pa.errors.SchemaErrors, spec: TableSpec, shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
+    problems: list[DataProblem] = []
+    seen: set[tuple] = set()
+    for case in errors.failure_cases.itertuples(index=False):
+        rule = _describe(str(case.check), spec)
+        if rule is None:
+            continue
+        failure = None if pd.isna(case.failure_case) else str(case.failure_case)
+        index = case.index
+        row = lines[int(index)] if index is not None and not pd.isna(index) else None
+        if case.check in ("column_in_dataframe", "column_in_schema"):
+            problem = DataProblem(shown, 1, failure, None, rule)
+        elif case.check in rule_columns:
+            if failure and failure.startswith("KeyError("):
+                continue  # a missing column, reported on its own
+            column = rule_columns[case.check]
+            problem = DataProblem(shown, row, column, None, rule)
+        else:
+            problem = DataProblem(shown, row, case.column, failure, rule)
+        key = (problem.row, problem.column, problem.rule)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
+    """The typed table, or DataError with every problem found in it."""
+    frame, lines, problems = read_raw(spec, folder)
+    shown = _display_path(folder / spec.file)
+    if frame.empty and problems and not lines:
+        raise DataError(problems)
+    schema, rule_columns = _schema(spec, folder)
+    try:
+        typed = schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        raise DataError(problems + _problems_from(errors, spec, shown, lines, rule_columns)) from None
+    if problems:
+        raise DataError(problems)
+    for column in spec.date_columns:
+        typed[column] = pd.to_datetime(typed[column], format="%Y-%m-%d")
+    typed.attrs["lines"] = lines
+    return typed
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, folder: Path) -> pd.DataFrame:
+    return validate(TABLES[name], folder)
+
+
+def load(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """A validated table by name (see ``schemas.TABLES``), read once per process."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    _record_use(name)
+    return _load(name, (folder or data_dir()).resolve()).copy()
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
+    """Every excerpt must stand word for word in the article its row names."""
+    problems: list[DataProblem] = []
+    sources = load("sources", folder).set_index("source_id")
+    articles: dict[str, str] = {}
+    for source_id, document in sources["document"].items():
+        path = seeds / document
+        if path.is_file():
+            articles[source_id] = _collapse(path.read_text(encoding="utf-8"))
+        else:
+            row = sources.attrs["lines"][sources.index.get_loc(source_id)]
+            problems.append(DataProblem(_display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"))
+    for name in EXCERPT_TABLES:
+        table = load(name, folder)
+        shown = _display_path(folder / TABLES[name].file)
+        for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"]):
+            article = articles.get(source_id)
+            if article is not None and _collapse(excerpt) not in article:
+                document = sources.loc[source_id, "document"]
+                problems.append(DataProblem(shown, line, "excerpt", _shorten(excerpt), f"is not found word for word in {document}"))
+    return problems
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:
+    """Every problem in a data folder; an empty list means the data is clean."""
+    folder = (folder or data_dir()).resolve()
+    problems: list[DataProblem] = []
+    for name in TABLES:
+        try:
+            validate(TABLES[name], folder)
+        except DataError as error:
+            problems.extend(error.problems)
+    if not problems and seeds is not None:
+        problems.extend(excerpt_problems(folder, seeds))
+    return problems
+
+
+def clear_cache() -> None:
+    """Forget loaded tables (tests that edit data files use this)."""
+    _load.cache_clear()
+    _key_values.cache_clear()
+
