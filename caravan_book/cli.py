@@ -26,6 +26,15 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from caravan_book import build
+
+    summary = build.build(jobs=args.jobs, force=args.force, log=lambda line: print(line, file=sys.stderr))
+    print(f"built {summary['site']}/index.html in {summary['total_seconds']} s "
+          f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caravan-book", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -34,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     check.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
     check.set_defaults(func=_check)
+
+    build = sub.add_parser("build", help="build the book into _build/html")
+    build.add_argument("--jobs", type=int, help="notebooks run at once (default: one per core)")
+    build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
+    build.set_defaults(func=_build)
     return parser
 
 

@@ -270,6 +270,29 @@ FACTS = TableSpec(
     references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
 )
 
+DEFECTS = TableSpec(
+    name="defects",
+    file="defects.csv",
+    key="defect_id",
+    columns={"defect_id": ident(), "source_id": text(), "defect": text(), "excerpt": text()},
+    references=SOURCE_EXCERPT,
+)
+
+PROVENANCE = TableSpec(
+    name="provenance",
+    file="reference/provenance.csv",
+    key="file",
+    columns={
+        "file": text(unique=True),
+        "publisher": text(),
+        "title": text(),
+        "repository": text(),
+        "path": text(),
+        "version": text(),
+        "checks": text(required=False),
+    },
+)
+
 _PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "a 40-digit commit hash"))}
 _COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
 
@@ -345,9 +368,11 @@ TABLES: dict[str, TableSpec] = {
         FIGURES,
         STATEMENTS,
         FACTS,
+        DEFECTS,
+        PROVENANCE,
         ENCOUNTERS_MONTHLY,
         APPREHENSIONS_ANNUAL,
     )
 }
 #: Tables whose rows quote an article and must carry a verbatim excerpt of it.
-EXCERPT_TABLES = ("incidents", "events", "figures", "statements", "facts")
+EXCERPT_TABLES = ("incidents", "events", "figures", "statements", "facts", "defects")

@@ -1,0 +1,172 @@
+"""Exercises with solutions (sphinx-exercise directives), worked out from the data.
+
+Labels carry the section and a digest of its parameters, so one notebook can make several
+pages of one book without two exercises sharing a label. Solutions are dropdowns; the
+student edition hides them (``hide_solutions``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from caravan_book import queries, story
+from caravan_book.params import Selection
+from caravan_book.prose import figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
+
+
+def _label(section: str, *selections: Selection) -> str:
+    digest = hashlib.sha1("|".join(s.describe() for s in selections).encode()).hexdigest()[:6]
+    return f"{section}-{'-'.join(s.incident for s in selections)}-{digest}"
+
+
+def render(section: str, items: list[tuple[str, str]], *selections: Selection) -> str:
+    """MyST for a list of (question, solution) pairs."""
+    prefix = _label(section, *selections)
+    blocks = []
+    for number, (question, solution) in enumerate(items, 1):
+        label = f"{prefix}-{number}"
+        blocks.append(
+            f"::::{{exercise}}\n:label: {label}\n\n{question}\n::::\n\n"
+            f"::::{{solution}} {label}\n:class: dropdown\n\n{solution}\n::::"
+        )
+    return "\n\n".join(blocks)
+
+
+def narrative(sel: Selection) -> str:
+    events = queries.timeline(sel)
+    first, last = events["date"].min(), events["date"].max()
+    by_source = events.groupby("outlet").size().sort_values(ascending=False)
+    guessed = events[events["date_basis"] == "inferred"]
+    items = [
+        (
+            "How many days does this timeline cover, from its first event to its last?",
+            f"From {fmt_date(first)} to {fmt_date(last)}: {plural((last - first).days, 'day')}.",
+        ),
+        (
+            "Which article reports the most events here? Why might one article report more than another?",
+            f"{md(by_source.index[0])}, with {plural(int(by_source.iloc[0]), 'event')}. Articles differ in length, "
+            "in when they were written (before or after the main event) and in what the reporter could see.",
+        ),
+    ]
+    if not guessed.empty:
+        g = guessed.iloc[0]
+        items.append(
+            (
+                f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'])}, marked *inferred*. "
+                "What in the article lets us work out that date, and what could go wrong?",
+                f"{md(g['date_note'])} If the article was published later than we think, a weekday such as "
+                "“Sunday” could point to a different week, so the date is marked as inferred, not stated.",
+            )
+        )
+    return render("narrative", items, sel)
+
+
+def numbers(sel: Selection) -> str:
+    disputed = queries.disagreements(sel)
+    items = []
+    if not disputed.empty:
+        metric, group = next(iter(disputed.groupby("quantity")))
+        versions = "\n".join(f"- {figure_sentence(r)}" for _, r in group.iterrows())
+        items.append(
+            (
+                f"The sources give different numbers for *{story.metric_label(metric).lower()}*. "
+                "Write one sentence that reports this fairly to a friend, naming every source.",
+                f"Any sentence that keeps every version and says who gave it. The versions are:\n\n{versions}\n\n"
+                "For example: “Reports differ: …”, followed by each number with its source. Averaging them would "
+                "invent a number nobody reported.",
+            )
+        )
+    figures = queries.figures(sel)
+    qualified = figures[figures["qualifier"] != "exactly"]
+    if not qualified.empty:
+        q = qualified.iloc[0]
+        items.append(
+            (
+                f"One article writes “{md(q['qualifier'])} {md(q['value_text'])}”. What does the word "
+                f"“{md(q['qualifier'])}” tell you that the number alone does not?",
+                f"It says the number is not an exact count: “{md(q['qualifier'])}” means the true number may be "
+                f"{'higher' if q['qualifier'] in ('at least', 'more than') else 'lower' if q['qualifier'] in ('nearly', 'fewer than', 'up to') else 'a little higher or lower'}. "
+                f"Reported by {md(outlet_name(q))}.",
+            )
+        )
+    start = queries.incident(sel)["start_date"]
+    month = pd.Timestamp(year=start.year, month=start.month, day=1)
+    count = queries.encounters_in_month(month)
+    if count is not None:
+        items.append(
+            (
+                f"Use the chart's data table: how many Southwest border encounters did CBP count in {month:%B %Y}? "
+                "Which fiscal year is that month in?",
+                f"{fmt_number(count)} encounters, in fiscal year {queries.fiscal_year(month)} "
+                "(US fiscal years start in October).",
+            )
+        )
+    return render("numbers", items, sel)
+
+
+def responses(sel: Selection) -> str:
+    frame = queries.statements(sel)
+    counts = frame.groupby("group_label").size().sort_values(ascending=False)
+    official = frame[frame["group"].isin(["us-federal", "mexico-federal"])]
+    items = [
+        (
+            "Which group is quoted most on this page, and which least? What might explain the difference?",
+            f"Most: {md(counts.index[0])} ({plural(int(counts.iloc[0]), 'quotation')}); least: "
+            f"{md(counts.index[-1])} ({plural(int(counts.iloc[-1]), 'quotation')}). Officials issue statements and "
+            "tweets that reporters can quote; migrants and residents are quoted only when a reporter talks to them.",
+        )
+    ]
+    if not official.empty:
+        o = official.iloc[0]
+        items.append(
+            (
+                f"A classmate writes: “{md(o['quote'])}” as if it were a fact. Rewrite the sentence so that it is attributed.",
+                f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
+                f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in a {md(o['channel'])}, "
+                f"as reported by {md(outlet_name(o))}.",
+            )
+        )
+    repeated = frame.groupby(["speaker", "quote"])["source_id"].nunique()
+    repeated = repeated[repeated > 1]
+    if not repeated.empty:
+        speaker, quote = repeated.index[0]
+        items.append(
+            (
+                f"Find a quotation that appears in more than one article (hint: look at {md(speaker)}). Do the articles agree on the words?",
+                f"“{md(quote)}” appears in {plural(int(repeated.iloc[0]), 'article')} with the same words, which "
+                "suggests they come from the same official statement.",
+            )
+        )
+    return render("responses", items, sel)
+
+
+def comparison(left: Selection, right: Selection) -> str:
+    li, ri = queries.incident(left), queries.incident(right)
+    lm = pd.Timestamp(year=li["start_date"].year, month=li["start_date"].month, day=1)
+    rm = pd.Timestamp(year=ri["start_date"].year, month=ri["start_date"].month, day=1)
+    lc, rc = queries.encounters_in_month(lm), queries.encounters_in_month(rm)
+    items = [
+        (
+            "Name one way the places of the two incidents differ, and why it matters for who could respond.",
+            f"{md(li['title'])} happened in {md(li['place'])} ({md(li['country'])}); {md(ri['title'])} in "
+            f"{md(ri['place'])} ({md(ri['country'])}). Which government's officers are present depends on where the group is.",
+        ),
+        (
+            "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or “violent” "
+            "unless you quote and attribute them.",
+            "For example: “In both cases the articles report a group trying to move past officers; the articles attribute "
+            "descriptions such as ‘violent’ to the officials who used them.”",
+        ),
+    ]
+    if lc is not None and rc is not None:
+        items.append(
+            (
+                f"Using the CBP data, how many times as many Southwest border encounters were there in {rm:%B %Y} as in {lm:%B %Y}? "
+                "Is this a like-for-like comparison?",
+                f"{fmt_number(rc)} ÷ {fmt_number(lc)} ≈ {rc / lc:.1f}. Not fully: the later count includes Title 42 expulsions, "
+                "which began in March 2020, and a person caught several times counts each time.",
+            )
+        )
+    return render("comparison", items, left, right)

@@ -1,0 +1,181 @@
+"""Questions the notebooks ask of the data. Each takes a :class:`~caravan_book.params.Selection`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from caravan_book import tables
+from caravan_book.params import Selection
+from caravan_book.schemas import GROUPS, MONTHS
+
+
+def incident(sel_or_id: Selection | str) -> pd.Series:
+    key = sel_or_id if isinstance(sel_or_id, str) else sel_or_id.incident
+    return tables.load("incidents").set_index("incident").loc[key]
+
+
+def sources(sel: Selection) -> pd.DataFrame:
+    """The articles this selection draws on, oldest first."""
+    frame = tables.load("sources")
+    return frame[frame["source_id"].isin(sel.sources)].sort_values(["published", "source_id"]).reset_index(drop=True)
+
+
+def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
+    outlets = tables.load("sources")[["source_id", "outlet", "outlet_basis", "published", "published_basis", "document"]]
+    return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
+
+
+def _selected(name: str, sel: Selection, date_column: str | None = None) -> pd.DataFrame:
+    frame = tables.load(name)
+    frame = frame[(frame["incident"] == sel.incident) & frame["source_id"].isin(sel.sources)]
+    if sel.as_of is not None and date_column:
+        frame = frame[frame[date_column] <= sel.as_of]
+    return _with_outlet(frame).reset_index(drop=True)
+
+
+def timeline(sel: Selection) -> pd.DataFrame:
+    """The incident's events in date order, with the outlet that reported each."""
+    return _selected("events", sel, "date").sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+def figures(sel: Selection) -> pd.DataFrame:
+    return _selected("figures", sel).sort_values(["metric", "value", "source_id"]).reset_index(drop=True)
+
+
+def disagreements(sel: Selection) -> pd.DataFrame:
+    """Figures of every quantity that the selected sources report in more than one way.
+
+    A quantity is a metric, or a metric on one date when a single source reports the metric
+    on several dates (a series, such as encounters in July and in September: not a dispute).
+    It is disputed when its rows hold more than one (value, qualifier) pair, e.g. "at least
+    500" against "nearly 500". All rows of a disputed quantity are returned, one per source
+    and attribution, with a ``quantity`` column naming it: nothing is averaged.
+    """
+    frame = figures(sel)
+    dates_per_source = frame.groupby(["metric", "source_id"])["as_of"].nunique()
+    series = set(dates_per_source[dates_per_source > 1].index.get_level_values("metric"))
+    frame["quantity"] = [
+        f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])
+    ]
+    versions = frame.groupby("quantity")[["value", "qualifier"]].apply(lambda g: len(set(zip(g["value"], g["qualifier"]))))
+    disputed = versions[versions > 1].index
+    return frame[frame["quantity"].isin(disputed)].reset_index(drop=True)
+
+
+def statements(sel: Selection) -> pd.DataFrame:
+    """Who said what, grouped as the responses section presents them, then by date."""
+    frame = _selected("statements", sel, "date")
+    frame["group_label"] = frame["group"].map(GROUPS)
+    frame["group_order"] = frame["group"].map({g: i for i, g in enumerate(GROUPS)})
+    return frame.sort_values(["group_order", "institution", "date", "statement_id"]).reset_index(drop=True)
+
+
+def statements_by_institution(sel: Selection) -> pd.DataFrame:
+    frame = statements(sel)
+    counts = frame.groupby(["group_label", "institution"], as_index=False).size().rename(columns={"size": "statements"})
+    return counts.sort_values(["statements", "institution"], ascending=[False, True]).reset_index(drop=True)
+
+
+def facts(sel: Selection) -> pd.DataFrame:
+    return _selected("facts", sel).sort_values(["topic", "fact_id"]).reset_index(drop=True)
+
+
+def places(sel: Selection) -> pd.DataFrame:
+    """Places named in the incident's timeline (and its main place), with coordinates."""
+    named = set(timeline(sel)["place"].dropna()) | {incident(sel)["place"]}
+    frame = tables.load("places")
+    return frame[frame["place"].isin(named)].reset_index(drop=True)
+
+
+def fiscal_year(when: pd.Timestamp) -> int:
+    """US federal fiscal year: FY2019 runs from October 2018 to September 2019."""
+    return when.year + 1 if when.month >= 10 else when.year
+
+
+def encounters_monthly() -> pd.DataFrame:
+    """CBP Southwest border encounters by month (Oct 2017 - Sep 2021), long form.
+
+    One row per month and series: Title 8 (apprehensions and inadmissibles) and Title 42
+    (public-health expulsions), plus ``month_start`` as a date.
+    """
+    frame = tables.load("encounters_monthly")
+    frame["month_start"] = pd.to_datetime(
+        {"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1}
+    )
+    long = frame.melt(
+        id_vars=["fiscal_year", "month", "month_start", "total_swb_encounters"],
+        value_vars=["total_title8", "total_title42"],
+        var_name="authority",
+        value_name="encounters",
+    )
+    long["authority"] = long["authority"].map({"total_title8": "Title 8", "total_title42": "Title 42"})
+    return long.sort_values(["month_start", "authority"]).reset_index(drop=True)
+
+
+def encounters_in_month(month_start: pd.Timestamp) -> int | None:
+    frame = tables.load("encounters_monthly")
+    hit = frame[(frame["calendar_year"] == month_start.year) & (frame["calendar_month"] == month_start.month)]
+    return None if hit.empty else int(hit["total_swb_encounters"].iloc[0])
+
+
+def encounters_fiscal_year(year: int) -> pd.Series:
+    """Totals of one fiscal year by column (needs all twelve months in the table)."""
+    frame = tables.load("encounters_monthly")
+    months = frame[frame["fiscal_year"] == year]
+    if len(months) != len(MONTHS):
+        raise KeyError(f"fiscal year {year} is not complete in the CBP monthly table")
+    return months.select_dtypes("number").drop(columns=["fiscal_year", "calendar_year", "calendar_month"]).sum()
+
+
+def apprehensions_annual() -> pd.DataFrame:
+    return tables.load("apprehensions_annual")[["fiscal_year", "southwest_border_total", "san_diego"]]
+
+
+def encounters_around(sel: Selection, months: int = 6) -> pd.DataFrame:
+    """Total CBP Southwest encounters from ``months`` before to ``months`` after the incident's month."""
+    start = incident(sel)["start_date"]
+    frame = tables.load("encounters_monthly")
+    frame["month_start"] = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
+    origin = pd.Timestamp(year=start.year, month=start.month, day=1)
+    frame["months_from_incident"] = (frame["month_start"].dt.year - origin.year) * 12 + (
+        frame["month_start"].dt.month - origin.month
+    )
+    near = frame[frame["months_from_incident"].abs() <= months]
+    result = near[["month_start", "months_from_incident", "total_swb_encounters"]].copy()
+    result["incident"] = sel.incident
+    return result.reset_index(drop=True)
+
+
+def claim_rows(sel: Selection, phrase: str) -> pd.DataFrame:
+    """Figures whose excerpt contains a phrase (e.g. the "since 1986" claim)."""
+    frame = figures(sel)
+    return frame[frame["excerpt"].str.contains(phrase, regex=False)].reset_index(drop=True)
+
+
+def record_check(claim_year: int, fiscal: int) -> dict:
+    """Compare a fiscal year's CBP encounters with the Border Patrol's long annual table.
+
+    Returns the numbers the book shows when it checks a claim such as "the highest number
+    since 1986": the claimed year's apprehensions, the table's peak, and the fiscal year's
+    Border Patrol encounters split into Title 8 apprehensions and Title 42 expulsions.
+    """
+    annual = apprehensions_annual().set_index("fiscal_year")["southwest_border_total"]
+    year = encounters_fiscal_year(fiscal)
+    peak_year = int(annual.idxmax())
+    usbp = int(year["usbp_total_encounters"])
+    higher = annual[annual >= usbp]
+    return {
+        "claim_year": claim_year,
+        "claim_year_apprehensions": int(annual.loc[claim_year]),
+        "peak_year": peak_year,
+        "peak_apprehensions": int(annual.loc[peak_year]),
+        "table_first_year": int(annual.index.min()),
+        "table_last_year": int(annual.index.max()),
+        "fiscal_year": fiscal,
+        "usbp_encounters": usbp,
+        "usbp_title8": int(year["usbp_title8_apprehensions"]),
+        "usbp_title42": int(year["usbp_title42_expulsions"]),
+        "cbp_encounters": int(year["total_swb_encounters"]),
+        "years_at_or_above": [int(y) for y in higher.index],
+        "title8_years_at_or_above": [int(y) for y in annual[annual >= int(year["usbp_title8_apprehensions"])].index],
+    }

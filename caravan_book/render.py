@@ -1,0 +1,129 @@
+"""Put Altair charts on a page that works offline.
+
+The site carries one copy of the Vega bundle (from ``vl_convert``) in ``book/_static``,
+wrapped in a function so its names do not clash with Sphinx's globals. Each chart is a
+``<figure>`` that calls ``vegaEmbed`` on its spec, with a caption naming its source, a
+text alternative, and the chart's data as a table and a CSV download one click away.
+
+With ``CARAVAN_BOOK_CHARTS=svg`` (print and handouts) the chart is drawn to SVG in
+Python instead, so the page needs no JavaScript at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import urllib.parse
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+CHARTS_ENV = "CARAVAN_BOOK_CHARTS"
+BUNDLE_NAME = "vega-bundle.js"
+
+
+def bundle_source() -> str:
+    """The Vega, Vega-Lite and vega-embed bundle, wrapped in a function scope."""
+    import vl_convert
+
+    return "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
+
+
+def write_bundle(static_dir: Path) -> bool:
+    """Write the bundle into ``static_dir``; return True if the file changed."""
+    target = static_dir / BUNDLE_NAME
+    source = bundle_source()
+    if target.is_file() and target.read_text(encoding="utf-8") == source:
+        return False
+    static_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(source, encoding="utf-8")
+    tmp.replace(target)
+    return True
+
+
+def _script_json(spec: dict) -> str:
+    """JSON that is safe inside a <script> element, whatever the data's text holds."""
+    return json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _chart_id(spec_json: str) -> str:
+    return "chart-" + hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:12]
+
+
+def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
+    """The chart alone: vegaEmbed into a div, or an inline SVG in print mode."""
+    spec = chart.to_dict()
+    if os.environ.get(CHARTS_ENV) == "svg":
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(spec)
+        return f'<div class="caravan-chart caravan-chart-svg" role="img" aria-label="{html.escape(alt_text)}">{svg}</div>'
+    spec_json = _script_json(spec)
+    chart_id = _chart_id(spec_json + alt_text)
+    return (
+        f'<div id="{chart_id}" class="caravan-chart" role="img" aria-label="{html.escape(alt_text)}"></div>\n'
+        "<script>\n"
+        "(function () {\n"
+        f'  var el = document.getElementById("{chart_id}");\n'
+        "  if (!window.vegaEmbed) { el.textContent = 'This chart needs JavaScript; its data is in the table below.'; return; }\n"
+        f"  window.vegaEmbed(el, {spec_json}, {{actions: false, renderer: 'svg'}})\n"
+        "    .then(function () { el.setAttribute('data-rendered', 'true'); })\n"
+        "    .catch(function (err) { el.textContent = 'The chart could not be drawn: ' + err; });\n"
+        "})();\n"
+        "</script>"
+    )
+
+
+def data_html(data: pd.DataFrame, name: str) -> str:
+    """The chart's data: a table behind a toggle and a CSV download (no other host involved)."""
+    shown = data.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.strftime("%Y-%m-%d")
+    csv_text = shown.to_csv(index=False)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
+    table = shown.to_html(index=False, escape=True, border=0, classes="caravan-data-table", na_rep="")
+    filename = html.escape(name + ".csv")
+    return (
+        '<details class="caravan-chart-data">'
+        f"<summary>The data behind this chart ({len(shown)} rows)</summary>\n"
+        f'<p><a download="{filename}" href="{href}">Download the data as CSV ({filename})</a></p>\n'
+        f"{table}\n</details>"
+    )
+
+
+def figure_html(chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: pd.DataFrame, name: str) -> str:
+    return (
+        '<figure class="caravan-figure">\n'
+        + embed_html(chart, alt_text)
+        + f"\n<figcaption>{html.escape(caption)}</figcaption>\n"
+        + f'<p class="caravan-chart-description"><strong>What the chart shows:</strong> {html.escape(alt_text)}</p>\n'
+        + data_html(data, name)
+        + "\n</figure>"
+    )
+
+
+class Figure:
+    """A chart with its caption, text alternative and data, displayed as HTML in Jupyter."""
+
+    def __init__(self, chart, *, caption: str, alt_text: str, data: pd.DataFrame, name: str):
+        self.chart, self.caption, self.alt_text, self.data, self.name = chart, caption, alt_text, data, name
+
+    def _repr_html_(self) -> str:
+        return figure_html(self.chart, caption=self.caption, alt_text=self.alt_text, data=self.data, name=self.name)
+
+
+def _renderer(spec: dict, **metadata) -> dict:
+    chart = alt.Chart.from_dict(spec, validate=False)
+    description = spec.get("description") or (spec.get("title") if isinstance(spec.get("title"), str) else "A chart")
+    return {"text/html": embed_html(chart, str(description))}
+
+
+def enable() -> None:
+    """Make plain Altair display use the offline embed (or SVG in print mode)."""
+    alt.renderers.register("caravan", _renderer)
+    alt.renderers.enable("caravan")

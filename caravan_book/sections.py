@@ -1,0 +1,105 @@
+"""The book's sections: the notebooks, their parameters (read by papermill), and the pages made of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from caravan_book import params
+from caravan_book.errors import ParameterError, ReportedError
+from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
+
+
+@dataclass(frozen=True)
+class Page:
+    page: str
+    notebook: str
+    parameters: dict = field(default_factory=dict, hash=False, compare=True)
+
+    @property
+    def source(self) -> Path:
+        return NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+
+    def describe_parameters(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.parameters.items()) or "no parameters"
+
+
+@dataclass(frozen=True)
+class Sections:
+    notebooks: dict
+    pages: list[Page]
+
+    def notebook_names(self) -> list[str]:
+        return list(self.notebooks)
+
+
+def load(path: Path = SECTIONS_FILE) -> Sections:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pages = [Page(p["page"], p["notebook"], dict(p.get("parameters") or {})) for p in raw["pages"]]
+    return Sections(notebooks=raw["notebooks"], pages=pages)
+
+
+@lru_cache(maxsize=None)
+def _inspect(notebook: Path, mtime: float) -> dict:
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def parameters_of(notebook: str) -> dict:
+    """The notebook's parameters as papermill reads them: name -> {inferred_type_name, default, help}."""
+    path = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    if not path.is_file():
+        names = ", ".join(sorted(p.stem for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise ParameterError(f"unknown section {notebook!r}; choose one of: {names}")
+    return _inspect(path, path.stat().st_mtime)
+
+
+def allowed_values(name: str) -> str:
+    """The allowed values of a parameter, from the data."""
+    if name in ("incident", "left", "right"):
+        return ", ".join(params.incident_ids())
+    if name == "sources":
+        return "all, or a comma-separated list of: " + ", ".join(params.source_ids())
+    if name == "as_of":
+        return "latest, or a date YYYY-MM-DD"
+    return "any"
+
+
+def _coerce(name: str, value, declared: dict):
+    """Text from the command line to the declared parameter's type (papermill passes it as is)."""
+    if isinstance(value, str) and declared.get("inferred_type_name") in ("int", "float"):
+        try:
+            return int(value) if declared["inferred_type_name"] == "int" else float(value)
+        except ValueError:
+            raise ParameterError(f"parameter {name} must be a {declared['inferred_type_name']}, not {value!r}") from None
+    return value
+
+
+def validate(notebook: str, given: dict) -> dict:
+    """Check a section's parameters before running it; return them (with defaults filled in)."""
+    declared = parameters_of(notebook)
+    unknown = [name for name in given if name not in declared]
+    if unknown:
+        choices = ", ".join(declared) or "none"
+        raise ParameterError(f"section {notebook!r} has no parameter {', '.join(unknown)}; its parameters: {choices}")
+    values = {name: _coerce(name, value, declared[name]) for name, value in given.items()}
+    names = set(declared)
+    if {"incident", "sources", "as_of"} <= names:
+        merged = {n: values.get(n, _default(declared[n])) for n in ("incident", "sources", "as_of")}
+        params.select(**merged)
+    elif {"left", "right"} <= names:
+        params.select_pair(values.get("left", _default(declared["left"])), values.get("right", _default(declared["right"])))
+    return values
+
+
+def _default(declared: dict):
+    import ast
+
+    try:
+        return ast.literal_eval(declared["default"])
+    except (ValueError, SyntaxError):
+        raise ReportedError(f"cannot read the default {declared['default']!r}") from None
