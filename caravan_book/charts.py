@@ -14,10 +14,10 @@ import pandas as pd
 
 from caravan_book import tables
 from caravan_book.paths import data_dir
-from caravan_book.prose import fmt_number
+from caravan_book.prose import fmt_number, metric_name
 from caravan_book.render import Figure
 
-WIDTH = 600
+WIDTH = 400
 BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
 
@@ -35,7 +35,7 @@ def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
         .mark_point(filled=True, size=110, opacity=0.85)
         .encode(
             x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
-            y=alt.Y("reported by:N", title=None),
+            y=alt.Y("reported by:N", title=None, axis=alt.Axis(labelLimit=170)),
             shape=alt.Shape("date_basis:N", title="Date", scale=BASIS_SHAPES),
             color=alt.Color("date_basis:N", title="Date", scale=alt.Scale(domain=["stated", "inferred"], range=PALETTE[:2])),
             tooltip=[alt.Tooltip("date:T", format="%d %B %Y"), "date_basis", "actor", "summary", "reported by"],
@@ -79,8 +79,13 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
         .encode(longitude="longitude:Q", latitude="latitude:Q", tooltip=["place", "country", "reliability"])
         .project(**projection)
     )
+    # places closer than about 30 km share one label, so their names do not print over each other
+    cluster = (data["latitude"] / 0.3).round().astype(int).astype(str) + ":" + (data["longitude"] / 0.3).round().astype(int).astype(str)
+    label_data = data.groupby(cluster, sort=False).agg(
+        place=("place", " · ".join), latitude=("latitude", "first"), longitude=("longitude", "first")
+    )
     labels = (
-        alt.Chart(data)
+        alt.Chart(label_data)
         .mark_text(align="left", dx=7, dy=-6, fontSize=12, color="#222")
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
         .project(**projection)
@@ -100,9 +105,11 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
     data = figures[["metric", "quantity", "value", "value_text", "qualifier", "unit", "outlet", "source_id", "attributed_to", "excerpt"]].copy()
     data["who"] = data["outlet"] + (" — " + data["attributed_to"]).where(data["attributed_to"].notna(), "")
+    repeats = data.groupby(["quantity", "who"]).cumcount()
+    data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
     data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
     data["label"] = data["label"].str.strip()
-    data["metric label"] = data["quantity"].str.replace("_", " ") + " (" + data["unit"] + ")"
+    data["metric label"] = [f"{metric_name(q)} ({u})" for q, u in zip(data["quantity"], data["unit"])]
     base = alt.Chart(data).encode(
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title="Reported number"),
@@ -112,7 +119,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     text = base.mark_text(align="left", dx=4, color="#111").encode(text="label:N")
     chart = (
         alt.layer(bars, text, data=data)
-        .properties(width=WIDTH - 260, height=alt.Step(26))
+        .properties(width=260, height=alt.Step(26))
         .facet(row=alt.Row("metric label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
         .resolve_scale(x="independent", y="independent")
         .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
@@ -181,11 +188,17 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     """Border Patrol Southwest apprehensions by fiscal year, one year marked. With a record
     ``check`` (see ``queries.record_check``), the later year's encounters are added as points."""
     data = annual[["fiscal_year", "southwest_border_total"]].rename(columns={"southwest_border_total": "apprehensions"})
+    last_year = max(int(data["fiscal_year"].max()), check["fiscal_year"] if check else 0)
     line = (
         alt.Chart(data)
         .mark_line(color=PALETTE[0], point=alt.OverlayMarkDef(size=18, color=PALETTE[0]))
         .encode(
-            x=alt.X("fiscal_year:Q", title="Fiscal year", axis=alt.Axis(format="d")),
+            x=alt.X(
+                "fiscal_year:Q",
+                title="Fiscal year",
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[int(data["fiscal_year"].min()), last_year + 1], nice=False),
+            ),
             y=alt.Y("apprehensions:Q", title="Southwest border apprehensions"),
             tooltip=["fiscal_year", alt.Tooltip("apprehensions:Q", format=",")],
         )
@@ -239,7 +252,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
 def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     data = counts.copy()
     chart = (
-        alt.Chart(data, title=title, width=WIDTH - 200, height=alt.Step(24))
+        alt.Chart(data, title=title, width=WIDTH - 180, height=alt.Step(24))
         .mark_bar()
         .encode(
             x=alt.X("statements:Q", title="Statements quoted in the articles", axis=alt.Axis(tickMinStep=1, format="d")),

@@ -21,6 +21,16 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
+_WORDS = {"swb": "Southwest border", "us": "US", "fy": "fiscal-year", "cbp": "CBP", "mexico": "Mexico",
+          "tijuana": "Tijuana", "mexicali": "Mexicali", "biden": "Biden", "oscar": "Oscar", "zapata": "Zapata"}
+
+
+def metric_name(metric: str) -> str:
+    """'swb_encounters_month' -> 'Southwest border encounters month' (plain text)."""
+    text = " ".join(_WORDS.get(word, word) for word in metric.split("_"))
+    return text[0].upper() + text[1:]
+
+
 def fmt_number(value) -> str:
     """1234567 -> '1,234,567'; 1.5 -> '1.5'."""
     value = float(value)
@@ -46,8 +56,8 @@ def cite(row) -> str:
 
 def figure_phrase(row) -> str:
     """'nearly 500 people' as the article puts it."""
-    qualifier = "" if row["qualifier"] == "exactly" else row["qualifier"] + " "
-    return f"{md(qualifier)}**{md(row['value_text'])}** {md(row['unit'])}"
+    qualifier = "" if row["qualifier"] == "exactly" else md(row["qualifier"]) + " "
+    return f"{qualifier}**{md(row['value_text'])}** {md(row['unit'])}"
 
 
 def figure_sentence(row) -> str:

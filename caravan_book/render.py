@@ -57,6 +57,8 @@ def _chart_id(spec_json: str) -> str:
 def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
     """The chart alone: vegaEmbed into a div, or an inline SVG in print mode."""
     spec = chart.to_dict()
+    # legends below the plot keep charts within the page's text column
+    spec.setdefault("config", {}).setdefault("legend", {"orient": "bottom", "direction": "vertical"})
     if os.environ.get(CHARTS_ENV) == "svg":
         import vl_convert
 

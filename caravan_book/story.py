@@ -18,6 +18,7 @@ from caravan_book.prose import (
     fmt_date,
     fmt_number,
     md,
+    metric_name,
     outlet_name,
     plural,
     quote_block,
@@ -31,7 +32,7 @@ FORCE_METRICS = ("us_troops_at_border", "checkpoint_officers")
 
 
 def metric_label(metric: str) -> str:
-    return md(metric.replace("_", " ").capitalize())
+    return md(metric_name(metric))
 
 
 def source_list(sel: Selection) -> str:
