@@ -74,7 +74,7 @@ def page_key(page: sections.Page, used_tables: list[str]) -> str:
         page.source.read_bytes(),
         json.dumps(page.parameters, sort_keys=True).encode(),
         _package_digest().encode(),
-        os.environ.get(render.CHARTS_ENV, "").encode(),
+        render.medium().encode(),
         *tables_part,
     )
 

@@ -1,13 +1,61 @@
-"""The ``caravan-book`` command line (also ``python -m caravan_book``)."""
+"""The ``caravan-book`` command line (also ``python -m caravan_book``).
+
+  check     validate a data folder (file, row, column and rule for every problem)
+  list      every section with its parameters (read by papermill from the notebooks)
+  run       one section with new parameters, to an executed notebook or an HTML page
+  build     the whole book, a custom book from a YAML file, or a student edition
+  handout   one section as a print-ready PDF
+
+Bad input exits with code 2 and one message that lists the valid choices.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from caravan_book.errors import ReportedError
-from caravan_book.paths import seeds_dir
+from caravan_book.errors import ParameterError, ReportedError
+from caravan_book.paths import REPO_ROOT, seeds_dir
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _working(message: str):
+    """A spinner on a terminal, one line otherwise."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        with Console(stderr=True).status(message):
+            yield
+    else:
+        _say(message)
+        yield
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """-p NAME VALUE pairs, with values typed the way plain papermill types them."""
+    from papermill.cli import _resolve_type
+
+    values: dict = {}
+    for name, value in pairs or []:
+        values[name] = _resolve_type(value)
+    return values
+
+
+def _page(section: str, pairs) -> "Page":
+    from caravan_book import sections
+
+    known = sections.load().notebook_names()
+    if section not in known:
+        raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
+    values = sections.validate(section, _parameters(pairs))
+    slug = "-".join([section, *(str(v) for v in values.values())])
+    return sections.Page(slug, section, values)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -26,17 +74,68 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace) -> int:
-    from caravan_book import build
+def _list(args: argparse.Namespace) -> int:
+    from caravan_book import sections
 
-    summary = build.build(jobs=args.jobs, force=args.force, log=lambda line: print(line, file=sys.stderr))
-    print(f"built {summary['site']}/index.html in {summary['total_seconds']} s "
-          f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)")
+    book = sections.load()
+    for name, meta in book.notebooks.items():
+        declared = sections.parameters_of(name)
+        pages = [p.page for p in book.pages if p.notebook == name]
+        print(f"{name}: {meta['title']}  (published pages: {', '.join(pages) or 'none'})")
+        if not declared:
+            print("    no parameters")
+        for pname, info in declared.items():
+            print(
+                f"    {pname}  type: {info['inferred_type_name']}  default: {info['default']}\n"
+                f"        allowed: {sections.allowed_values(pname)}\n"
+                f"        {info['help']}"
+            )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from caravan_book import publish
+
+    page = _page(args.section, args.p)
+    out = args.o or Path(f"{page.page}.html")
+    with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
+        publish.run_section(page, out)
+    print(f"wrote {out}")
+    return 0
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from caravan_book import publish
+
+    page = _page(args.section, args.p)
+    with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
+        publish.handout(page, args.pdf)
+    print(f"wrote {args.pdf}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from caravan_book import build, editions
+
+    if args.params:
+        out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
+        edition = editions.custom(args.params, out, student=args.student)
+    elif args.student:
+        edition = editions.student_edition(args.out or REPO_ROOT / "_build" / "student")
+    elif args.out:
+        raise ParameterError("--out is for custom books (--params) and student editions (--student); the published book goes to _build/html")
+    else:
+        edition = None
+    summary = build.build(edition, jobs=args.jobs, force=args.force, log=_say)
+    print(
+        f"built {summary['site']}/index.html in {summary['total_seconds']} s "
+        f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)"
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caravan-book", description=__doc__)
+    parser = argparse.ArgumentParser(prog="caravan-book", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate a data folder")
@@ -44,10 +143,30 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
     check.set_defaults(func=_check)
 
-    build = sub.add_parser("build", help="build the book into _build/html")
+    listing = sub.add_parser("list", help="list the sections and their parameters")
+    listing.set_defaults(func=_list)
+
+    def section_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("section", help="a section name, as shown by `caravan-book list`")
+        p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+
+    run = sub.add_parser("run", help="run one section with new parameters")
+    section_args(run)
+    run.add_argument("-o", type=Path, metavar="OUT", help="OUT.ipynb (executed notebook) or OUT.html (standalone page)")
+    run.set_defaults(func=_run)
+
+    build = sub.add_parser("build", help="build the book, a custom book, or a student edition")
+    build.add_argument("--params", type=Path, metavar="FILE.yml", help="a custom book: sections and parameters")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder of a custom book or student edition")
+    build.add_argument("--student", action="store_true", help="leave out the exercise solutions")
     build.add_argument("--jobs", type=int, help="notebooks run at once (default: one per core)")
     build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
     build.set_defaults(func=_build)
+
+    handout = sub.add_parser("handout", help="one section as a print-ready PDF")
+    section_args(handout)
+    handout.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the PDF to write")
+    handout.set_defaults(func=_handout)
     return parser
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from caravan_book import queries, story
 from caravan_book.params import Selection
+from caravan_book.render import medium
 from caravan_book.prose import figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
 
 
@@ -22,7 +23,15 @@ def _label(section: str, *selections: Selection) -> str:
 
 
 def render(section: str, items: list[tuple[str, str]], *selections: Selection) -> str:
-    """MyST for a list of (question, solution) pairs."""
+    """MyST for a list of (question, solution) pairs (plain Markdown outside the Sphinx site)."""
+    kind = medium()
+    if kind == "print":
+        return "\n\n".join(f"**Exercise {n}.** {q}" for n, (q, _) in enumerate(items, 1))
+    if kind == "page":
+        return "\n\n".join(
+            f"**Exercise {n}.** {q}\n\n<details><summary>Solution</summary>\n\n{a}\n\n</details>"
+            for n, (q, a) in enumerate(items, 1)
+        )
     prefix = _label(section, *selections)
     blocks = []
     for number, (question, solution) in enumerate(items, 1):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The project folder. ``$CARAVAN_BOOK_ROOT`` points the tools at a copy (tests, experiments).
+REPO_ROOT = Path(os.environ.get("CARAVAN_BOOK_ROOT", Path(__file__).resolve().parent.parent)).resolve()
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
 GENERATED_DIR = BOOK_DIR / "generated"
@@ -20,5 +21,6 @@ def data_dir() -> Path:
 
 def seeds_dir() -> Path | None:
     """The source articles, if present (``$CARAVAN_BOOK_SEEDS`` or ``../shared/seeds``)."""
-    candidate = Path(os.environ.get("CARAVAN_BOOK_SEEDS", REPO_ROOT.parent / "shared" / "seeds"))
+    default = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+    candidate = Path(os.environ.get("CARAVAN_BOOK_SEEDS", default))
     return candidate if candidate.is_dir() else None

@@ -5,8 +5,8 @@ wrapped in a function so its names do not clash with Sphinx's globals. Each char
 ``<figure>`` that calls ``vegaEmbed`` on its spec, with a caption naming its source, a
 text alternative, and the chart's data as a table and a CSV download one click away.
 
-With ``CARAVAN_BOOK_CHARTS=svg`` (print and handouts) the chart is drawn to SVG in
-Python instead, so the page needs no JavaScript at all.
+With ``CARAVAN_BOOK_MEDIUM=print`` (handouts) the chart is drawn to SVG in Python
+instead, so the page needs no JavaScript at all.
 """
 
 from __future__ import annotations
@@ -21,8 +21,16 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-CHARTS_ENV = "CARAVAN_BOOK_CHARTS"
+#: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
+#: or "print" (handouts: charts drawn to SVG, exercises without solutions).
+MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
+MEDIUMS = ("web", "page", "print")
 BUNDLE_NAME = "vega-bundle.js"
+
+
+def medium() -> str:
+    value = os.environ.get(MEDIUM_ENV, "web")
+    return value if value in MEDIUMS else "web"
 
 
 def bundle_source() -> str:
@@ -59,7 +67,7 @@ def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
     spec = chart.to_dict()
     # legends below the plot keep charts within the page's text column
     spec.setdefault("config", {}).setdefault("legend", {"orient": "bottom", "direction": "vertical"})
-    if os.environ.get(CHARTS_ENV) == "svg":
+    if medium() == "print":
         import vl_convert
 
         svg = vl_convert.vegalite_to_svg(spec)

@@ -1,0 +1,174 @@
+"""One section outside the book: an executed notebook, a standalone HTML page, or a PDF handout.
+
+Every output is written to a temporary file beside its target and renamed into place only
+when complete, so a failure never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+from markdown_it import MarkdownIt
+
+from caravan_book import render
+from caravan_book.errors import ReportedError
+from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
+from caravan_book.sections import Page
+
+CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+class PublishError(ReportedError):
+    pass
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """A temporary path beside ``target``; renamed to it if the block succeeds, removed if not."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+@contextmanager
+def _medium(value: str):
+    old = os.environ.get(render.MEDIUM_ENV)
+    os.environ[render.MEDIUM_ENV] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(render.MEDIUM_ENV, None)
+        else:
+            os.environ[render.MEDIUM_ENV] = old
+
+
+def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.NotebookNode:
+    """Run a section with papermill and return the executed notebook (raises a readable error)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    with tempfile.TemporaryDirectory() as work, _medium(medium):
+        out = Path(work) / source.name
+        try:
+            papermill.execute_notebook(
+                str(source), str(out), parameters=parameters, kernel_name="python3",
+                cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+            )
+        except PapermillExecutionError as error:
+            raise PublishError(f"{source.name} failed in cell {error.cell_index}: {error.ename}: {error.evalue}") from None
+        notebook_node = nbformat.read(out, as_version=4)
+    from caravan_book.build import postprocess
+
+    postprocess(notebook_node)
+    return notebook_node
+
+
+def _output_html(output) -> str:
+    data = output.get("data", {})
+    if "text/html" in data:
+        return data["text/html"]
+    if "text/markdown" in data:
+        return _MARKDOWN.render(data["text/markdown"])
+    if "text/plain" in data:
+        return f"<pre>{html.escape(data['text/plain'])}</pre>"
+    return ""
+
+
+def title_of(notebook: nbformat.NotebookNode) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "Section"
+
+
+def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bool) -> str:
+    """A self-contained page of the notebook's prose and outputs, without code."""
+    body = []
+    for cell in notebook.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            body.append(_MARKDOWN.render(cell.source))
+        elif cell.cell_type == "code":
+            body.extend(_output_html(o) for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result"))
+    css = (STATIC_DIR / "caravan.css").read_text(encoding="utf-8")
+    bundle = f"<script>{render.bundle_source()}</script>" if inline_bundle else ""
+    title = html.escape(title_of(notebook))
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{title}: {html.escape(subtitle)}</title>\n"
+        "<style>\nbody { font-family: sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }\n"
+        "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }\n"
+        "blockquote { border-left: 3px solid #999; margin-left: 0; padding-left: 1rem; }\n"
+        "@media print { details.caravan-chart-data { display: none; } figure { break-inside: avoid; } }\n"
+        f"{css}\n</style>\n{bundle}\n</head>\n<body>\n<main>\n"
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def print_pdf(html_file: Path, pdf_file: Path) -> None:
+    """Print an HTML file to PDF with headless Debian chromium."""
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        raise PublishError(f"chromium is needed to print a PDF and was not found at {CHROMIUM} (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+            "--virtual-time-budget=10000", "--no-pdf-header-footer", f"--print-to-pdf={pdf_file}",
+            html_file.resolve().as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0 or not pdf_file.is_file() or pdf_file.stat().st_size == 0:
+        raise PublishError(f"chromium could not print the PDF (exit {done.returncode}): {done.stderr[-500:]}")
+
+
+def run_section(page: Page, out: Path) -> Path:
+    """Run a section to ``out``: .ipynb (executed notebook) or .html (standalone page)."""
+    suffix = out.suffix.lower()
+    if suffix not in (".ipynb", ".html"):
+        raise PublishError(f"output {out} must end in .ipynb (executed notebook) or .html (standalone page)")
+    notebook = execute(page.notebook, page.parameters, medium="web" if suffix == ".ipynb" else "page")
+    with atomic_path(out) as tmp:
+        if suffix == ".ipynb":
+            nbformat.write(notebook, str(tmp))
+        else:
+            tmp.write_text(to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=True), encoding="utf-8")
+    return out
+
+
+def handout(page: Page, pdf: Path) -> Path:
+    """A print-ready PDF of one section: prose, static charts, questions; no code, no solutions."""
+    if pdf.suffix.lower() != ".pdf":
+        raise PublishError(f"handout output {pdf} must end in .pdf")
+    notebook = execute(page.notebook, page.parameters, medium="print")
+    with tempfile.TemporaryDirectory() as work:
+        page_file = Path(work) / "handout.html"
+        page_file.write_text(to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=False), encoding="utf-8")
+        with atomic_path(pdf) as tmp:
+            print_pdf(page_file, tmp)
+    return pdf
