@@ -122,9 +122,11 @@ def _failure_message(page: sections.Page, error: Exception) -> str:
     head = f"{page.source.name} (page {page.page}; parameters: {page.describe_parameters()})"
     if isinstance(error, PapermillExecutionError):
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        # papermill counts the parameters cell it injected; report the cell's place in the source file
+        cell = error.cell_index - (1 if page.parameters else 0)
         return (
-            f"{head} failed in cell {error.cell_index} (execution count {error.exec_count}): "
-            f"{error.ename}: {error.evalue}\n    cell starts: {first_line}"
+            f"{head} failed in cell {cell} (counting from 0): {error.ename}: {error.evalue}\n"
+            f"    cell starts: {first_line}"
         )
     return f"{head} failed: {type(error).__name__}: {error}"
 

@@ -65,6 +65,7 @@ def _chart_id(spec_json: str) -> str:
 def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
     """The chart alone: vegaEmbed into a div, or an inline SVG in print mode."""
     spec = chart.to_dict()
+    spec.pop("$schema", None)  # a remote address; vegaEmbed is told the mode instead
     # legends below the plot keep charts within the page's text column
     spec.setdefault("config", {}).setdefault("legend", {"orient": "bottom", "direction": "vertical"})
     if medium() == "print":
@@ -80,7 +81,7 @@ def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
         "(function () {\n"
         f'  var el = document.getElementById("{chart_id}");\n'
         "  if (!window.vegaEmbed) { el.textContent = 'This chart needs JavaScript; its data is in the table below.'; return; }\n"
-        f"  window.vegaEmbed(el, {spec_json}, {{actions: false, renderer: 'svg'}})\n"
+        f"  window.vegaEmbed(el, {spec_json}, {{mode: 'vega-lite', actions: false, renderer: 'svg'}})\n"
         "    .then(function () { el.setAttribute('data-rendered', 'true'); })\n"
         "    .catch(function (err) { el.textContent = 'The chart could not be drawn: ' + err; });\n"
         "})();\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,6 +123,8 @@ def _problems_from(errors: pa.errors.SchemaErrors, spec: TableSpec, shown: str, 
             continue
         failure = None if pd.isna(case.failure_case) else str(case.failure_case)
         index = case.index
+        if (index is None or pd.isna(index)) and failure and re.match(r"^\w+(Error|Exception)\(", failure):
+            continue  # a check that could not run on a column whose values failed to convert (reported)
         row = lines[int(index)] if index is not None and not pd.isna(index) else None
         if case.check in ("column_in_dataframe", "column_in_schema"):
             problem = DataProblem(shown, 1, failure, None, rule)

@@ -1,0 +1,78 @@
+"""Shared fixtures: copies of the project, the command line as a subprocess, and one built book.
+
+Tests that build work on copies of the project (``CARAVAN_BOOK_ROOT``), never on the
+working tree, so a test can break a notebook or a data row without touching the real one.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+
+
+def copy_project(dest: Path) -> Path:
+    """The files a build reads, without any outputs."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js", ".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def run_cli(*args, root: Path | None = None, cwd: Path | None = None, env: dict | None = None, timeout: int = 900):
+    """``python -m caravan_book ARGS`` in a subprocess, as a user would run it."""
+    full_env = dict(os.environ)
+    full_env.pop("CARAVAN_BOOK_ROOT", None)
+    if root is not None:
+        full_env["CARAVAN_BOOK_ROOT"] = str(root)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "caravan_book", *map(str, args)],
+        capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=timeout,
+    )
+
+
+def edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file (``row`` counts data rows from 0)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+        fields = list(rows[0].keys())
+    rows[row][column] = value
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """A copy of the project with the published book built into its _build/html."""
+    root = copy_project(tmp_path_factory.mktemp("book"))
+    done = run_cli("build", root=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    return target

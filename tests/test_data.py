@@ -1,0 +1,158 @@
+"""The shipped data is clean, and every class of bad row is caught with its place."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pandas as pd
+import pytest
+
+from caravan_book import tables
+from caravan_book.numbers_in_text import parse_number_text
+from caravan_book.schemas import TABLES
+from conftest import REPO, SEEDS, edit_csv, run_cli
+
+
+def test_shipped_data_is_clean_including_excerpts():
+    assert SEEDS.is_dir(), "the source articles are needed to verify excerpts"
+    assert tables.check_folder(REPO / "data", SEEDS) == []
+
+
+def test_cli_check_reports_clean_data():
+    done = run_cli("check")
+    assert done.returncode == 0, done.stderr
+    assert "clean (excerpts checked against" in done.stdout
+
+
+def test_incident_ids_are_the_two_the_book_uses():
+    assert tables.load("incidents")["incident"].tolist() == ["2018-tijuana", "2021-tapachula"]
+
+
+def test_tables_are_typed():
+    figures = tables.load("figures")
+    assert pd.api.types.is_float_dtype(figures["value"])
+    assert pd.api.types.is_datetime64_any_dtype(figures["as_of"])
+    assert pd.api.types.is_integer_dtype(tables.load("encounters_monthly")["total_swb_encounters"])
+
+
+def test_typos_of_the_articles_are_not_copied_into_values():
+    statements = tables.load("statements")
+    assert not statements["speaker"].str.contains("Nielson").any()
+    assert (statements["speaker"] == "Kirstjen Nielsen").any()
+    september = tables.load("figures").query("metric == 'swb_encounters_month' and as_of.dt.month == 9")
+    assert september["value"].tolist() == [192000.0]
+    assert "192,00 " not in " ".join(september["excerpt"]) + " "
+
+
+def test_disagreements_keep_one_row_per_source():
+    troops = tables.load("figures").query("metric == 'us_troops_at_border'")
+    assert troops["source_id"].nunique() >= 2
+    assert troops["value"].nunique() >= 2
+
+
+# --------------------------------------------------------------- broken copies
+def _line_of(path, row_index: int) -> int:
+    """The file line of data row ``row_index`` (header is line 1, one line per record here)."""
+    return row_index + 2
+
+
+BAD_CELLS = [
+    # file, row, column, bad value, what the message must say
+    ("figures.csv", 3, "value", "192,00", "'192,00' is not a number"),
+    ("figures.csv", 0, "qualifier", "roughly", "'roughly' is not allowed; allowed values: exactly, about, at least"),
+    ("figures.csv", 1, "value_text", "9,999", "is not written in the row's excerpt"),
+    ("figures.csv", 2, "value", "501", "does not match value_text"),
+    ("events.csv", 4, "date", "2018-02-30", "'2018-02-30' is not a real date written YYYY-MM-DD"),
+    ("events.csv", 5, "source_id", "nytimes", "'nytimes' is not a known source_id of sources.csv (known: bbc, border-closure-report"),
+    ("statements.csv", 6, "incident", "2019-nowhere", "'2019-nowhere' is not a known incident of incidents.csv"),
+    ("statements.csv", 7, "quote", "words nobody said", "is not found word for word in the row's excerpt"),
+    ("statements.csv", 8, "group", "journalists", "allowed values: us-federal, mexico-federal"),
+    ("places.csv", 1, "latitude", "120", "'120.0' is not a latitude between -90 and 90"),
+    ("places.csv", 2, "longitude", "east", "'east' is not a number"),
+    ("events.csv", 3, "event_id", "Bad Id!", "is not an id of lowercase letters, digits and hyphens"),
+    ("facts.csv", 0, "topic", "weather", "allowed values: us_administration"),
+    ("sources.csv", 0, "published", "26/11/2018", "is not a real date written YYYY-MM-DD"),
+    ("events.csv", 2, "summary", "", "is empty but a value is required"),
+]
+
+
+@pytest.mark.parametrize("file,row,column,value,message", BAD_CELLS, ids=[f"{f}:{c}" for f, _, c, _, _ in BAD_CELLS])
+def test_bad_cell_is_reported_with_file_row_column_value_and_rule(data_copy, file, row, column, value, message):
+    edit_csv(data_copy / file, row, column, value)
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    expected_place = f"{file}, row {_line_of(data_copy / file, row)}, column '{column}'"
+    matching = [p for p in problems if expected_place in p and message in p]
+    assert matching, f"expected {expected_place} … {message!r} in:\n" + "\n".join(problems)
+
+
+def test_duplicate_id_is_reported(data_copy):
+    first = tables.load("figures", data_copy)["figure_id"].iloc[0]
+    edit_csv(data_copy / "figures.csv", 5, "figure_id", first)
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    assert any("figures.csv, row 7, column 'figure_id'" in p and "duplicate" in p for p in problems), problems
+
+
+def test_excerpt_not_in_article_is_reported(data_copy):
+    edit_csv(data_copy / "events.csv", 0, "excerpt", "A sentence that no article contains.")
+    problems = [str(p) for p in tables.check_folder(data_copy, SEEDS)]
+    assert any(
+        "events.csv, row 2, column 'excerpt'" in p and "is not found word for word in" in p and ".txt" in p for p in problems
+    ), problems
+
+
+def test_row_with_wrong_number_of_fields_is_reported(data_copy):
+    path = data_copy / "places.csv"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("Nowhere,city,1,2\n")
+    lines = path.read_text(encoding="utf-8").count("\n")
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    assert any(f"places.csv, row {lines}" in p and "has 4 fields but the header has 7" in p for p in problems), problems
+
+
+def test_missing_and_unexpected_columns_are_reported(data_copy):
+    path = data_copy / "facts.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    header = rows[0]
+    header[header.index("topic")] = "subject"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    assert any("facts.csv, row 1, column 'topic'" in p and "missing from the header" in p for p in problems), problems
+    assert any("facts.csv, row 1, column 'subject'" in p and "not an expected column" in p for p in problems), problems
+
+
+def test_missing_file_is_reported(data_copy):
+    (data_copy / "statements.csv").unlink()
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    assert any("statements.csv: file is missing" in p for p in problems), problems
+
+
+def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
+    edit_csv(data_copy / "figures.csv", 3, "value", "192,00")
+    edit_csv(data_copy / "places.csv", 0, "latitude", "-91")
+    done = run_cli("check", "--data", data_copy)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert any(re.search(r"figures\.csv, row 5, column 'value': '192,00' is not a number", l) for l in lines), lines
+    assert any("places.csv, row 2, column 'latitude'" in l for l in lines), lines
+    assert lines[-1] == "2 problem(s) found."
+
+
+def test_every_table_has_a_schema_file_present():
+    for spec in TABLES.values():
+        assert (REPO / "data" / spec.file).is_file(), spec.file
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [("5,800", 5800), ("1.7 million", 1_700_000), ("Forty two", 42), ("900 billion", 9e11), ("three", 3), ("192,000", 192000)],
+)
+def test_numbers_read_as_articles_print_them(text, value):
+    assert parse_number_text(text) == value
+
+
+@pytest.mark.parametrize("text", ["192,00", "lots", "", "1,2345"])
+def test_malformed_numbers_are_not_numbers(text):
+    assert parse_number_text(text) is None

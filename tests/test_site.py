@@ -1,0 +1,171 @@
+"""A real build of the book (papermill + Jupyter Book) into a copy of the project."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from caravan_book import sections
+from conftest import edit_csv, run_cli
+
+pytestmark = pytest.mark.xdist_group("site")
+
+CHARTS_PER_PAGE = {
+    "narrative-2018-tijuana": 2, "narrative-2021-tapachula": 2,
+    "numbers-2018-tijuana": 3, "numbers-2021-tapachula": 3,
+    "responses-2018-tijuana": 1, "responses-2021-tapachula": 1,
+    "comparison": 1, "methods": 0,
+}
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_page_exists_with_its_charts(built_book):
+    generated = built_book / "_build" / "html" / "book" / "generated"
+    for page in sections.load().pages:
+        html = generated / f"{page.page}.html"
+        assert html.is_file(), page.page
+        soup = soup_of(html)
+        figures = soup.select("figure.caravan-figure")
+        assert len(figures) == CHARTS_PER_PAGE[page.page], page.page
+        for figure in figures:
+            assert figure.select_one("figcaption").get_text(strip=True).startswith(("Source", "Places"))
+            assert figure.select_one(".caravan-chart")["aria-label"]
+            assert figure.select_one("details.caravan-chart-data table")
+            assert figure.select_one("a[download][href^='data:text/csv']")
+
+
+def test_toc_lists_exactly_the_sections_pages():
+    toc = yaml.safe_load((Path(__file__).parent.parent / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    generated = [f.rsplit("/", 1)[1] for f in files if f.startswith("book/generated/")]
+    assert sorted(generated) == sorted([p.page for p in sections.load().pages] + ["teachers-guide"])
+
+
+def test_pages_state_parameters_and_hide_code(built_book):
+    page = built_book / "_build" / "html" / "book" / "generated" / "numbers-2021-tapachula.html"
+    soup = soup_of(page)
+    assert "Incident: 2021-tapachula · all sources · everything published" in soup.select_one(".caravan-params").get_text()
+    text = soup.get_text()
+    assert "notebook.start(" not in text  # the setup cell is removed
+    assert 'incident = "2021-tapachula"' not in text  # the injected parameters are removed
+    assert soup.select("details.hide-input, .toggle-hidden, .tag_hide-input")  # chart code behind a toggle
+
+
+def test_executed_notebooks_keep_parameters_and_tags(built_book):
+    notebook = nbformat.read(built_book / "book" / "generated" / "narrative-2021-tapachula.ipynb", as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "remove-cell" in injected[0].metadata["tags"]
+    assert '"2021-tapachula"' in injected[0].source
+
+
+def test_internal_links_and_anchors_resolve(built_book):
+    site = built_book / "_build" / "html"
+    broken = []
+    ids_cache: dict[Path, set] = {}
+    for page in html_pages(site):
+        for a in soup_of(page).select("a[href]"):
+            href = a["href"]
+            if href.startswith(("http:", "https:", "mailto:", "data:", "javascript:")) or href == "#":
+                continue
+            path, _, fragment = href.partition("#")
+            target = (page.parent / urllib.parse.unquote(path.split("?")[0])).resolve() if path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+                continue
+            if fragment and target.suffix == ".html":
+                if target not in ids_cache:
+                    ids_cache[target] = {t["id"] for t in soup_of(target).select("[id]")}
+                if urllib.parse.unquote(fragment) not in ids_cache[target]:
+                    broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_no_remote_address_in_script_link_or_img(built_book):
+    site = built_book / "_build" / "html"
+    remote = re.compile(r"https?://", re.I)
+    found = []
+    for page in html_pages(site):
+        soup = soup_of(page)
+        for tag in soup.select("script, link, img, iframe, source"):
+            for attr in ("src", "href"):
+                if tag.get(attr) and remote.search(tag[attr]):
+                    found.append(f"{page.name}: <{tag.name} {attr}={tag[attr]}>")
+            if tag.name == "script" and tag.string and remote.search(tag.string):
+                found.append(f"{page.name}: inline script mentions {remote.search(tag.string).group(0)}…")
+    assert not found, "\n".join(found[:20])
+
+
+def test_teachers_guide_lists_every_section_with_reading_time(built_book):
+    guide = soup_of(built_book / "_build" / "html" / "book" / "generated" / "teachers-guide.html")
+    rows = guide.select("table tbody tr")
+    assert len(rows) == len(sections.load().pages)
+    text = guide.get_text()
+    assert re.search(r"about \d+ min", text)
+    assert "caravan-book handout narrative -p incident 2018-tijuana" in text
+
+
+def test_exercises_have_solutions_in_toggles(built_book):
+    soup = soup_of(built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html")
+    assert len(soup.select(".exercise")) >= 2
+    assert soup.select(".solution.dropdown") or soup.select("details .solution, .solution .dropdown")
+
+
+def test_warm_rebuild_runs_nothing(built_book):
+    done = run_cli("build", root=built_book)
+    assert done.returncode == 0, done.stderr
+    assert "0 notebook(s) run" in done.stdout
+    assert "site is up to date" in done.stderr
+
+
+def test_changed_data_row_reruns_only_pages_using_that_table(built_book):
+    figures = built_book / "data" / "figures.csv"
+    original = figures.read_bytes()
+    try:
+        edit_csv(figures, 0, "note", "A note changed by a test.")
+        done = run_cli("build", root=built_book)
+        assert done.returncode == 0, done.stderr
+        ran = set(re.findall(r"\] (\S+): done", done.stderr))
+        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison"} <= ran
+        assert not ran & {"narrative-2018-tijuana", "narrative-2021-tapachula", "responses-2018-tijuana"}
+    finally:
+        figures.write_bytes(original)
+
+
+def test_notebook_error_fails_the_build_and_keeps_the_last_site(built_book):
+    site = built_book / "_build" / "html"
+    index = (site / "index.html").read_bytes()
+    page = site / "book" / "generated" / "responses-2018-tijuana.html"
+    before = page.read_bytes()
+    source = built_book / "notebooks" / "responses.ipynb"
+    original = source.read_bytes()
+    try:
+        notebook = nbformat.reads(original.decode(), as_version=4)
+        notebook.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('a deliberate failure')", id="boom"))
+        nbformat.write(notebook, source)
+        done = run_cli("build", root=built_book)
+        assert done.returncode == 1
+        message = done.stderr
+        assert "responses.ipynb (page responses-2018-tijuana; parameters: incident=2018-tijuana) failed in cell 4 (counting from 0)" in message
+        assert "RuntimeError: a deliberate failure" in message
+        assert "the previous site is left in place" in message
+        assert "Traceback" not in message
+        assert (site / "index.html").read_bytes() == index
+        assert page.read_bytes() == before
+        assert (built_book / "book" / "generated" / "responses-2018-tijuana.ipynb").is_file()
+    finally:
+        source.write_bytes(original)
