@@ -86,7 +86,7 @@ def _list(args: argparse.Namespace) -> int:
             print("    no parameters")
         for pname, info in declared.items():
             print(
-                f"    {pname}  type: {info['inferred_type_name']}  default: {info['default']}\n"
+                f"    {pname}  type: {sections.type_name(info)}  default: {info['default']}\n"
                 f"        allowed: {sections.allowed_values(pname)}\n"
                 f"        {info['help']}"
             )
@@ -179,3 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0

@@ -58,6 +58,18 @@ def parameters_of(notebook: str) -> dict:
     return _inspect(path, path.stat().st_mtime)
 
 
+def type_name(declared: dict) -> str:
+    """The parameter's type: papermill's inference, or the type of its default value."""
+    inferred = declared.get("inferred_type_name")
+    if inferred and inferred != "None":
+        return inferred
+    try:
+        default = _default(declared)
+    except ReportedError:
+        return "any"
+    return "str (or None)" if default is None else type(default).__name__
+
+
 def allowed_values(name: str) -> str:
     """The allowed values of a parameter, from the data."""
     if name in ("incident", "left", "right"):

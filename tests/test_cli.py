@@ -1,0 +1,162 @@
+"""The command line and plain papermill, as rerunners and teachers use them (real kernels)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import REPO, run_cli
+
+
+def test_list_shows_parameters_from_papermill_with_allowed_values():
+    done = run_cli("list")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for section in ("narrative", "numbers", "responses", "comparison", "methods"):
+        assert f"{section}:" in out
+    assert "incident  type: str  default: \"2018-tijuana\"" in out
+    assert "allowed: 2018-tijuana, 2021-tapachula" in out
+    assert "the incident to tell" in out  # help text from the parameters cell
+    assert "right  type: str  default: \"2021-tapachula\"" in out
+
+
+BAD_INPUT = [
+    (["run", "narrativ"], "unknown section 'narrativ'; choose one of: narrative, numbers"),
+    (["run", "narrative", "-p", "colour", "red"], "has no parameter colour; its parameters: incident, sources, as_of"),
+    (["run", "narrative", "-p", "incident", "2019-nowhere"], "choose one of: 2018-tijuana, 2021-tapachula"),
+    (["run", "narrative", "-p", "incident", "2018"], "incident must be text such as '2018-tijuana', not int 2018"),
+    (["run", "numbers", "-p", "sources", "nytimes"], "unknown source(s): nytimes; choose from: herborn"),
+    (["run", "numbers", "-p", "as_of", "2018-13-01"], "is not a real calendar date"),
+    (["run", "numbers", "-p", "as_of", "yesterday"], "is not a date written YYYY-MM-DD"),
+    (["run", "numbers", "-p", "as_of", "1999-01-01"], "is before any chosen source"),
+    (["run", "responses", "-p", "sources", "mailonline"], "none of the chosen sources (mailonline) reports on 2018-tijuana; sources that do:"),
+    (["run", "comparison", "-p", "left", "2021-tapachula"], "left and right are both '2021-tapachula'"),
+    (["handout", "narrative", "-p", "incident", "x", "--pdf", "OUT.pdf"], "choose one of: 2018-tijuana, 2021-tapachula"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD_INPUT, ids=[" ".join(a[:4]) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_with_one_clear_message_and_no_file(tmp_path, args, message):
+    args = [a if a != "OUT.pdf" else str(tmp_path / "out.pdf") for a in args]
+    if args[0] == "run":
+        args += ["-o", str(tmp_path / "out.html")]
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_custom_book_file_exits_2(tmp_path):
+    spec = tmp_path / "book.yml"
+    spec.write_text("pages:\n  - notebook: narrative\n    parameters: {incident: 2030-mars}\n")
+    done = run_cli("build", "--params", spec, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert "page 1 (narrative): incident '2030-mars' is not a known incident; choose one of:" in done.stderr
+    assert not (tmp_path / "out" / "html").exists()
+
+
+def test_run_to_executed_notebook(tmp_path):
+    out = tmp_path / "tapachula.ipynb"
+    done = run_cli("run", "narrative", "-p", "incident", "2021-tapachula", "-p", "sources", "mailonline", "-o", out)
+    assert done.returncode == 0, done.stderr
+    notebook = nbformat.read(out, as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'incident = "2021-tapachula"' in injected[0].source
+    outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("sources: mailonline" in o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert [p.name for p in tmp_path.iterdir()] == ["tapachula.ipynb"]  # no temporary file left
+
+
+def test_run_to_standalone_html_page(tmp_path):
+    out = tmp_path / "page.html"
+    done = run_cli("run", "responses", "-p", "incident", "2021-tapachula", "-o", out)
+    assert done.returncode == 0, done.stderr
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert soup.title.get_text().startswith("The official responses")
+    assert soup.select("figure.caravan-figure .caravan-chart")
+    assert "window.vegaEmbed=" in out.read_text(encoding="utf-8")  # the bundle travels with the page
+    assert not soup.select("script[src]")
+    assert "Solution" in soup.get_text()
+
+
+def test_plain_papermill_validates_inside_the_notebook(tmp_path):
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "numbers.ipynb"), str(out), "-p", "incident", "2019-nowhere"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode != 0
+    notebook = nbformat.read(out, as_version=4)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors[0]["ename"] == "ParameterError"
+    assert errors[0]["traceback"] == [
+        "ParameterError: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+    ]
+
+
+def test_plain_papermill_runs_with_new_parameters(tmp_path):
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run(
+        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "comparison.ipynb"), str(out),
+         "-p", "left", "2021-tapachula", "-p", "right", "2018-tijuana"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_handout_pdf_has_title_charts_and_questions_without_code(tmp_path):
+    pdf = tmp_path / "numbers.pdf"
+    done = run_cli("handout", "numbers", "-p", "incident", "2021-tapachula", "--pdf", pdf)
+    assert done.returncode == 0, done.stderr
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "The numbers" in text.splitlines()[0]
+    assert "CBP Southwest border encounters by month" in text  # chart title, drawn as SVG text
+    assert "Border Patrol apprehensions at the Southwest border" in text
+    assert "Discussion questions" in text and "Exercise 1." in text
+    assert "Solution" not in text
+    assert "notebook.start" not in text and "charts.encounters_chart" not in text
+    assert [p.name for p in tmp_path.iterdir()] == ["numbers.pdf"]
+
+
+def _custom_book(tmp_path):
+    spec = tmp_path / "period3.yml"
+    spec.write_text(
+        "title: Caravans for period 3\n"
+        "pages:\n"
+        "  - notebook: numbers\n    parameters: {incident: 2021-tapachula, sources: mailonline}\n"
+        "  - notebook: comparison\n"
+        "include: [glossary]\n"
+    )
+    return spec
+
+
+def test_custom_book_and_student_edition(tmp_path):
+    spec = _custom_book(tmp_path)
+    teacher = run_cli("build", "--params", spec, "--out", tmp_path / "teacher")
+    assert teacher.returncode == 0, teacher.stderr
+    site = tmp_path / "teacher" / "html"
+    assert "book/index.html" in (site / "index.html").read_text(encoding="utf-8")
+    index = BeautifulSoup((site / "book" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Caravans for period 3" in index.get_text()
+    pages = sorted(p.name for p in (site / "book" / "generated").glob("*.html"))
+    assert pages == ["comparison.html", "numbers-2021-tapachula-mailonline.html", "teachers-guide.html"]
+    numbers = (site / "book" / "generated" / "numbers-2021-tapachula-mailonline.html").read_text(encoding="utf-8")
+    assert 'class="solution' in numbers and 'class="exercise' in numbers
+
+    student = run_cli("build", "--params", spec, "--student", "--out", tmp_path / "student")
+    assert student.returncode == 0, student.stderr
+    student_site = tmp_path / "student" / "html"
+    numbers = (student_site / "book" / "generated" / "numbers-2021-tapachula-mailonline.html").read_text(encoding="utf-8")
+    assert 'class="exercise' in numbers
+    assert 'class="solution' not in numbers
+    assert not (student_site / "book" / "generated" / "teachers-guide.html").exists()
