@@ -67,22 +67,29 @@ def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
     spec = chart.to_dict()
     spec.pop("$schema", None)  # a remote address; vegaEmbed is told the mode instead
     # legends below the plot keep charts within the page's text column
-    spec.setdefault("config", {}).setdefault("legend", {"orient": "bottom", "direction": "vertical"})
+    config = spec.setdefault("config", {})
+    config.setdefault("legend", {"orient": "bottom", "direction": "vertical"})
+    # the figure's container carries the text alternative; marks get no ARIA of their own
+    config.setdefault("aria", False)
     if medium() == "print":
         import vl_convert
 
-        svg = vl_convert.vegalite_to_svg(spec)
+        svg = vl_convert.vegalite_to_svg(spec).replace("<svg ", '<svg aria-hidden="true" ', 1)
         return f'<div class="caravan-chart caravan-chart-svg" role="img" aria-label="{html.escape(alt_text)}">{svg}</div>'
     spec_json = _script_json(spec)
     chart_id = _chart_id(spec_json + alt_text)
     return (
-        f'<div id="{chart_id}" class="caravan-chart" role="img" aria-label="{html.escape(alt_text)}"></div>\n'
+        f'<div id="{chart_id}" class="caravan-chart" role="img" tabindex="0" aria-label="{html.escape(alt_text)}"></div>\n'
         "<script>\n"
         "(function () {\n"
         f'  var el = document.getElementById("{chart_id}");\n'
         "  if (!window.vegaEmbed) { el.textContent = 'This chart needs JavaScript; its data is in the table below.'; return; }\n"
         f"  window.vegaEmbed(el, {spec_json}, {{mode: 'vega-lite', actions: false, renderer: 'svg'}})\n"
-        "    .then(function () { el.setAttribute('data-rendered', 'true'); })\n"
+        "    .then(function () {\n"
+        "      var svg = el.querySelector('svg');\n"
+        "      if (svg) { svg.setAttribute('aria-hidden', 'true'); }\n"
+        "      el.setAttribute('data-rendered', 'true');\n"
+        "    })\n"
         "    .catch(function (err) { el.textContent = 'The chart could not be drawn: ' + err; });\n"
         "})();\n"
         "</script>"
