@@ -1,8 +1,12 @@
-# Two commands do everything on a fresh machine: `make book` and `make test`.
+# Two commands do everything on a fresh machine (Python 3.11, Debian):
+#   make book   build the book into _build/html
+#   make test   run every test
+# Both create .venv from requirements.txt first if it is missing or out of date.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: book test check bench clean
 
@@ -12,12 +16,17 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# axe-core, pinned in package.json / package-lock.json, for the accessibility tests
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## Build the book into _build/html (runs only the sections whose inputs changed).
 book: $(STAMP)
 	$(BIN)/caravan-book build
 
-## Run every test: data checks, real kernels, a real Sphinx build, headless chromium.
-test: $(STAMP)
+## Run every test: data checks, real kernels and papermill, real Sphinx builds, headless chromium.
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/caravan-book check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
@@ -25,7 +34,7 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/caravan-book check
 
-## Measure build speed (see benchmarks/README.md).
+## Measure build speed and page weight (see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py
 
