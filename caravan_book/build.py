@@ -26,9 +26,8 @@ import yaml
 
 from caravan_book import render, sections
 from caravan_book.errors import ReportedError
-from caravan_book.paths import BOOK_DIR, GENERATED_DIR, REPO_ROOT, STATIC_DIR, data_dir
-from caravan_book.schemas import TABLES
-from caravan_book.tables import USAGE_LOG_ENV
+from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
 
 CACHE_NAME = ".pages.json"
 SITE_KEY_NAME = ".site-key"
@@ -62,9 +61,7 @@ def _package_digest() -> str:
 
 
 def _table_file(name: str) -> Path:
-    if name == "world":
-        return data_dir() / "reference" / "world-110m.json"
-    return data_dir() / TABLES[name].file
+    return data_dir() / TABLE_FILES[name]
 
 
 def page_key(page: sections.Page, used_tables: list[str]) -> str:
@@ -151,6 +148,8 @@ def execute_page(page: sections.Page, out_dir: Path, failed_dir: Path | None = N
             cwd=str(page.source.parent),
             progress_bar=False,
             log_output=False,
+            shutdown_kernel="immediate",  # outputs are saved by then; a graceful stop can stall for seconds
+            request_save_on_cell_execute=False,  # save once at the end, not after every cell
         )
         notebook = nbformat.read(tmp_name, as_version=4)
         postprocess(notebook)
@@ -184,7 +183,8 @@ def execute_pages(pages: list[sections.Page], out_dir: Path, *, jobs: int | None
     if results:
         log(f"{len(results)} page(s) unchanged, not re-run: {', '.join(r.page for r in results)}")
     failed_dir = out_dir.parent / "failed" if out_dir.name == "generated" else out_dir / "failed"
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    # two kernels per core: a kernel spends part of its start-up waiting, measured faster here (benchmarks/)
+    jobs = max(1, min(jobs or 2 * (os.cpu_count() or 1), len(todo) or 1))
     if todo:
         log(f"running {len(todo)} notebook(s) with papermill, {jobs} at a time")
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -317,7 +317,8 @@ def build(edition: Edition | None = None, *, jobs: int | None = None, force: boo
             + "\n".join(errors)
         )
     executed = time.perf_counter()
-    teachers_guide(sections.load(), edition.pages, edition.generated)
+    if any(r.ran for r in results) or not (edition.generated / f"{TEACHERS_GUIDE}.md").is_file():
+        teachers_guide(sections.load(), edition.pages, edition.generated)
     key = _tree_digest(
         [edition.root / "_config.yml", edition.root / "_toc.yml", edition.root / "book", edition.generated]
     )

@@ -72,7 +72,8 @@ def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.No
         try:
             papermill.execute_notebook(
                 str(source), str(out), parameters=parameters, kernel_name="python3",
-                cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, shutdown_kernel="immediate",
+                request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as error:
             raise PublishError(f"{source.name} failed in cell {error.cell_index}: {error.ename}: {error.evalue}") from None

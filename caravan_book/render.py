@@ -18,9 +18,6 @@ import os
 import urllib.parse
 from pathlib import Path
 
-import altair as alt
-import pandas as pd
-
 #: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
 #: or "print" (handouts: charts drawn to SVG, exercises without solutions).
 MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
@@ -33,19 +30,45 @@ def medium() -> str:
     return value if value in MEDIUMS else "web"
 
 
+def _bundle_stamp() -> str:
+    from importlib.metadata import version
+
+    return f"/* vega bundle from vl-convert-python {version('vl-convert-python')} */\n"
+
+
 def bundle_source() -> str:
-    """The Vega, Vega-Lite and vega-embed bundle, wrapped in a function scope."""
+    """The Vega, Vega-Lite and vega-embed bundle, wrapped in a function scope.
+
+    It depends only on the installed vl-convert, so it is generated once per environment and
+    kept beside it (``<venv>/share/caravan-book``); generating it takes a second or two.
+    """
+    import sys
+    from importlib.metadata import version
+
+    cache = Path(sys.prefix) / "share" / "caravan-book" / f"vega-bundle-{version('vl-convert-python')}.js"
+    if cache.is_file():
+        return cache.read_text(encoding="utf-8")
     import vl_convert
 
-    return "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
+    source = _bundle_stamp() + "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source, encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only environment still works
+    return source
 
 
 def write_bundle(static_dir: Path) -> bool:
-    """Write the bundle into ``static_dir``; return True if the file changed."""
+    """Write the bundle into ``static_dir`` unless the same version is there; True if it changed."""
     target = static_dir / BUNDLE_NAME
+    if target.is_file():
+        with open(target, encoding="utf-8") as fh:
+            if fh.readline() == _bundle_stamp():
+                return False
     source = bundle_source()
-    if target.is_file() and target.read_text(encoding="utf-8") == source:
-        return False
     static_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     tmp.write_text(source, encoding="utf-8")
@@ -62,9 +85,9 @@ def _chart_id(spec_json: str) -> str:
     return "chart-" + hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:12]
 
 
-def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
+def embed_html(chart, alt_text: str) -> str:
     """The chart alone: vegaEmbed into a div, or an inline SVG in print mode."""
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)  # charts are built by the package and tested; skip re-validation
     spec.pop("$schema", None)  # a remote address; vegaEmbed is told the mode instead
     # legends below the plot keep charts within the page's text column
     config = spec.setdefault("config", {})
@@ -96,8 +119,10 @@ def embed_html(chart: alt.TopLevelMixin, alt_text: str) -> str:
     )
 
 
-def data_html(data: pd.DataFrame, name: str) -> str:
+def data_html(data, name: str) -> str:
     """The chart's data: a table behind a toggle and a CSV download (no other host involved)."""
+    import pandas as pd
+
     shown = data.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
@@ -114,7 +139,7 @@ def data_html(data: pd.DataFrame, name: str) -> str:
     )
 
 
-def figure_html(chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: pd.DataFrame, name: str) -> str:
+def figure_html(chart, *, caption: str, alt_text: str, data, name: str) -> str:
     return (
         '<figure class="caravan-figure">\n'
         + embed_html(chart, alt_text)
@@ -128,7 +153,7 @@ def figure_html(chart: alt.TopLevelMixin, *, caption: str, alt_text: str, data: 
 class Figure:
     """A chart with its caption, text alternative and data, displayed as HTML in Jupyter."""
 
-    def __init__(self, chart, *, caption: str, alt_text: str, data: pd.DataFrame, name: str):
+    def __init__(self, chart, *, caption: str, alt_text: str, data, name: str):
         self.chart, self.caption, self.alt_text, self.data, self.name = chart, caption, alt_text, data, name
 
     def _repr_html_(self) -> str:
@@ -136,6 +161,8 @@ class Figure:
 
 
 def _renderer(spec: dict, **metadata) -> dict:
+    import altair as alt
+
     chart = alt.Chart.from_dict(spec, validate=False)
     description = spec.get("description") or (spec.get("title") if isinstance(spec.get("title"), str) else "A chart")
     return {"text/html": embed_html(chart, str(description))}
@@ -143,5 +170,7 @@ def _renderer(spec: dict, **metadata) -> dict:
 
 def enable() -> None:
     """Make plain Altair display use the offline embed (or SVG in print mode)."""
+    import altair as alt
+
     alt.renderers.register("caravan", _renderer)
     alt.renderers.enable("caravan")

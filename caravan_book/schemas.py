@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from caravan_book.files import TABLE_FILES
 from caravan_book.numbers_in_text import parse_number_text
 
 BASIS = ("stated", "inferred")
@@ -129,7 +130,7 @@ SOURCE_EXCERPT = {"source_id": ("sources", "source_id")}
 
 SOURCES = TableSpec(
     name="sources",
-    file="sources.csv",
+    file=TABLE_FILES["sources"],
     key="source_id",
     columns={
         "source_id": ident(),
@@ -150,7 +151,7 @@ SOURCES = TableSpec(
 
 INCIDENTS = TableSpec(
     name="incidents",
-    file="incidents.csv",
+    file=TABLE_FILES["incidents"],
     key="incident",
     columns={
         "incident": text(pattern(INCIDENT_PATTERN, "an incident id like 2018-tijuana"), unique=True),
@@ -169,7 +170,7 @@ INCIDENTS = TableSpec(
 
 PLACES = TableSpec(
     name="places",
-    file="places.csv",
+    file=TABLE_FILES["places"],
     key="place",
     columns={
         "place": text(unique=True),
@@ -184,7 +185,7 @@ PLACES = TableSpec(
 
 EVENTS = TableSpec(
     name="events",
-    file="events.csv",
+    file=TABLE_FILES["events"],
     key="event_id",
     columns={
         "event_id": ident(),
@@ -204,7 +205,7 @@ EVENTS = TableSpec(
 
 FIGURES = TableSpec(
     name="figures",
-    file="figures.csv",
+    file=TABLE_FILES["figures"],
     key="figure_id",
     columns={
         "figure_id": ident(),
@@ -231,7 +232,7 @@ FIGURES = TableSpec(
 
 STATEMENTS = TableSpec(
     name="statements",
-    file="statements.csv",
+    file=TABLE_FILES["statements"],
     key="statement_id",
     columns={
         "statement_id": ident(),
@@ -257,7 +258,7 @@ STATEMENTS = TableSpec(
 
 FACTS = TableSpec(
     name="facts",
-    file="facts.csv",
+    file=TABLE_FILES["facts"],
     key="fact_id",
     columns={
         "fact_id": ident(),
@@ -272,7 +273,7 @@ FACTS = TableSpec(
 
 DEFECTS = TableSpec(
     name="defects",
-    file="defects.csv",
+    file=TABLE_FILES["defects"],
     key="defect_id",
     columns={"defect_id": ident(), "source_id": text(), "defect": text(), "excerpt": text()},
     references=SOURCE_EXCERPT,
@@ -280,7 +281,7 @@ DEFECTS = TableSpec(
 
 PROVENANCE = TableSpec(
     name="provenance",
-    file="reference/provenance.csv",
+    file=TABLE_FILES["provenance"],
     key="file",
     columns={
         "file": text(unique=True),
@@ -298,7 +299,7 @@ _COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
 
 ENCOUNTERS_MONTHLY = TableSpec(
     name="encounters_monthly",
-    file="reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv",
+    file=TABLE_FILES["encounters_monthly"],
     columns={
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
         "month": text(one_of(MONTHS)),
@@ -335,7 +336,7 @@ ENCOUNTERS_MONTHLY = TableSpec(
 
 APPREHENSIONS_ANNUAL = TableSpec(
     name="apprehensions_annual",
-    file="reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
+    file=TABLE_FILES["apprehensions_annual"],
     columns={
         "fiscal_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True),
         **{

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 
-from caravan_book import params
 from caravan_book.errors import ParameterError, ReportedError
 from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
 
@@ -72,6 +71,8 @@ def type_name(declared: dict) -> str:
 
 def allowed_values(name: str) -> str:
     """The allowed values of a parameter, from the data."""
+    from caravan_book import params
+
     if name in ("incident", "left", "right"):
         return ", ".join(params.incident_ids())
     if name == "sources":
@@ -98,6 +99,8 @@ def validate(notebook: str, given: dict) -> dict:
     if unknown:
         choices = ", ".join(declared) or "none"
         raise ParameterError(f"section {notebook!r} has no parameter {', '.join(unknown)}; its parameters: {choices}")
+    from caravan_book import params
+
     values = {name: _coerce(name, value, declared[name]) for name, value in given.items()}
     names = set(declared)
     if {"incident", "sources", "as_of"} <= names:

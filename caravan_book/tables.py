@@ -10,21 +10,34 @@ need the source articles, and returns the problems instead of raising.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
+import pickle
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from caravan_book.errors import DataError, DataProblem
-from caravan_book.paths import data_dir
-from caravan_book.schemas import EXCERPT_TABLES, TABLES, TableSpec
+from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.paths import REPO_ROOT, data_dir
 
-#: When set, each table a process loads is appended to this file (one name a line):
-#: the build uses it to know which pages depend on which tables.
-USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Validated tables are kept here, keyed by the bytes of their files and of the schema code,
+#: so a table is validated once per change, not once per notebook.
+CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
+#: The tables each table's ids point into (their files are part of its cache key).
+REFERENCES = {
+    "incidents": ("places", "sources"),
+    "sources": ("incidents",),
+    "events": ("incidents", "places", "sources"),
+    "figures": ("incidents", "sources"),
+    "statements": ("incidents", "sources"),
+    "facts": ("incidents", "sources"),
+    "defects": ("sources",),
+}
 
 
 def _record_use(name: str) -> None:
@@ -41,7 +54,7 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
+def read_raw(spec: "TableSpec", folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
     """The file's cells as text (blank = missing), each row's line number, and layout problems."""
     path = folder / spec.file
     shown = _display_path(path)
@@ -78,6 +91,8 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
 
 @lru_cache(maxsize=None)
 def _key_values(table: str, column: str, folder: Path) -> frozenset[str]:
+    from caravan_book.schemas import TABLES
+
     frame, _, _ = read_raw(TABLES[table], folder)
     _record_use(table)
     if column not in frame:
@@ -85,7 +100,11 @@ def _key_values(table: str, column: str, folder: Path) -> frozenset[str]:
     return frozenset(frame[column].dropna())
 
 
-def _schema(spec: TableSpec, folder: Path) -> tuple[pa.DataFrameSchema, dict[str, str]]:
+def _schema(spec: "TableSpec", folder: Path):
+    import pandera.pandas as pa
+
+    from caravan_book.schemas import TABLES
+
     columns = dict(spec.columns)
     for column, (table, key) in spec.references.items():
         known = sorted(_key_values(table, key, folder))
@@ -100,7 +119,7 @@ def _schema(spec: TableSpec, folder: Path) -> tuple[pa.DataFrameSchema, dict[str
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=False), rule_columns
 
 
-def _describe(check: str, spec: TableSpec) -> str | None:
+def _describe(check: str, spec: "TableSpec") -> str | None:
     """Turn a pandera check name into a rule people read; None means 'already reported'."""
     if check.startswith("coerce_dtype"):
         return "is not a whole number" if "int" in check else "is not a number"
@@ -114,7 +133,7 @@ def _describe(check: str, spec: TableSpec) -> str | None:
     }.get(check, check)
 
 
-def _problems_from(errors: pa.errors.SchemaErrors, spec: TableSpec, shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
+def _problems_from(errors, spec: "TableSpec", shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
     problems: list[DataProblem] = []
     seen: set[tuple] = set()
     for case in errors.failure_cases.itertuples(index=False):
@@ -142,8 +161,10 @@ def _problems_from(errors: pa.errors.SchemaErrors, spec: TableSpec, shown: str, 
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
-def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
+def validate(spec: "TableSpec", folder: Path) -> pd.DataFrame:
     """The typed table, or DataError with every problem found in it."""
+    import pandera.pandas as pa
+
     frame, lines, problems = read_raw(spec, folder)
     shown = _display_path(folder / spec.file)
     if frame.empty and problems and not lines:
@@ -161,15 +182,47 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     return typed
 
 
+def _cache_key(name: str, folder: Path) -> str | None:
+    digest = hashlib.sha256()
+    for table in (name, *REFERENCES.get(name, ())):
+        path = folder / TABLE_FILES[table]
+        if not path.is_file():
+            return None
+        digest.update(table.encode() + path.read_bytes())
+    for module in ("schemas.py", "tables.py", "numbers_in_text.py", "files.py"):
+        digest.update((PACKAGE_DIR / module).read_bytes())
+    return digest.hexdigest()[:32]
+
+
 @lru_cache(maxsize=None)
 def _load(name: str, folder: Path) -> pd.DataFrame:
-    return validate(TABLES[name], folder)
+    key = _cache_key(name, folder)
+    cached = CACHE_DIR / f"{name}-{key}.pkl"
+    if key and cached.is_file():
+        try:
+            with open(cached, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass  # a damaged cache entry: validate again
+    from caravan_book.schemas import TABLES
+
+    table = validate(TABLES[name], folder)
+    if key:
+        try:
+            CACHE_DIR.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=CACHE_DIR, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(table, fh)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a read-only project still works, only slower
+    return table
 
 
 def load(name: str, folder: Path | None = None) -> pd.DataFrame:
-    """A validated table by name (see ``schemas.TABLES``), read once per process."""
-    if name not in TABLES:
-        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    """A validated table by name (see ``files.TABLE_FILES``), validated once per change of its files."""
+    if name not in TABLE_FILES or name == "world":
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLE_FILES)}")
     _record_use(name)
     return _load(name, (folder or data_dir()).resolve()).copy()
 
@@ -180,6 +233,8 @@ def _collapse(text: str) -> str:
 
 def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
     """Every excerpt must stand word for word in the article its row names."""
+    from caravan_book.schemas import EXCERPT_TABLES
+
     problems: list[DataProblem] = []
     sources = load("sources", folder).set_index("source_id")
     articles: dict[str, str] = {}
@@ -192,7 +247,7 @@ def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
             problems.append(DataProblem(_display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"))
     for name in EXCERPT_TABLES:
         table = load(name, folder)
-        shown = _display_path(folder / TABLES[name].file)
+        shown = _display_path(folder / TABLE_FILES[name])
         for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"]):
             article = articles.get(source_id)
             if article is not None and _collapse(excerpt) not in article:
@@ -207,6 +262,8 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:
     """Every problem in a data folder; an empty list means the data is clean."""
+    from caravan_book.schemas import TABLES
+
     folder = (folder or data_dir()).resolve()
     problems: list[DataProblem] = []
     for name in TABLES:

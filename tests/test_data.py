@@ -156,3 +156,18 @@ def test_numbers_read_as_articles_print_them(text, value):
 @pytest.mark.parametrize("text", ["192,00", "lots", "", "1,2345"])
 def test_malformed_numbers_are_not_numbers(text):
     assert parse_number_text(text) is None
+
+
+def test_cache_keys_cover_every_table_a_table_points_into():
+    # tables.REFERENCES decides which files invalidate a cached table; it must match the schemas
+    for name, spec in TABLES.items():
+        pointed = {table for table, _ in spec.references.values()}
+        assert pointed == set(tables.REFERENCES.get(name, ())), name
+
+
+def test_a_changed_file_is_validated_again(data_copy):
+    assert len(tables.load("places", data_copy)) > 0
+    edit_csv(data_copy / "places.csv", 0, "latitude", "95")
+    tables.clear_cache()
+    with pytest.raises(tables.DataError, match="is not a latitude"):
+        tables.load("places", data_copy)
