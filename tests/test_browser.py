@@ -1,6 +1,7 @@
 """What a reader sees: every page of the built site in headless Debian chromium, network off.
 
-Playwright drives /usr/bin/chromium (its own browser download does not work here). Every
+Playwright drives Debian's chromium (``$CARAVAN_BOOK_CHROMIUM``, default /usr/bin/chromium;
+its own browser download does not work here). Every
 request that is not a local file is blocked and recorded. axe-core (pinned in package.json)
 checks accessibility.
 """
@@ -12,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from caravan_book import publish
 from conftest import REPO
 from test_site import html_pages
 
 pytestmark = pytest.mark.xdist_group("site")
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(publish.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL = ("file:", "data:", "blob:", "about:")
 
