@@ -222,26 +222,37 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         "",
         "Each section of this book is a page you can assign on its own. The table gives what a student should",
         "take away, how long the page takes to read (counted from its text at build time), the key terms",
-        "(defined in the {doc}`glossary <../glossary>`), and three ways to hand it out: the page itself, a",
-        "printable handout, and the notebook to download and run.",
+        "(defined in the {doc}`glossary <../glossary>`), and the notebook to download and run. Printable",
+        "handouts are listed below the table.",
         "",
         "Every section ends with discussion questions and exercises. The solutions sit in toggles; the",
         "student edition of the book (`caravan-book build --student`) leaves them out.",
         "",
-        "| Section | Learning goals | Reading time | Key terms | How to assign |",
+        "| Section | Learning goals | Reading time | Key terms | Notebook |",
         "| --- | --- | --- | --- | --- |",
     ]
+    handouts = []
     for page in pages:
         meta = sections_.notebooks.get(page.notebook, {})
         path = out_dir / f"{page.page}.ipynb"
         minutes = reading_minutes(_words_in(path))
         goals = "<br>".join(f"• {g}" for g in meta.get("goals", []))
         terms = ", ".join(f"{{term}}`{t}`" for t in meta.get("key_terms", []))
-        options = " ".join(f"-p {k} {v}" for k, v in page.parameters.items())
-        handout = f"`caravan-book handout {page.notebook} {options} --pdf {page.page}.pdf`".replace("  ", " ")
-        assign = f"[Page]({page.page}.ipynb)<br>Handout: {handout}<br>{{download}}`Notebook <{page.page}.ipynb>`"
-        title = f"{meta.get('title', page.notebook)} ({page.describe_parameters()})"
-        lines.append(f"| {title} | {goals} | about {minutes} min | {terms} | {assign} |")
+        options = "".join(f" -p {k} {v}" for k, v in page.parameters.items())
+        title = f"[{meta.get('title', page.notebook)}]({page.page}.ipynb)"
+        if page.parameters:
+            title += f"<br>({page.describe_parameters()})"
+        lines.append(f"| {title} | {goals} | about {minutes} min | {terms} | {{download}}`Download <{page.page}.ipynb>` |")
+        handouts.append(f"- {meta.get('title', page.notebook)} ({page.describe_parameters()}):\n\n  ```\n  caravan-book handout {page.notebook}{options} --pdf {page.page}.pdf\n  ```")
+    lines += [
+        "",
+        "## Printable handouts",
+        "",
+        "A handout is one section as a PDF: the text, the charts as pictures, the discussion questions and",
+        "the exercises, without code and without solutions. Make one from the project folder:",
+        "",
+        *handouts,
+    ]
     lines.append("")
     text = "\n".join(lines)
     target = out_dir / f"{TEACHERS_GUIDE}.md"

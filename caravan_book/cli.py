@@ -15,9 +15,13 @@ import argparse
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caravan_book.errors import ParameterError, ReportedError
 from caravan_book.paths import REPO_ROOT, seeds_dir
+
+if TYPE_CHECKING:
+    from caravan_book.sections import Page
 
 
 def _say(line: str) -> None:
@@ -47,7 +51,7 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
     return values
 
 
-def _page(section: str, pairs) -> "Page":
+def _page(section: str, pairs) -> Page:
     from caravan_book import sections
 
     known = sections.load().notebook_names()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
-
 from caravan_book import queries, story
 from caravan_book.params import Selection
 from caravan_book.render import medium
@@ -100,8 +98,7 @@ def numbers(sel: Selection) -> str:
                 f"Reported by {md(outlet_name(q))}.",
             )
         )
-    start = queries.incident(sel)["start_date"]
-    month = pd.Timestamp(year=start.year, month=start.month, day=1)
+    month = queries.incident_month(sel)
     count = queries.encounters_in_month(month)
     if count is not None:
         items.append(
@@ -153,8 +150,7 @@ def responses(sel: Selection) -> str:
 
 def comparison(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
-    lm = pd.Timestamp(year=li["start_date"].year, month=li["start_date"].month, day=1)
-    rm = pd.Timestamp(year=ri["start_date"].year, month=ri["start_date"].month, day=1)
+    lm, rm = queries.incident_month(left), queries.incident_month(right)
     lc, rc = queries.encounters_in_month(lm), queries.encounters_in_month(rm)
     items = [
         (

@@ -14,6 +14,11 @@ def incident(sel_or_id: Selection | str) -> pd.Series:
     return tables.load("incidents").set_index("incident").loc[key]
 
 
+def incident_month(sel_or_id: Selection | str) -> pd.Timestamp:
+    """The first day of the month in which the incident started."""
+    return incident(sel_or_id)["start_date"].to_period("M").to_timestamp()
+
+
 def sources(sel: Selection) -> pd.DataFrame:
     """The articles this selection draws on, oldest first."""
     frame = tables.load("sources")
@@ -133,10 +138,9 @@ def apprehensions_annual() -> pd.DataFrame:
 
 def encounters_around(sel: Selection, months: int = 6) -> pd.DataFrame:
     """Total CBP Southwest encounters from ``months`` before to ``months`` after the incident's month."""
-    start = incident(sel)["start_date"]
+    origin = incident_month(sel)
     frame = tables.load("encounters_monthly")
     frame["month_start"] = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
-    origin = pd.Timestamp(year=start.year, month=start.month, day=1)
     frame["months_from_incident"] = (frame["month_start"].dt.year - origin.year) * 12 + (
         frame["month_start"].dt.month - origin.month
     )

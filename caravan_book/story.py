@@ -115,8 +115,7 @@ def monthly_reported(sel: Selection) -> pd.DataFrame:
 
 
 def monthly_text(sel: Selection) -> str:
-    start = queries.incident(sel)["start_date"]
-    month = pd.Timestamp(year=start.year, month=start.month, day=1)
+    month = queries.incident_month(sel)
     count = queries.encounters_in_month(month)
     parts = []
     if count is not None:
@@ -234,10 +233,9 @@ def _statements_cell(sel: Selection) -> str:
 
 
 def _border_cell(sel: Selection) -> str:
-    start = queries.incident(sel)["start_date"]
-    month = pd.Timestamp(year=start.year, month=start.month, day=1)
+    month = queries.incident_month(sel)
     count = queries.encounters_in_month(month)
-    fy = queries.fiscal_year(start)
+    fy = queries.fiscal_year(month)
     try:
         year = queries.encounters_fiscal_year(fy)
         year_text = f"<br>fiscal year {fy}: {fmt_number(year['total_swb_encounters'])}"
@@ -271,8 +269,7 @@ def comparison_table(left: Selection, right: Selection) -> str:
 def comparison_text(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
     gap = ri["start_date"] - li["start_date"]
-    lm = pd.Timestamp(year=li["start_date"].year, month=li["start_date"].month, day=1)
-    rm = pd.Timestamp(year=ri["start_date"].year, month=ri["start_date"].month, day=1)
+    lm, rm = queries.incident_month(left), queries.incident_month(right)
     lc, rc = queries.encounters_in_month(lm), queries.encounters_in_month(rm)
     sentences = [
         f"The two incidents are {plural(round(gap.days / 365.25), 'year')} apart: "

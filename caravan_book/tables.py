@@ -17,12 +17,16 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.paths import REPO_ROOT, data_dir
+
+if TYPE_CHECKING:
+    from caravan_book.schemas import TableSpec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Validated tables are kept here, keyed by the bytes of their files and of the schema code,

@@ -8,65 +8,14 @@ checks accessibility.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from caravan_book import publish
-from conftest import REPO
+from conftest import REPO, open_offline, wait_for_charts
 from test_site import html_pages
 
 pytestmark = pytest.mark.xdist_group("site")
 
-CHROMIUM = Path(publish.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-LOCAL = ("file:", "data:", "blob:", "about:")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is required: apt-get install chromium (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
-        yield browser
-        browser.close()
-
-
-def open_offline(browser, path: Path):
-    """Open a page with every non-local request blocked; return page, console errors, blocked requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
-    page = context.new_page()
-    errors: list[str] = []
-    remote: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("dialog", lambda dialog: (errors.append(f"dialog opened: {dialog.message}"), dialog.dismiss()))
-
-    def block(route):
-        remote.append(route.request.url)
-        route.abort()
-
-    context.route(lambda url: not url.startswith(LOCAL), block)
-    page.on("request", lambda request: remote.append(request.url) if not request.url.startswith(LOCAL) else None)
-    page.goto(path.as_uri(), wait_until="load")
-    return context, page, errors, remote
-
-
-def wait_for_charts(page) -> int:
-    count = page.locator(".caravan-chart").count()
-    if count:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.caravan-chart[data-rendered=true] svg').length === n", arg=count, timeout=20000
-        )
-    return count
 
 
 def test_every_page_renders_its_charts_offline_without_errors(built_book, browser):

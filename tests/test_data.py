@@ -11,15 +11,15 @@ import pytest
 from caravan_book import tables
 from caravan_book.numbers_in_text import parse_number_text
 from caravan_book.schemas import TABLES
-from conftest import REPO, SEEDS, edit_csv, run_cli
+from conftest import REPO, edit_csv, require_seeds, run_cli
 
 
 def test_shipped_data_is_clean_including_excerpts():
-    assert SEEDS.is_dir(), "the source articles are needed to verify excerpts"
-    assert tables.check_folder(REPO / "data", SEEDS) == []
+    assert tables.check_folder(REPO / "data", require_seeds()) == []
 
 
 def test_cli_check_reports_clean_data():
+    require_seeds()
     done = run_cli("check")
     assert done.returncode == 0, done.stderr
     assert "clean (excerpts checked against" in done.stdout
@@ -94,8 +94,9 @@ def test_duplicate_id_is_reported(data_copy):
 
 
 def test_excerpt_not_in_article_is_reported(data_copy):
+    seeds = require_seeds()
     edit_csv(data_copy / "events.csv", 0, "excerpt", "A sentence that no article contains.")
-    problems = [str(p) for p in tables.check_folder(data_copy, SEEDS)]
+    problems = [str(p) for p in tables.check_folder(data_copy, seeds)]
     assert any(
         "events.csv, row 2, column 'excerpt'" in p and "is not found word for word in" in p and ".txt" in p for p in problems
     ), problems

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import edit_csv, run_cli
-from test_browser import browser, open_offline, wait_for_charts  # noqa: F401  (fixture)
+from conftest import edit_csv, open_offline, run_cli, wait_for_charts
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -14,7 +13,7 @@ SCRIPT = "<script>window.__pwned = 1</script>"
 IMAGE = '<img src=x onerror="window.__pwned = 2">'
 
 
-def test_markup_in_data_rows_shows_as_text(project_copy, tmp_path, browser):  # noqa: F811
+def test_markup_in_data_rows_shows_as_text(project_copy, tmp_path, browser):
     data = project_copy / "data"
     edit_csv(data / "events.csv", 0, "summary", f"Hostile summary {SCRIPT} end")
     edit_csv(data / "events.csv", 1, "actor", f"Hostile actor {IMAGE}")
