@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -202,14 +203,20 @@ def execute_pages(pages: list[sections.Page], out_dir: Path, *, jobs: int | None
 
 
 # ---------------------------------------------------------------- pages written from the results
+_COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
+
+
 def _words_in(path: Path) -> int:
+    """Words a reader reads on the page: prose and text outputs, not sections left closed."""
     notebook = nbformat.read(path, as_version=4)
     words = 0
     for cell in notebook.cells:
+        if "remove-cell" in cell.metadata.get("tags", []):
+            continue
         if cell.cell_type == "markdown":
             words += len(cell.source.split())
         for output in cell.get("outputs", []):
-            words += len(output.get("data", {}).get("text/markdown", "").split())
+            words += len(_COLLAPSED.sub("", output.get("data", {}).get("text/markdown", "")).split())
     return words
 
 
@@ -237,7 +244,7 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         path = out_dir / f"{page.page}.ipynb"
         minutes = reading_minutes(_words_in(path))
         goals = "<br>".join(f"• {g}" for g in meta.get("goals", []))
-        terms = ", ".join(f"{{term}}`{t}`" for t in meta.get("key_terms", []))
+        terms = ", ".join(f"{{term}}`{t}`" for t in (page.key_terms or meta.get("key_terms", [])))
         options = "".join(f" -p {k} {v}" for k, v in page.parameters.items())
         title = f"[{meta.get('title', page.notebook)}]({page.page}.ipynb)"
         if page.parameters:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from caravan_book import tables
 from caravan_book.paths import data_dir
-from caravan_book.prose import fmt_number, metric_name
+from caravan_book.prose import fmt_number
 from caravan_book.render import Figure
 
 WIDTH = 400
@@ -22,13 +22,13 @@ PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b
 
 
 def _source_list(frame: pd.DataFrame) -> str:
-    outlets = sorted(set(frame["outlet"]))
+    outlets = sorted(set(frame["label"]))
     return "; ".join(outlets)
 
 
 def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
-    data = events[["date", "date_basis", "outlet", "source_id", "actor", "summary", "place"]].copy()
-    data["reported by"] = data["outlet"] + " (" + data["source_id"] + ")"
+    data = events[["date", "date_basis", "label", "source_id", "actor", "summary", "place"]].copy()
+    data["reported by"] = data["label"]
     chart = (
         alt.Chart(data, title=title, width=WIDTH, height=max(120, 40 * data["reported by"].nunique()))
         .mark_point(filled=True, size=110, opacity=0.85)
@@ -83,32 +83,45 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     label_data = data.groupby(cluster, sort=False).agg(
         place=("place", " · ".join), latitude=("latitude", "first"), longitude=("longitude", "first")
     )
-    labels = (
-        alt.Chart(label_data)
-        .mark_text(align="left", dx=7, dy=-6, fontSize=12, color="#222")
+    # labels go on the side of the point that has more room
+    east = label_data["longitude"] > center[0]
+    labels = [
+        alt.Chart(label_data[side])
+        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222")
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
         .project(**projection)
-    )
-    chart = alt.layer(land, points, labels, title=title, width=WIDTH, height=height).properties(
+        for side, align, dx in ((east, "right", -7), (~east, "left", 7))
+        if side.any()
+    ]
+    chart = alt.layer(land, points, *labels, title=title, width=WIDTH, height=height).properties(
         description=f"Map of {len(data)} places"
     )
     alt_text = "A map marking " + ", ".join(f"{p} ({c})" for p, c in zip(data["place"], data["country"])) + "."
+    approximate = data[data["reliability"].str.startswith("low")]["place"].tolist()
+    named = []
+    if places["coordinates_source"].str.contains("GeoNames").any():
+        named.append("GeoNames city points (CC-BY 4.0)")
+    if places["coordinates_source"].str.contains("BTS").any():
+        named.append("the Bureau of Transportation Statistics point of the port of entry")
     caption = (
-        "Places: GeoNames city points and the official CBP port point (El Chaparral approximate). "
-        "Country outlines: Natural Earth, via the vega-datasets package."
+        "Places: " + (" and ".join(named) or "the book's places table") + "."
+        + (f" Approximate position: {', '.join(approximate)}." if approximate else "")
+        + " Country outlines: Natural Earth, via the vega-datasets package."
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
 
 
 def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
-    data = figures[["metric", "quantity", "value", "value_text", "qualifier", "unit", "outlet", "source_id", "attributed_to", "excerpt"]].copy()
-    data["who"] = data["outlet"] + (" — " + data["attributed_to"]).where(data["attributed_to"].notna(), "")
+    data = figures[["metric", "quantity", "metric_label", "value", "value_text", "qualifier", "unit", "label", "source_id", "attributed_to", "excerpt"]].copy()
+    data["who"] = data["label"] + (" — " + data["attributed_to"]).where(data["attributed_to"].notna(), "")
     repeats = data.groupby(["quantity", "who"]).cumcount()
     data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
     data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
     data["label"] = data["label"].str.strip()
-    data["metric label"] = [f"{metric_name(q)} ({u})" for q, u in zip(data["quantity"], data["unit"])]
+    data["metric label"] = [
+        f"{label}{q[len(m):]} ({u})" for m, q, label, u in zip(data["metric"], data["quantity"], data["metric_label"], data["unit"])
+    ]
     base = alt.Chart(data).encode(
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title="Reported number"),
@@ -155,7 +168,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     )
     layers = [bars, rule, rule_text]
     if not reported.empty:
-        points = reported[["as_of", "value", "value_text", "qualifier", "outlet"]].copy()
+        points = reported[["as_of", "value", "value_text", "qualifier", "label"]].rename(columns={"label": "article"})
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
             alt.Chart(points)
@@ -163,7 +176,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
             .encode(
                 x="month_start:T",
                 y="value:Q",
-                tooltip=[alt.Tooltip("as_of:T", format="%B %Y", title="Month"), "qualifier", "value_text", "outlet"],
+                tooltip=[alt.Tooltip("as_of:T", format="%B %Y", title="Month"), "qualifier", "value_text", "article"],
             )
         )
     chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(
@@ -219,10 +232,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
             {
                 "fiscal_year": [check["fiscal_year"]] * 2,
                 "apprehensions": [check["usbp_encounters"], check["usbp_title8"]],
-                "series": [
-                    f"FY{check['fiscal_year']}: all Border Patrol encounters",
-                    f"FY{check['fiscal_year']}: Title 8 apprehensions only",
-                ],
+                "series": [f"FY{check['fiscal_year']}, all encounters", f"FY{check['fiscal_year']}, Title 8 only"],
             }
         )
         layers.append(
@@ -288,5 +298,11 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
         if not at.empty:
             parts.append(f"{key}: {fmt_number(at.iloc[0])} in the incident's month")
     alt_text = "Two lines of monthly CBP Southwest border encounters, lined up on each incident's month. " + "; ".join(parts) + "."
-    caption = "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, FY2018–FY2021)."
+    ends = [f"{key}: the table ends {int(-group['months_from_incident'].max())} month(s) before the incident's month"
+            for key, group in data.groupby("incident") if group["months_from_incident"].max() < 0]
+    ends += [f"{key}: the table ends in the incident's month" for key, group in data.groupby("incident")
+             if group["months_from_incident"].max() == 0]
+    if ends:
+        alt_text += " Where a line stops early, CBP's monthly table (October 2017 to September 2021) has no later months (" + "; ".join(ends) + ")."
+    caption = "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, October 2017 to September 2021)."
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)

@@ -12,7 +12,7 @@ import hashlib
 from caravan_book import queries, story
 from caravan_book.params import Selection
 from caravan_book.render import medium
-from caravan_book.prose import figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
+from caravan_book.prose import article, figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -44,19 +44,24 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
 def narrative(sel: Selection) -> str:
     events = queries.timeline(sel)
     first, last = events["date"].min(), events["date"].max()
-    by_source = events.groupby("outlet").size().sort_values(ascending=False)
+    by_source = events.groupby("label").size()
+    top = by_source[by_source == by_source.max()]
+    leaders = " and ".join(md(name) for name in sorted(top.index))
     guessed = events[events["date_basis"] == "inferred"]
     items = [
         (
             "How many days does this timeline cover, from its first event to its last?",
             f"From {fmt_date(first)} to {fmt_date(last)}: {plural((last - first).days, 'day')}.",
-        ),
-        (
-            "Which article reports the most events here? Why might one article report more than another?",
-            f"{md(by_source.index[0])}, with {plural(int(by_source.iloc[0]), 'event')}. Articles differ in length, "
-            "in when they were written (before or after the main event) and in what the reporter could see.",
-        ),
+        )
     ]
+    if len(by_source) > 1:
+        items.append(
+            (
+                "Which article reports the most events here? Why might one article report more than another?",
+                f"{leaders}, with {plural(int(top.iloc[0]), 'event')}{' each' if len(top) > 1 else ''}. Articles differ "
+                "in length, in when they were written (before or after the main event) and in what the reporter could see.",
+            )
+        )
     if not guessed.empty:
         g = guessed.iloc[0]
         items.append(
@@ -78,7 +83,7 @@ def numbers(sel: Selection) -> str:
         versions = "\n".join(f"- {figure_sentence(r)}" for _, r in group.iterrows())
         items.append(
             (
-                f"The sources give different numbers for *{story.metric_label(metric).lower()}*. "
+                f"The sources give different numbers for: *{story.metric_label(metric)}*. "
                 "Write one sentence that reports this fairly to a friend, naming every source.",
                 f"Any sentence that keeps every version and says who gave it. The versions are:\n\n{versions}\n\n"
                 "For example: “Reports differ: …”, followed by each number with its source. Averaging them would "
@@ -114,27 +119,37 @@ def numbers(sel: Selection) -> str:
 
 def responses(sel: Selection) -> str:
     frame = queries.statements(sel)
-    counts = frame.groupby("group_label").size().sort_values(ascending=False)
-    official = frame[frame["group"].isin(["us-federal", "mexico-federal"])]
+    counts = frame.groupby("group_label").size()
+
+    def named(n: int) -> str:
+        return " and ".join(md(g) for g in sorted(counts[counts == n].index))
+
+    most, least = int(counts.max()), int(counts.min())
     items = [
         (
-            "Which group is quoted most on this page, and which least? What might explain the difference?",
-            f"Most: {md(counts.index[0])} ({plural(int(counts.iloc[0]), 'quotation')}); least: "
-            f"{md(counts.index[-1])} ({plural(int(counts.iloc[-1]), 'quotation')}). Officials issue statements and "
-            "tweets that reporters can quote; migrants and residents are quoted only when a reporter talks to them.",
+            "Which group has the most statements on this page, and which the fewest? What might explain the difference?",
+            f"Most: {named(most)} ({plural(most, 'statement')}"
+            + (f"; fewest: {named(least)} ({plural(least, 'statement')} each)." if least != most else ", the same for every group).")
+            + " Officials issue statements and posts that reporters can quote; other people are quoted only when a "
+            "reporter talks to them.",
         )
+    ]
+    official = frame[
+        frame["group"].isin(["us-federal", "mexico-federal"])
+        & (frame["quote_kind"] == "direct")
+        & (frame["quote"].str.split().str.len() >= 6)
     ]
     if not official.empty:
         o = official.iloc[0]
         items.append(
             (
-                f"A classmate writes: “{md(o['quote'])}” as if it were a fact. Rewrite the sentence so that it is attributed.",
+                f"A classmate writes “{md(o['quote'])}” in a report as if it were a fact. Rewrite it so that it is attributed.",
                 f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
-                f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in a {md(o['channel'])}, "
-                f"as reported by {md(outlet_name(o))}.",
+                f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in "
+                f"{article(o['channel'])} {md(o['channel'])}, as reported by {md(outlet_name(o))}.",
             )
         )
-    repeated = frame.groupby(["speaker", "quote"])["source_id"].nunique()
+    repeated = frame[frame["quote_kind"] == "direct"].groupby(["speaker", "quote"])["source_id"].nunique()
     repeated = repeated[repeated > 1]
     if not repeated.empty:
         speaker, quote = repeated.index[0]

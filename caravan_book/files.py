@@ -12,6 +12,7 @@ TABLE_FILES = {
     "sources": "sources.csv",
     "events": "events.csv",
     "figures": "figures.csv",
+    "metrics": "metrics.csv",
     "statements": "statements.csv",
     "facts": "facts.csv",
     "defects": "defects.csv",

@@ -13,6 +13,10 @@ import pandas as pd
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 
+#: Marks a date the book worked out (from a weekday, say) instead of reading it in the article.
+INFERRED = "†"
+INFERRED_KEY = f"{INFERRED} A date marked {INFERRED} is worked out by the book; the article does not print it in full."
+
 
 def md(text) -> str:
     """Data text made safe for MyST Markdown: HTML escaped, Markdown syntax neutralised."""
@@ -21,14 +25,9 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
-_WORDS = {"swb": "Southwest border", "us": "US", "fy": "fiscal-year", "cbp": "CBP", "mexico": "Mexico",
-          "tijuana": "Tijuana", "mexicali": "Mexicali", "biden": "Biden", "oscar": "Oscar", "zapata": "Zapata"}
-
-
-def metric_name(metric: str) -> str:
-    """'swb_encounters_month' -> 'Southwest border encounters month' (plain text)."""
-    text = " ".join(_WORDS.get(word, word) for word in metric.split("_"))
-    return text[0].upper() + text[1:]
+def code(text: str) -> str:
+    """Data text shown as code (file names): escaped for HTML, no Markdown escapes needed."""
+    return f"<code>{html.escape(str(text))}</code>"
 
 
 def fmt_number(value) -> str:
@@ -38,24 +37,28 @@ def fmt_number(value) -> str:
 
 
 def fmt_date(when: pd.Timestamp, basis: str | None = None) -> str:
-    text = f"{when.day} {when:%B %Y}"
-    return text + (" (date inferred)" if basis == "inferred" else "")
+    """'25 November 2018', with † when the date is inferred."""
+    return f"{when.day} {when:%B %Y}" + (INFERRED if basis == "inferred" else "")
 
 
 def outlet_name(row) -> str:
-    """How the book names an article: its outlet, or a description when the text names none."""
-    if row["outlet_basis"] == "not stated":
-        return f"an article whose outlet is not named ({row['source_id']})"
-    return row["outlet"]
+    """How the book names an article: its short label (see sources.csv)."""
+    label = row.get("label") if hasattr(row, "get") else None
+    return label if isinstance(label, str) else str(row["outlet"])
 
 
 def cite(row) -> str:
-    """A short citation: outlet and publication date, with inference marked."""
+    """A short citation: the article's label and its publication date (marked if inferred)."""
     return f"{md(outlet_name(row))}, {fmt_date(row['published'], row['published_basis'])}"
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a word."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def figure_phrase(row) -> str:
-    """'nearly 500 people' as the article puts it."""
+    """'nearly **500** people' as the article puts it."""
     qualifier = "" if row["qualifier"] == "exactly" else md(row["qualifier"]) + " "
     return f"{qualifier}**{md(row['value_text'])}** {md(row['unit'])}"
 
@@ -68,14 +71,23 @@ def figure_sentence(row) -> str:
 
 
 def quote_block(row) -> str:
-    """A quotation, verbatim, with speaker, role, channel and source."""
+    """A statement with speaker, role, channel and source.
+
+    Direct quotations are the speaker's own words, in quotation marks. Reported speech is the
+    outlet's wording of what the speaker said, and is shown as such.
+    """
     role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
     via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
     when = fmt_date(row["date"], row["date_basis"])
+    source = f"{md(row['channel'])}{via}, {when}"
+    if row.get("quote_kind") == "reported":
+        return (
+            f"> As {md(outlet_name(row))} reports it, in its own words: {md(row['quote'])}\n>\n"
+            f"> — about **{md(row['speaker'])}**{role} ({source}). Article: {cite(row)}."
+        )
     return (
         f"> “{md(row['quote'])}”\n>\n"
-        f"> — **{md(row['speaker'])}**{role} ({md(row['channel'])}{via}, {when}). "
-        f"Reported by {cite(row)}."
+        f"> — **{md(row['speaker'])}**{role} ({source}). Reported by {cite(row)}."
     )
 
 

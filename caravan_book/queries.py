@@ -26,7 +26,7 @@ def sources(sel: Selection) -> pd.DataFrame:
 
 
 def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
-    outlets = tables.load("sources")[["source_id", "outlet", "outlet_basis", "published", "published_basis", "document"]]
+    outlets = tables.load("sources")[["source_id", "outlet", "label", "outlet_basis", "published", "published_basis", "document"]]
     return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
 
 
@@ -43,8 +43,16 @@ def timeline(sel: Selection) -> pd.DataFrame:
     return _selected("events", sel, "date").sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
+def metric_labels() -> dict[str, str]:
+    """metric -> the plain-English label the book shows (metrics.csv)."""
+    return dict(tables.load("metrics")[["metric", "label"]].itertuples(index=False))
+
+
 def figures(sel: Selection) -> pd.DataFrame:
-    return _selected("figures", sel).sort_values(["metric", "value", "source_id"]).reset_index(drop=True)
+    """The incident's figures, with each metric's label."""
+    frame = _selected("figures", sel)
+    frame["metric_label"] = frame["metric"].map(metric_labels())
+    return frame.sort_values(["metric", "value", "source_id"]).reset_index(drop=True)
 
 
 def disagreements(sel: Selection) -> pd.DataFrame:
@@ -53,8 +61,10 @@ def disagreements(sel: Selection) -> pd.DataFrame:
     A quantity is a metric, or a metric on one date when a single source reports the metric
     on several dates (a series, such as encounters in July and in September: not a dispute).
     It is disputed when its rows hold more than one (value, qualifier) pair, e.g. "at least
-    500" against "nearly 500". All rows of a disputed quantity are returned, one per source
-    and attribution, with a ``quantity`` column naming it: nothing is averaged.
+    500" against "nearly 500", coming from more than one voice (article or person quoted):
+    one article printing "3,000" in a headline and "around 3,000" below is not a dispute.
+    All rows of a disputed quantity are returned, one per source and attribution, with a
+    ``quantity`` column naming it: nothing is averaged.
     """
     frame = figures(sel)
     dates_per_source = frame.groupby(["metric", "source_id"])["as_of"].nunique()
@@ -62,9 +72,13 @@ def disagreements(sel: Selection) -> pd.DataFrame:
     frame["quantity"] = [
         f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])
     ]
-    versions = frame.groupby("quantity")[["value", "qualifier"]].apply(lambda g: len(set(zip(g["value"], g["qualifier"]))))
-    disputed = versions[versions > 1].index
-    return frame[frame["quantity"].isin(disputed)].reset_index(drop=True)
+    frame["voice"] = frame["source_id"] + "|" + frame["attributed_to"].fillna("")
+
+    def disputed(group: pd.DataFrame) -> bool:
+        return len(set(zip(group["value"], group["qualifier"]))) > 1 and group["voice"].nunique() > 1
+
+    keep = [q for q, group in frame.groupby("quantity") if disputed(group)]
+    return frame[frame["quantity"].isin(keep)].drop(columns="voice").reset_index(drop=True)
 
 
 def statements(sel: Selection) -> pd.DataFrame:
@@ -115,6 +129,25 @@ def encounters_monthly() -> pd.DataFrame:
     )
     long["authority"] = long["authority"].map({"total_title8": "Title 8", "total_title42": "Title 42"})
     return long.sort_values(["month_start", "authority"]).reset_index(drop=True)
+
+
+def latest_month_until(month_start: pd.Timestamp) -> pd.Timestamp | None:
+    """The last month in CBP's monthly table that is not after ``month_start``."""
+    frame = tables.load("encounters_monthly")
+    months = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
+    earlier = months[months <= month_start]
+    return None if earlier.empty else earlier.max()
+
+
+def distance_km(place_a: str, place_b: str) -> float:
+    """Great-circle distance between two places of places.csv."""
+    import math
+
+    places = tables.load("places").set_index("place")
+    lat1, lon1 = map(math.radians, places.loc[place_a, ["latitude", "longitude"]])
+    lat2, lon2 = map(math.radians, places.loc[place_b, ["latitude", "longitude"]])
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def encounters_in_month(month_start: pd.Timestamp) -> int | None:

@@ -20,6 +20,8 @@ from caravan_book.numbers_in_text import parse_number_text
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
+QUOTE_KINDS = ("direct", "reported")
+QUOTE_MARKS = "“”\"'‘’"
 CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
 FACT_TOPICS = (
     "us_administration",
@@ -115,6 +117,29 @@ def _contains(part: str, whole: str) -> Callable[[pd.DataFrame], pd.Series]:
     return holds
 
 
+def _direct_quote_in_marks(df: pd.DataFrame) -> pd.Series:
+    """A direct quote stands in the excerpt between quotation marks (punctuation may sit inside them).
+
+    A quotation that runs to the end of the excerpt's paragraph may be left open: in a quotation of
+    several paragraphs, each paragraph opens with a mark and only the last one is closed.
+    """
+
+    def ok(kind, quote, excerpt) -> bool:
+        if kind != "direct" or not isinstance(quote, str) or not isinstance(excerpt, str):
+            return True
+        quote, excerpt = " ".join(quote.split()), " ".join(excerpt.split())
+        start = excerpt.find(quote)
+        while start != -1:
+            before = excerpt[start - 1] if start > 0 else ""
+            rest = excerpt[start + len(quote):].lstrip(",.!?;:… ")
+            if before and before in QUOTE_MARKS and (not rest or rest[0] in QUOTE_MARKS):
+                return True
+            start = excerpt.find(quote, start + 1)
+        return False
+
+    return pd.Series([ok(k, q, e) for k, q, e in zip(df["quote_kind"], df["quote"], df["excerpt"])], index=df.index)
+
+
 def _value_matches_text(df: pd.DataFrame) -> pd.Series:
     def ok(value, written) -> bool:
         parsed = parse_number_text(str(written))
@@ -135,6 +160,7 @@ SOURCES = TableSpec(
     columns={
         "source_id": ident(),
         "outlet": text(),
+        "label": text(unique=True),
         "outlet_basis": text(one_of(OUTLET_BASIS)),
         "headline": text(),
         "byline": text(required=False),
@@ -222,7 +248,7 @@ FIGURES = TableSpec(
         "excerpt": text(),
         "note": text(required=False),
     },
-    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
+    references={"incident": ("incidents", "incident"), "metric": ("metrics", "metric"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("value_text", "is not written in the row's excerpt", _contains("value_text", "excerpt")),
         RowRule("value", "does not match value_text (the number as the article writes it)", _value_matches_text),
@@ -247,13 +273,28 @@ STATEMENTS = TableSpec(
         "date_note": text(required=False),
         "channel": text(one_of(CHANNELS)),
         "quote": text(),
+        "quote_kind": text(one_of(QUOTE_KINDS)),
         "attributed_via": text(required=False),
         "source_id": text(),
         "excerpt": text(),
     },
     references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
-    row_rules=(RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),),
+    row_rules=(
+        RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),
+        RowRule("quote_kind", "is 'direct' but the excerpt does not print the quote between quotation marks", _direct_quote_in_marks),
+    ),
     date_columns=("date",),
+)
+
+METRICS = TableSpec(
+    name="metrics",
+    file=TABLE_FILES["metrics"],
+    key="metric",
+    columns={
+        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name"), unique=True),
+        "label": text(),
+        "description": text(),
+    },
 )
 
 FACTS = TableSpec(
@@ -365,6 +406,7 @@ TABLES: dict[str, TableSpec] = {
         PLACES,
         INCIDENTS,
         SOURCES,
+        METRICS,
         EVENTS,
         FIGURES,
         STATEMENTS,

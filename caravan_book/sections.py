@@ -17,6 +17,8 @@ class Page:
     page: str
     notebook: str
     parameters: dict = field(default_factory=dict, hash=False, compare=True)
+    #: key terms for the teacher's guide, when this page's differ from its notebook's
+    key_terms: tuple[str, ...] = ()
 
     @property
     def source(self) -> Path:
@@ -37,7 +39,10 @@ class Sections:
 
 def load(path: Path = SECTIONS_FILE) -> Sections:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    pages = [Page(p["page"], p["notebook"], dict(p.get("parameters") or {})) for p in raw["pages"]]
+    pages = [
+        Page(p["page"], p["notebook"], dict(p.get("parameters") or {}), tuple(p.get("key_terms") or ()))
+        for p in raw["pages"]
+    ]
     return Sections(notebooks=raw["notebooks"], pages=pages)
 
 

@@ -37,7 +37,7 @@ REFERENCES = {
     "incidents": ("places", "sources"),
     "sources": ("incidents",),
     "events": ("incidents", "places", "sources"),
-    "figures": ("incidents", "sources"),
+    "figures": ("incidents", "metrics", "sources"),
     "statements": ("incidents", "sources"),
     "facts": ("incidents", "sources"),
     "defects": ("sources",),

@@ -74,6 +74,8 @@ BAD_CELLS = [
     ("facts.csv", 0, "topic", "weather", "allowed values: us_administration"),
     ("sources.csv", 0, "published", "26/11/2018", "is not a real date written YYYY-MM-DD"),
     ("events.csv", 2, "summary", "", "is empty but a value is required"),
+    ("figures.csv", 4, "metric", "made_up_metric", "'made_up_metric' is not a known metric of metrics.csv"),
+    ("statements.csv", 9, "quote_kind", "paraphrase", "allowed values: direct, reported"),
 ]
 
 
@@ -172,3 +174,17 @@ def test_a_changed_file_is_validated_again(data_copy):
     tables.clear_cache()
     with pytest.raises(tables.DataError, match="is not a latitude"):
         tables.load("places", data_copy)
+
+
+def test_direct_quote_must_stand_between_quotation_marks(data_copy):
+    statements = tables.load("statements", data_copy)
+    reported = statements.index[statements["quote_kind"] == "reported"][0]
+    edit_csv(data_copy / "statements.csv", int(reported), "quote_kind", "direct")
+    problems = [str(p) for p in tables.check_folder(data_copy, None)]
+    place = f"statements.csv, row {int(reported) + 2}, column 'quote_kind'"
+    assert any(place in p and "does not print the quote between quotation marks" in p for p in problems), problems
+
+
+def test_every_metric_has_a_label_and_every_label_is_used():
+    metrics = set(tables.load("metrics")["metric"])
+    assert metrics == set(tables.load("figures")["metric"])

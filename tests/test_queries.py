@@ -57,9 +57,10 @@ def test_sources_accept_a_list_or_comma_separated_text():
 
 def test_disagreement_groups_by_quantity_not_by_series():
     disputed = queries.disagreements(params.select("2018-tijuana"))
-    assert {"us_troops_at_border", "crowd_at_border_fence", "migrants_in_tijuana"} <= set(disputed["metric"])
-    monthly = queries.disagreements(params.select("2021-tapachula"))
-    assert "swb_encounters_month" not in set(monthly["metric"])  # July and September are a series
+    assert {"us_troops_at_border", "crowd_at_border_fence", "caravan_migrants_at_border"} <= set(disputed["metric"])
+    later = queries.disagreements(params.select("2021-tapachula"))
+    assert "swb_encounters_month" not in set(later["metric"])  # July and September are a series
+    assert "caravan_size" not in set(later["metric"])  # one article, one voice: "3,000" and "around 3,000"
 
 
 def test_record_check_matches_the_official_tables():
@@ -81,6 +82,20 @@ def test_monthly_table_matches_documented_months():
 def test_fiscal_year_starts_in_october():
     assert queries.fiscal_year(pd.Timestamp("2018-11-25")) == 2019
     assert queries.fiscal_year(pd.Timestamp("2021-09-30")) == 2021
+
+
+def test_reported_speech_is_not_shown_as_a_quotation():
+    text = story.responses_text(params.select("2018-tijuana"))
+    reported = queries.statements(params.select("2018-tijuana")).query("quote_kind == 'reported'")
+    assert not reported.empty
+    for quote in reported["quote"]:
+        assert f"“{quote}”" not in text.replace("\\", "")
+    assert "in its own words:" in text
+
+
+def test_comparison_explains_counting_differences():
+    text = story.comparison_text(params.select("2018-tijuana"), params.select("2021-tapachula"))
+    assert "Title 42" in text and "km apart" in text and "administration" in text
 
 
 def test_prose_attributes_and_escapes():
