@@ -28,6 +28,7 @@ import yaml
 from caravan_book import render, sections
 from caravan_book.errors import ReportedError
 from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.kernels import PAPERMILL_OPTIONS, failure_message
 from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
 
 CACHE_NAME = ".pages.json"
@@ -114,21 +115,6 @@ def postprocess(notebook: nbformat.NotebookNode) -> None:
             tags.append("hide-input")
 
 
-def _failure_message(page: sections.Page, error: Exception) -> str:
-    from papermill.exceptions import PapermillExecutionError
-
-    head = f"{page.source.name} (page {page.page}; parameters: {page.describe_parameters()})"
-    if isinstance(error, PapermillExecutionError):
-        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
-        # papermill counts the parameters cell it injected; report the cell's place in the source file
-        cell = error.cell_index - (1 if page.parameters else 0)
-        return (
-            f"{head} failed in cell {cell} (counting from 0): {error.ename}: {error.evalue}\n"
-            f"    cell starts: {first_line}"
-        )
-    return f"{head} failed: {type(error).__name__}: {error}"
-
-
 def execute_page(page: sections.Page, out_dir: Path, failed_dir: Path | None = None) -> PageResult:
     """Run one page's notebook; on success rename it into ``out_dir``. Runs in a worker process."""
     import papermill
@@ -142,15 +128,7 @@ def execute_page(page: sections.Page, out_dir: Path, failed_dir: Path | None = N
     os.environ[USAGE_LOG_ENV] = usage_log
     try:
         papermill.execute_notebook(
-            str(page.source),
-            tmp_name,
-            parameters=page.parameters,
-            kernel_name="python3",
-            cwd=str(page.source.parent),
-            progress_bar=False,
-            log_output=False,
-            shutdown_kernel="immediate",  # outputs are saved by then; a graceful stop can stall for seconds
-            request_save_on_cell_execute=False,  # save once at the end, not after every cell
+            str(page.source), tmp_name, parameters=page.parameters, cwd=str(page.source.parent), **PAPERMILL_OPTIONS
         )
         notebook = nbformat.read(tmp_name, as_version=4)
         postprocess(notebook)
@@ -162,7 +140,7 @@ def execute_page(page: sections.Page, out_dir: Path, failed_dir: Path | None = N
         if failed_dir is not None and Path(tmp_name).is_file() and Path(tmp_name).stat().st_size:
             failed_dir.mkdir(parents=True, exist_ok=True)
             shutil.move(tmp_name, failed_dir / f"{page.page}.ipynb")
-        return PageResult(page.page, True, time.perf_counter() - started, error=_failure_message(page, error))
+        return PageResult(page.page, True, time.perf_counter() - started, error=failure_message(page.source.name, page.parameters, error, page.page))
     finally:
         os.environ.pop(USAGE_LOG_ENV, None)
         for leftover in (tmp_name, usage_log):

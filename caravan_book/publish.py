@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from caravan_book import render
 from caravan_book.errors import ReportedError
+from caravan_book.kernels import PAPERMILL_OPTIONS, failure_message
 from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.sections import Page
 
@@ -70,13 +71,9 @@ def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.No
     with tempfile.TemporaryDirectory() as work, _medium(medium):
         out = Path(work) / source.name
         try:
-            papermill.execute_notebook(
-                str(source), str(out), parameters=parameters, kernel_name="python3",
-                cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, shutdown_kernel="immediate",
-                request_save_on_cell_execute=False,
-            )
+            papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(NOTEBOOKS_DIR), **PAPERMILL_OPTIONS)
         except PapermillExecutionError as error:
-            raise PublishError(f"{source.name} failed in cell {error.cell_index}: {error.ename}: {error.evalue}") from None
+            raise PublishError(failure_message(source.name, parameters, error)) from None
         notebook_node = nbformat.read(out, as_version=4)
     from caravan_book.build import postprocess
 
