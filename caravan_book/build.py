@@ -198,6 +198,28 @@ def _words_in(path: Path) -> int:
     return words
 
 
+def launch_links(notebook: str) -> str:
+    """Binder and Colab links to a section's source notebook in the repository (from _config.yml).
+
+    Jupyter Book's own launch buttons point at each page's path, and the executed pages are built,
+    not kept in the repository, so the guide links the source notebooks, which are.
+    """
+    config = read_config(REPO_ROOT)
+    repo = config.get("repository", {})
+    launch = config.get("launch_buttons", {})
+    url, branch = repo.get("url", "").rstrip("/"), repo.get("branch", "main")
+    if "github.com/" not in url:
+        return ""
+    slug = url.split("github.com/", 1)[1]
+    path = f"notebooks/{notebook}.ipynb"
+    links = []
+    if launch.get("binderhub_url"):
+        links.append(f"[Binder]({launch['binderhub_url'].rstrip('/')}/v2/gh/{slug}/{branch}?labpath={path})")
+    if launch.get("colab_url"):
+        links.append(f"[Colab]({launch['colab_url'].rstrip('/')}/github/{slug}/blob/{branch}/{path})")
+    return " · ".join(links)
+
+
 def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out_dir: Path) -> str:
     """The teacher's guide page: goals, reading time (counted from the executed pages), key terms, how to assign."""
     from caravan_book.prose import reading_minutes
@@ -207,8 +229,9 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         "",
         "Each section of this book is a page you can assign on its own. The table gives what a student should",
         "take away, how long the page takes to read (counted from its text at build time), the key terms",
-        "(defined in the {doc}`glossary <../glossary>`), and the notebook to download and run. Printable",
-        "handouts are listed below the table.",
+        "(defined in the {doc}`glossary <../glossary>`), and the notebook to download, or to open online",
+        "(Binder, Colab) and rerun with other parameters in its first code cell. Printable handouts are",
+        "listed below the table.",
         "",
         "Every section ends with discussion questions and exercises. The solutions sit in toggles; the",
         "student edition of the book (`caravan-book build --student`) leaves them out.",
@@ -227,7 +250,9 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         title = f"[{meta.get('title', page.notebook)}]({page.page}.ipynb)"
         if page.parameters:
             title += f"<br>({page.describe_parameters()})"
-        lines.append(f"| {title} | {goals} | about {minutes} min | {terms} | {{download}}`Download <{page.page}.ipynb>` |")
+        launch = launch_links(page.notebook)
+        notebook_cell = f"{{download}}`Download <{page.page}.ipynb>`" + (f"<br>Run it online: {launch}" if launch else "")
+        lines.append(f"| {title} | {goals} | about {minutes} min | {terms} | {notebook_cell} |")
         handouts.append(f"- {meta.get('title', page.notebook)} ({page.describe_parameters()}):\n\n  ```\n  caravan-book handout {page.notebook}{options} --pdf {page.page}.pdf\n  ```")
     lines += [
         "",
