@@ -133,7 +133,7 @@ def data_html(data, name: str) -> str:
     filename = html.escape(name + ".csv")
     return (
         '<details class="caravan-chart-data">'
-        f"<summary>The data behind this chart ({len(shown)} rows)</summary>\n"
+        f"<summary>The data behind this chart ({len(shown)} {'row' if len(shown) == 1 else 'rows'})</summary>\n"
         f'<p><a download="{filename}" href="{href}">Download the data as CSV ({filename})</a></p>\n'
         f"{table}\n</details>"
     )
