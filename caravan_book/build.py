@@ -20,6 +20,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -58,7 +59,9 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _package_digest() -> str:
+    """The package's code, read once per process (it does not change during a build)."""
     return _digest(*(p.read_bytes() for p in sorted(PACKAGE_DIR.glob("*.py"))))
 
 
@@ -198,13 +201,18 @@ def _words_in(path: Path) -> int:
     return words
 
 
-def launch_links(notebook: str) -> str:
+def write_if_changed(path: Path, text: str) -> None:
+    """Write a generated file only when its text changed, so Sphinx does not rebuild it for nothing."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def launch_links(notebook: str, config: dict) -> str:
     """Binder and Colab links to a section's source notebook in the repository (from _config.yml).
 
     Jupyter Book's own launch buttons point at each page's path, and the executed pages are built,
     not kept in the repository, so the guide links the source notebooks, which are.
     """
-    config = read_config(REPO_ROOT)
     repo = config.get("repository", {})
     launch = config.get("launch_buttons", {})
     url, branch = repo.get("url", "").rstrip("/"), repo.get("branch", "main")
@@ -240,6 +248,7 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         "| --- | --- | --- | --- | --- |",
     ]
     handouts = []
+    config = read_config(REPO_ROOT)
     for page in pages:
         meta = sections_.notebooks.get(page.notebook, {})
         path = out_dir / f"{page.page}.ipynb"
@@ -250,7 +259,7 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
         title = f"[{meta.get('title', page.notebook)}]({page.page}.ipynb)"
         if page.parameters:
             title += f"<br>({page.describe_parameters()})"
-        launch = launch_links(page.notebook)
+        launch = launch_links(page.notebook, config)
         notebook_cell = f"{{download}}`Download <{page.page}.ipynb>`" + (f"<br>Run it online: {launch}" if launch else "")
         lines.append(f"| {title} | {goals} | about {minutes} min | {terms} | {notebook_cell} |")
         handouts.append(f"- {meta.get('title', page.notebook)} ({page.describe_parameters()}):\n\n  ```\n  caravan-book handout {page.notebook}{options} --pdf {page.page}.pdf\n  ```")
@@ -265,9 +274,7 @@ def teachers_guide(sections_: sections.Sections, pages: list[sections.Page], out
     ]
     lines.append("")
     text = "\n".join(lines)
-    target = out_dir / f"{TEACHERS_GUIDE}.md"
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    write_if_changed(out_dir / f"{TEACHERS_GUIDE}.md", text)
     return text
 
 

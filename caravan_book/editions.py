@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from caravan_book import sections
-from caravan_book.build import TEACHERS_GUIDE, Edition, read_config
+from caravan_book.build import TEACHERS_GUIDE, Edition, read_config, write_if_changed
 from caravan_book.errors import ParameterError
 from caravan_book.paths import BOOK_DIR, REPO_ROOT
 
@@ -103,20 +103,15 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     config = read_config(REPO_ROOT)
     config["title"] = title
     config["sphinx"]["config"]["hide_solutions"] = student
-    _write_if_changed(root / "_config.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    write_if_changed(root / "_config.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     chapters = [{"file": f"book/generated/{p.page}"} for p in pages]
     chapters.append({"file": "book/glossary"})
     if not student:
         chapters.append({"file": f"book/generated/{TEACHERS_GUIDE}"})
     toc = {"format": "jb-book", "root": "book/index", "chapters": chapters}
-    _write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
-    _write_if_changed(book / "index.md", _index_page(title, [p for p in pages if p.notebook != "methods"], extras, student))
+    write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
+    write_if_changed(book / "index.md", _index_page(title, [p for p in pages if p.notebook != "methods"], extras, student))
     return Edition(root, book / "generated", out / "html", pages)
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
 
 
 def custom(path: Path, out: Path, *, student: bool) -> Edition:
