@@ -1,14 +1,17 @@
 # Two commands do everything on a fresh machine (Python 3.11, Debian):
 #   make book   build the book into _build/html
-#   make test   run every test
+#   make test   run every test (lint, types, data check, pytest in a random order)
 # Both create .venv from requirements.txt first if it is missing or out of date.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# pytest options: two workers; pytest-randomly shuffles the order (its seed is printed: -p randomly -p "seed=N"
+# reruns one order). Add more with `make test PYTEST_ARGS="-k name"`.
+PYTEST_ARGS ?=
 
-.PHONY: book test check bench clean
+.PHONY: book test lint check bench system-packages clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +19,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# axe-core, pinned in package.json / package-lock.json, for the accessibility tests
+# axe-core, vnu-jar and Lighthouse, pinned in package.json / package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
@@ -25,18 +28,29 @@ $(NODE_STAMP): package.json package-lock.json
 book: $(STAMP)
 	$(BIN)/caravan-book build
 
-## Run every test: data checks, real kernels and papermill, real Sphinx builds, headless chromium.
-test: $(STAMP) $(NODE_STAMP)
+## The Debian packages the tests call (chromium, poppler-utils, a Java runtime, npm): installed when missing
+## and apt-get can be used, otherwise one line saying what to install.
+system-packages:
+	@bash .ci/system-packages
+
+## Run every test: lint and types, data checks, real kernels and papermill, real Sphinx builds, headless chromium.
+test: system-packages $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/caravan-book check
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## ruff (lint and format) and mypy, the versions pinned in requirements.txt (.pre-commit-config.yaml runs the same).
+lint: $(STAMP)
+	$(BIN)/ruff check caravan_book tests benchmarks
+	$(BIN)/ruff format --check caravan_book tests benchmarks
+	$(BIN)/mypy
 
 ## Validate the data folder only.
 check: $(STAMP)
 	$(BIN)/caravan-book check
 
-## Measure build speed and page weight (see benchmarks/README.md).
-bench: $(STAMP)
+## Measure build speed, page weight in the browser and Lighthouse scores (see benchmarks/README.md).
+bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py
 
 clean:
-	rm -rf _build book/generated
+	rm -rf _build book/generated book/failed

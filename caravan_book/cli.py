@@ -52,20 +52,29 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 
 
 def _page(section: str, pairs) -> Page:
+    import re
+
     from caravan_book import sections
 
     known = sections.load().notebook_names()
     if section not in known:
         raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
     values = sections.validate(section, _parameters(pairs))
-    slug = "-".join([section, *(str(v) for v in values.values())])
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join([section, *(str(v) for v in values.values())]).lower()).strip("-")
     return sections.Page(slug, section, values)
 
 
 def _check(args: argparse.Namespace) -> int:
     from caravan_book.tables import check_folder
 
-    seeds = args.seeds or seeds_dir()
+    seeds = None if args.no_excerpts else (args.seeds or seeds_dir())
+    if seeds is None and not args.no_excerpts:
+        raise ParameterError(
+            "the source articles were not found (../shared/seeds or $CARAVAN_BOOK_SEEDS), so excerpts cannot be "
+            "checked; give them with --seeds DIR, or check the rest only with --no-excerpts"
+        )
+    if seeds is not None and not Path(seeds).is_dir():
+        raise ParameterError(f"--seeds {seeds} is not a folder")
     problems = check_folder(args.data, seeds)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -73,7 +82,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     where = args.data or "data/"
-    excerpts = f"excerpts checked against {seeds}" if seeds else "excerpts not checked (no source articles found)"
+    excerpts = f"excerpts checked against {seeds}" if seeds else "excerpts NOT checked against the articles (--no-excerpts)"
     print(f"{where}: clean ({excerpts}).")
     return 0
 
@@ -85,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
     for name, meta in book.notebooks.items():
         declared = sections.parameters_of(name)
         pages = [p.page for p in book.pages if p.notebook == name]
-        print(f"{name}: {meta['title']}  (published pages: {', '.join(pages) or 'none'})")
+        print(f"{name}: {meta.title}  (published pages: {', '.join(pages) or 'none'})")
         if not declared:
             print("    no parameters")
         for pname, info in declared.items():
@@ -100,8 +109,10 @@ def _list(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from caravan_book import publish
 
+    from caravan_book import outputs
+
     page = _page(args.section, args.p)
-    out = args.o or Path(f"{page.page}.html")
+    out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
     with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
         publish.run_section(page, out)
     print(f"wrote {out}")
@@ -111,7 +122,10 @@ def _run(args: argparse.Namespace) -> int:
 def _handout(args: argparse.Namespace) -> int:
     from caravan_book import publish
 
+    from caravan_book import outputs
+
     page = _page(args.section, args.p)
+    outputs.check_file(args.pdf, (".pdf",), "handout output")
     with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
         publish.handout(page, args.pdf)
     print(f"wrote {args.pdf}")
@@ -119,13 +133,15 @@ def _handout(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from caravan_book import build, editions
+    from caravan_book import build, editions, outputs, processes
 
+    processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
     if args.params:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
-        edition = editions.custom(args.params, out, student=args.student)
+        edition = editions.custom(args.params, outputs.check_edition_folder(out), student=args.student)
     elif args.student:
-        edition = editions.student_edition(args.out or REPO_ROOT / "_build" / "student")
+        out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
+        edition = editions.student_edition(out)
     elif args.out:
         raise ParameterError("--out is for custom books (--params) and student editions (--student); the published book goes to _build/html")
     else:
@@ -145,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a data folder")
     check.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     check.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
+    check.add_argument(
+        "--no-excerpts", action="store_true", help="check without the source articles (excerpts are not verified)"
+    )
     check.set_defaults(func=_check)
 
     listing = sub.add_parser("list", help="list the sections and their parameters")
@@ -181,8 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     except ReportedError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into processes.Interrupted
+        import signal
+
+        name = str(stop) if str(stop) in signal.Signals.__members__ else "SIGINT"
+        print(f"stopped by {name}; temporary files removed, the last site left as it was", file=sys.stderr)
+        return 128 + signal.Signals[name].value
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return 0

@@ -1,6 +1,7 @@
-"""Books other than the published one: a teacher's custom book from a YAML file, and student
-editions (solutions left out). Each gets its own source folder and output folder, so it never
-touches the published book.
+"""Books other than the published one: a teacher's custom book from a YAML file, and student editions
+(no solutions anywhere: not on the pages, not in downloads, not in ``_sources``, not in the search index,
+no teacher's guide). Each gets its own source folder and output folder, so it never touches the published
+book.
 
 A custom book file looks like::
 
@@ -20,68 +21,61 @@ from pathlib import Path
 
 import yaml
 
-from caravan_book import sections
-from caravan_book.build import TEACHERS_GUIDE, Edition, read_config, write_if_changed
+from caravan_book import atomic, config, sections
+from caravan_book.build import Edition, read_config
 from caravan_book.errors import ParameterError
+from caravan_book.guide import TEACHERS_GUIDE
 from caravan_book.paths import BOOK_DIR, REPO_ROOT
 
-EXTRA_PAGES = ("glossary", "methods")
+EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def read_custom(path: Path) -> dict:
-    """Read and check a custom book file; ParameterError (exit 2) names what is wrong."""
-    if not path.is_file():
-        raise ParameterError(f"custom book file {path} does not exist")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{path} is not valid YAML: {error}") from None
-    if not isinstance(spec, dict) or not isinstance(spec.get("pages"), list) or not spec["pages"]:
-        raise ParameterError(f"{path} must have a non-empty 'pages' list of {{notebook, parameters}} entries")
-    unknown_keys = set(spec) - {"title", "pages", "include"}
-    if unknown_keys:
-        raise ParameterError(f"{path}: unknown key(s) {', '.join(sorted(unknown_keys))}; allowed: title, pages, include")
-    include = spec.get("include") or []
-    bad = [i for i in include if i not in EXTRA_PAGES]
+def read_custom(path: Path) -> config.CustomBookFile:
+    """Read and check a custom book file; ConfigError (exit 2) names the file, the key and what is allowed."""
+    spec = config.read_yaml(path, config.CustomBookFile)
+    bad = [name for name in spec.include if name not in EXTRA_PAGES]
     if bad:
-        raise ParameterError(f"{path}: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
+        raise config.ConfigError(f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
     return spec
 
 
-def custom_pages(spec: dict, source: Path) -> list[sections.Page]:
+def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Page]:
     pages: list[sections.Page] = []
     seen: set[str] = set()
     known = sections.load().notebook_names()
-    for number, entry in enumerate(spec["pages"], 1):
-        if not isinstance(entry, dict) or "notebook" not in entry:
-            raise ParameterError(f"{source}: page {number} needs a 'notebook' (one of: {', '.join(known)})")
-        notebook = entry["notebook"]
-        if notebook not in known:
-            raise ParameterError(f"{source}: page {number}: unknown section {notebook!r}; choose one of: {', '.join(known)}")
-        given = entry.get("parameters") or {}
+    for number, entry in enumerate(spec.pages, 1):
+        if entry.notebook not in known:
+            raise ParameterError(f"{source}: page {number}: unknown section {entry.notebook!r}; choose one of: {', '.join(known)}")
         try:
-            values = sections.validate(notebook, given)
+            values = sections.validate(entry.notebook, entry.parameters)
         except ParameterError as error:
-            raise ParameterError(f"{source}: page {number} ({notebook}): {error}") from None
-        name = _slug("-".join([notebook, *map(str, values.values())])) or notebook
+            raise ParameterError(f"{source}: page {number} ({entry.notebook}): {error}") from None
+        name = _slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
         while name in seen:
             name += "-x"
         seen.add(name)
-        pages.append(sections.Page(name, notebook, values))
+        pages.append(sections.Page(name, entry.notebook, values))
     return pages
 
 
-def _index_page(title: str, pages: list[sections.Page], extras: list[str], student: bool) -> str:
-    meta = sections.load().notebooks
+def page_title(book: sections.Sections, page: sections.Page) -> str:
+    """A page's title in a sidebar that has no parts: the section and what it is about."""
+    title = book.notebooks[page.notebook].title
+    about = ", ".join(str(v) for v in page.parameters.values())
+    return f"{title} ({about})" if about else title
+
+
+def _index_page(title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool) -> str:
     lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
-        lines.append(f"- {{doc}}`{meta[page.notebook]['title']} ({page.describe_parameters()}) <generated/{page.page}>`")
+        lines.append(f"- {{doc}}`{page_title(book, page)} <generated/{page.page}>`")
     for extra in extras:
-        lines.append(f"- {{doc}}`{'Glossary' if extra == 'glossary' else 'Sources and methods'} <{'glossary' if extra == 'glossary' else 'generated/methods'}>`")
+        target = "glossary" if extra == "glossary" else "generated/methods"
+        lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
     if not student:
         lines.append(f"- {{doc}}`Teacher's guide <generated/{TEACHERS_GUIDE}>`")
     lines += ["", "Every number and quotation comes from the project's data files, each with its source."]
@@ -92,33 +86,40 @@ def _index_page(title: str, pages: list[sections.Page], extras: list[str], stude
 
 def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[str], student: bool) -> Edition:
     """Write a book source folder under ``out/source`` and return the edition to build."""
+    book = sections.load()
     root = out / "source"
-    book = root / "book"
-    (book / "generated").mkdir(parents=True, exist_ok=True)
-    static = book / "_static"
-    shutil.copytree(BOOK_DIR / "_static", static, dirs_exist_ok=True)
-    shutil.copy2(BOOK_DIR / "glossary.md", book / "glossary.md")
+    book_dir = root / "book"
+    (book_dir / "generated").mkdir(parents=True, exist_ok=True)
+    shutil.copytree(BOOK_DIR / "_static", book_dir / "_static", dirs_exist_ok=True)
+    shutil.copytree(BOOK_DIR / "templates", book_dir / "templates", dirs_exist_ok=True)
+    shutil.copy2(BOOK_DIR / "glossary.md", book_dir / "glossary.md")
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
-        pages = pages + [sections.Page("methods", "methods", {})]
-    config = read_config(REPO_ROOT)
-    config["title"] = title
-    config["sphinx"]["config"]["hide_solutions"] = student
-    write_if_changed(root / "_config.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    chapters = [{"file": f"book/generated/{p.page}"} for p in pages]
+        pages = [*pages, sections.Page("methods", "methods", {})]
+    settings = read_config(REPO_ROOT)
+    settings["title"] = title
+    sphinx_config = settings["sphinx"]["config"]
+    sphinx_config["hide_solutions"] = student
+    if student:
+        # the executed notebooks hold the solutions' outputs: no download button, no copy in _sources
+        settings.setdefault("html", {})["use_download_button"] = False
+        sphinx_config["html_copy_source"] = False
+    atomic.write_if_changed(root / "_config.yml", yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
+    chapters = [{"file": f"book/generated/{p.page}", "title": page_title(book, p)} for p in pages]
     chapters.append({"file": "book/glossary"})
     if not student:
         chapters.append({"file": f"book/generated/{TEACHERS_GUIDE}"})
     toc = {"format": "jb-book", "root": "book/index", "chapters": chapters}
-    write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False))
-    write_if_changed(book / "index.md", _index_page(title, [p for p in pages if p.notebook != "methods"], extras, student))
-    return Edition(root, book / "generated", out / "html", pages)
+    atomic.write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
+    shown = [p for p in pages if p.notebook != "methods"]
+    atomic.write_if_changed(book_dir / "index.md", _index_page(title, book, shown, extras, student))
+    return Edition(root, book_dir / "generated", out / "html", pages, book, with_guide=not student)
 
 
 def custom(path: Path, out: Path, *, student: bool) -> Edition:
     spec = read_custom(path)
     pages = custom_pages(spec, path)
-    title = spec.get("title") or "Caravans at the border: a custom edition"
-    extras = list(spec.get("include") or ["glossary"])
+    title = spec.title or "Caravans at the border: a custom edition"
+    extras = list(spec.include or ["glossary"])
     return prepare(pages, out, title=title + (" (student edition)" if student else ""), extras=extras, student=student)
 
 
@@ -126,6 +127,9 @@ def student_edition(out: Path) -> Edition:
     """The whole published book without solutions."""
     pages = sections.load().pages
     return prepare(
-        [p for p in pages if p.notebook != "methods"], out,
-        title=read_config(REPO_ROOT)["title"] + " (student edition)", extras=["glossary", "methods"], student=True,
+        [p for p in pages if p.notebook != "methods"],
+        out,
+        title=read_config(REPO_ROOT)["title"] + " (student edition)",
+        extras=["glossary", "methods"],
+        student=True,
     )

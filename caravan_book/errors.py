@@ -47,3 +47,17 @@ class DataError(ReportedError):
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
         super().__init__(f"{len(problems)} problem(s) in the data:\n{lines}")
+
+
+class BuildError(ReportedError):
+    """A build that could not finish; the message names the page, its parameters and the failing cell."""
+
+
+class PublishError(ReportedError):
+    """A standalone page or handout that could not be written."""
+
+
+class BusyError(ReportedError):
+    """Another build holds this checkout's lock."""
+
+    exit_code = 2

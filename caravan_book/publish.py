@@ -18,35 +18,14 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from caravan_book import render
-from caravan_book.errors import ReportedError
-from caravan_book.kernels import PAPERMILL_OPTIONS, failure_message
+from caravan_book.atomic import atomic_path
+from caravan_book.errors import PublishError
+from caravan_book.execution import failure_message, run_notebook
 from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.sections import Page
 
 CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
-
-
-class PublishError(ReportedError):
-    pass
-
-
-@contextmanager
-def atomic_path(target: Path):
-    """A temporary path beside ``target``; renamed to it if the block succeeds, removed if not."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 @contextmanager
@@ -64,21 +43,14 @@ def _medium(value: str):
 
 def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.NotebookNode:
     """Run a section with papermill and return the executed notebook (raises a readable error)."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
     with tempfile.TemporaryDirectory() as work, _medium(medium):
-        out = Path(work) / source.name
         try:
-            papermill.execute_notebook(str(source), str(out), parameters=parameters, cwd=str(NOTEBOOKS_DIR), **PAPERMILL_OPTIONS)
+            return run_notebook(source, Path(work) / source.name, parameters)
         except PapermillExecutionError as error:
             raise PublishError(failure_message(source.name, parameters, error)) from None
-        notebook_node = nbformat.read(out, as_version=4)
-    from caravan_book.build import postprocess
-
-    postprocess(notebook_node)
-    return notebook_node
 
 
 def _output_html(output) -> str:

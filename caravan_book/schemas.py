@@ -103,6 +103,11 @@ class TableSpec:
     #: columns converted to datetimes once the table is valid
     date_columns: tuple[str, ...] = ()
 
+    @property
+    def referenced_tables(self) -> tuple[str, ...]:
+        """The tables this table's ids point into (their files are part of its validated cache's key)."""
+        return tuple(sorted({table for table, _ in self.references.values()}))
+
 
 def _collapse(s: pd.Series) -> pd.Series:
     return s.fillna("").map(lambda v: " ".join(str(v).split()))

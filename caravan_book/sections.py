@@ -1,4 +1,8 @@
-"""The book's sections: the notebooks, their parameters (read by papermill), and the pages made of them."""
+"""The book's sections: the notebooks, their parameters (read by papermill), and the pages made of them.
+
+``sections.yml`` is the one source: the pages to run, their order and parts, and so the table of contents,
+which :func:`toc` derives and the build writes to ``_toc.yml``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from caravan_book import config
 from caravan_book.errors import ParameterError, ReportedError
 from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
+
+TOC_HEADER = (
+    "# Table of contents, written by `caravan-book build` from sections.yml (the one source of the book's\n"
+    "# pages and their order). Do not edit: change sections.yml.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -30,20 +38,51 @@ class Page:
 
 @dataclass(frozen=True)
 class Sections:
-    notebooks: dict
+    notebooks: dict[str, config.NotebookInfo]
     pages: list[Page]
+    spec: config.SectionsFile
 
     def notebook_names(self) -> list[str]:
         return list(self.notebooks)
 
 
 def load(path: Path = SECTIONS_FILE) -> Sections:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    pages = [
-        Page(p["page"], p["notebook"], dict(p.get("parameters") or {}), tuple(p.get("key_terms") or ()))
-        for p in raw["pages"]
-    ]
-    return Sections(notebooks=raw["notebooks"], pages=pages)
+    """Read and check ``sections.yml`` (ConfigError, exit 2, with file and key if it is wrong)."""
+    spec = config.read_yaml(path, config.SectionsFile)
+    pages = []
+    seen: set[str] = set()
+    for part in spec.parts:
+        for entry in part.pages:
+            if not isinstance(entry, config.NotebookPage):
+                continue
+            if entry.notebook not in spec.notebooks:
+                known = ", ".join(spec.notebooks)
+                raise config.ConfigError(
+                    f"{path}: page {entry.page}: notebook {entry.notebook!r} is not under notebooks: (known: {known})"
+                )
+            if entry.page in seen:
+                raise config.ConfigError(f"{path}: page {entry.page} is listed twice")
+            seen.add(entry.page)
+            pages.append(Page(entry.page, entry.notebook, dict(entry.parameters), tuple(entry.key_terms)))
+    return Sections(notebooks=dict(spec.notebooks), pages=pages, spec=spec)
+
+
+def toc(book: Sections, generated: str = "book/generated") -> dict:
+    """The Jupyter Book table of contents of ``book``: its parts, notebook pages under ``generated``."""
+    parts = []
+    for part in book.spec.parts:
+        chapters = [
+            {"file": f"{generated}/{entry.page}" if isinstance(entry, config.NotebookPage) else entry.file}
+            for entry in part.pages
+        ]
+        parts.append({"caption": part.caption, "chapters": chapters})
+    return {"format": "jb-book", "root": book.spec.root, "parts": parts}
+
+
+def toc_text(book: Sections) -> str:
+    import yaml
+
+    return TOC_HEADER + yaml.safe_dump(toc(book), sort_keys=False, allow_unicode=True)
 
 
 @lru_cache(maxsize=None)
@@ -107,6 +146,8 @@ def validate(notebook: str, given: dict) -> dict:
     from caravan_book import params
 
     values = {name: _coerce(name, value, declared[name]) for name, value in given.items()}
+    # text values are used as checked: " 2021-tapachula " names the incident 2021-tapachula
+    values = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
     names = set(declared)
     if {"incident", "sources", "as_of"} <= names:
         merged = {n: values.get(n, _default(declared[n])) for n in ("incident", "sources", "as_of")}

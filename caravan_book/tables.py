@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import pickle
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from caravan_book import atomic
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.paths import REPO_ROOT, data_dir
@@ -32,16 +33,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Validated tables are kept here, keyed by the bytes of their files and of the schema code,
 #: so a table is validated once per change, not once per notebook.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
-#: The tables each table's ids point into (their files are part of its cache key).
-REFERENCES = {
-    "incidents": ("places", "sources"),
-    "sources": ("incidents",),
-    "events": ("incidents", "places", "sources"),
-    "figures": ("incidents", "metrics", "sources"),
-    "statements": ("incidents", "sources"),
-    "facts": ("incidents", "sources"),
-    "defects": ("sources",),
-}
 
 
 def _record_use(name: str) -> None:
@@ -58,60 +49,92 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def read_raw(spec: "TableSpec", folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
-    """The file's cells as text (blank = missing), each row's line number, and layout problems."""
+def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
+    """The file's text (a UTF-8 byte-order mark, as Excel writes it, is dropped), or the first line that
+    is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, DataProblem(
+            shown, line, None, None, "is not UTF-8 text (save the file as UTF-8, e.g. Excel's 'CSV UTF-8')"
+        )
+
+
+def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
+    """The file's cells as text (blank = missing), each row's line number, and layout problems.
+
+    A file that cannot be read as a table at all (missing, not UTF-8, another separator, an unclosed
+    quotation mark) gives one problem, not one per row.
+    """
     path = folder / spec.file
     shown = _display_path(path)
     if not path.is_file():
         return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
-    problems: list[DataProblem] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    text, problem = _decode(path, shown)
+    if problem is not None or text is None:
+        return pd.DataFrame(), [], [problem] if problem else []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if not header:
-                return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, "has no header row")]
+        header = next(reader, None)
+        if not header:
+            return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, "has no header row")]
+        if len(header) == 1 and len(spec.columns) > 1:
+            for separator in (";", "\t", "|"):
+                if separator in header[0]:
+                    named = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}[separator]
+                    return pd.DataFrame(), [], [
+                        DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")
+                    ]
+        problems: list[DataProblem] = []
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    problems.append(
+                        DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
+                    )
+                else:
+                    rows.append(row)
+                    lines.append(start)
             start = reader.line_num + 1
-            for row in reader:
-                if row and any(cell.strip() for cell in row):
-                    if len(row) != len(header):
-                        problems.append(
-                            DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
-                        )
-                    else:
-                        rows.append(row)
-                        lines.append(start)
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, f"is not UTF-8 text ({exc.reason})")]
     except csv.Error as exc:
-        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, f"is not valid CSV ({exc})")]
+        if "EOF" in str(exc) or "end of data" in str(exc):
+            rule = "opens a quotation mark (\") that is never closed"
+        else:
+            rule = f"is not valid CSV ({exc})"
+        return pd.DataFrame(), [], [DataProblem(shown, start, None, None, rule)]
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame = frame.mask(frame.apply(lambda col: col.str.strip() == ""))
     return frame, lines, problems
 
 
 @lru_cache(maxsize=None)
-def _key_values(table: str, column: str, folder: Path) -> frozenset[str]:
+def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
+    """The ids of ``table``, or None when its file cannot be read (that is reported once, on its own)."""
     from caravan_book.schemas import TABLES
 
-    frame, _, _ = read_raw(TABLES[table], folder)
+    frame, lines, problems = read_raw(TABLES[table], folder)
     _record_use(table)
     if column not in frame:
-        return frozenset()
+        return None if (problems and not lines) or frame.empty else frozenset()
     return frozenset(frame[column].dropna())
 
 
-def _schema(spec: "TableSpec", folder: Path):
+def _schema(spec: TableSpec, folder: Path):
     import pandera.pandas as pa
 
     from caravan_book.schemas import TABLES
 
     columns = dict(spec.columns)
     for column, (table, key) in spec.references.items():
-        known = sorted(_key_values(table, key, folder))
+        values = _key_values(table, key, folder)
+        if values is None:
+            continue  # a missing or unreadable file is reported once, on its own line
+        known = sorted(values)
         base = columns[column]
         shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
         refers = pa.Check.isin(known, error=f"is not a known {key} of {TABLES[table].file} (known: {shown})")
@@ -123,7 +146,7 @@ def _schema(spec: "TableSpec", folder: Path):
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=False), rule_columns
 
 
-def _describe(check: str, spec: "TableSpec") -> str | None:
+def _describe(check: str, spec: TableSpec) -> str | None:
     """Turn a pandera check name into a rule people read; None means 'already reported'."""
     if check.startswith("coerce_dtype"):
         return "is not a whole number" if "int" in check else "is not a number"
@@ -137,7 +160,7 @@ def _describe(check: str, spec: "TableSpec") -> str | None:
     }.get(check, check)
 
 
-def _problems_from(errors, spec: "TableSpec", shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
+def _problems_from(errors, spec: TableSpec, shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
     problems: list[DataProblem] = []
     seen: set[tuple] = set()
     for case in errors.failure_cases.itertuples(index=False):
@@ -165,7 +188,7 @@ def _problems_from(errors, spec: "TableSpec", shown: str, lines: list[int], rule
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
-def validate(spec: "TableSpec", folder: Path) -> pd.DataFrame:
+def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     """The typed table, or DataError with every problem found in it."""
     import pandera.pandas as pa
 
@@ -188,7 +211,9 @@ def validate(spec: "TableSpec", folder: Path) -> pd.DataFrame:
 
 def _cache_key(name: str, folder: Path) -> str | None:
     digest = hashlib.sha256()
-    for table in (name, *REFERENCES.get(name, ())):
+    from caravan_book.schemas import TABLES
+
+    for table in (name, *TABLES[name].referenced_tables):
         path = folder / TABLE_FILES[table]
         if not path.is_file():
             return None
@@ -213,11 +238,7 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
     table = validate(TABLES[name], folder)
     if key:
         try:
-            CACHE_DIR.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=CACHE_DIR, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(table, fh)
-            os.replace(tmp, cached)
+            atomic.write_bytes(cached, pickle.dumps(table))
         except OSError:
             pass  # a read-only project still works, only slower
     return table

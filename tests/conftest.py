@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from caravan_book import publish
 
@@ -70,13 +71,39 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
         writer.writerows(rows)
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
-    """A copy of the project with the published book built into its _build/html."""
-    root = copy_project(tmp_path_factory.mktemp("book"))
+def _build_into(root: Path) -> None:
     done = run_cli("build", root=root)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, worker_id) -> Path:
+    """A copy of the project with the published book built into its _build/html. READ-ONLY: a test that
+    changes data, notebooks or the site works on ``book_copy`` instead.
+
+    Built once per test session, whatever the number of xdist workers: the first worker to get the lock
+    builds it in the session's shared temporary folder, the others wait and reuse it. (``--dist loadgroup``
+    would do this, but pytest-xdist 3.8 ignores it with pytest 9.2.)
+    """
+    if worker_id == "master":  # not under xdist: the session's own folder
+        root = copy_project(tmp_path_factory.mktemp("book"))
+        _build_into(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent  # one folder for all workers of this session
+    root = shared / "built-book"
+    with FileLock(str(shared / "built-book.lock")):
+        if not (root / ".built").is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            copy_project(root)
+            _build_into(root)
+            (root / ".built").touch()
     return root
+
+
+@pytest.fixture
+def book_copy(built_book, tmp_path) -> Path:
+    """A private copy of the built book (sources, executed notebooks, caches and site), to change freely."""
+    return Path(shutil.copytree(built_book, tmp_path / "book", symlinks=True))
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, html_pages
 
-pytestmark = pytest.mark.xdist_group("site")
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from caravan_book import cli
 from conftest import REPO, run_cli
 
 
@@ -41,15 +42,28 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize("args,message", BAD_INPUT, ids=[" ".join(a[:4]) for a, _ in BAD_INPUT])
-def test_bad_input_exits_2_with_one_clear_message_and_no_file(tmp_path, args, message):
+def test_bad_input_exits_2_with_one_clear_message_and_no_file(tmp_path, monkeypatch, capsys, args, message):
+    """In-process through cli.main (the same code path as the command, without a new interpreter each time)."""
+    monkeypatch.chdir(tmp_path)
     args = [a if a != "OUT.pdf" else str(tmp_path / "out.pdf") for a in args]
     if args[0] == "run":
         args += ["-o", str(tmp_path / "out.html")]
-    done = run_cli(*args, cwd=tmp_path)
-    assert done.returncode == 2, done.stderr
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path):
+    """One true subprocess: exit code, stderr and files as a user's shell sees them."""
+    done = run_cli("run", "narrative", "-p", "incident", "2019-nowhere", "-o", tmp_path / "out.html", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+    ]
     assert list(tmp_path.iterdir()) == []
 
 

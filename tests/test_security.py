@@ -7,7 +7,6 @@ from bs4 import BeautifulSoup
 
 from conftest import edit_csv, open_offline, run_cli, wait_for_charts
 
-pytestmark = pytest.mark.xdist_group("site")
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 IMAGE = '<img src=x onerror="window.__pwned = 2">'

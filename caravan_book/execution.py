@@ -1,10 +1,13 @@
-"""How the project runs notebooks with papermill: one set of options for the build, `run` and `handout`."""
+"""How the project runs notebooks with papermill: one set of options, one way to run a notebook into a
+file, and the failure message, for the build, ``run`` and ``handout`` alike."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 
@@ -30,7 +33,34 @@ PAPERMILL_OPTIONS = {
 }
 
 
-def failure_message(notebook_file: str, parameters: dict, error: Exception, page: str | None = None) -> str:
+def postprocess(notebook: nbformat.NotebookNode) -> None:
+    """Hide the parameters cells and put every code cell behind a toggle."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.setdefault("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif not {"remove-input", "remove-cell", "hide-input"} & set(tags):
+            tags.append("hide-input")
+
+
+def run_notebook(source: Path, out: Path, parameters: dict) -> nbformat.NotebookNode:
+    """Run ``source`` with papermill into ``out`` (a temporary path the caller renames) and return it,
+    post-processed and saved. Raises papermill's own errors."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(source), str(out), parameters=parameters, cwd=str(source.parent), **PAPERMILL_OPTIONS
+    )
+    notebook = nbformat.read(out, as_version=4)
+    postprocess(notebook)
+    nbformat.write(notebook, str(out))
+    return notebook
+
+
+def failure_message(notebook_file: str, parameters: dict, error: BaseException, page: str | None = None) -> str:
     """What failed, with the page's parameters and the failing cell as counted in the notebook file."""
     from papermill.exceptions import PapermillExecutionError
 
