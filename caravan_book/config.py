@@ -135,7 +135,8 @@ def read_yaml(path: Path, model: type[BaseModel]) -> Any:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # the line where the construct that went wrong began, else where the parser noticed it
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise ConfigError(f"{path}{where}: {problem}") from None
@@ -144,8 +145,10 @@ def read_yaml(path: Path, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(raw if raw is not None else {})
     except ValidationError as error:
-        first = error.errors()[0]
-        more = len(error.errors()) - 1
+        # an unknown key first: it usually explains a "missing" one (a typo such as page: for pages:)
+        errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        more = len(errors) - 1
         also = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ConfigError(
             f"{path}: {_where(first['loc'])} {_message(first, model)}{_allowed(first, model)}{also}"

@@ -8,6 +8,7 @@ a folder of its own, never into the published site, ``_build`` itself, or the pr
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from caravan_book.errors import ParameterError
@@ -24,7 +25,14 @@ def _writable_folder(folder: Path) -> Path | None:
         if current.parent == current:
             return None
         current = current.parent
-    return current if current.is_dir() and os.access(current, os.W_OK | os.X_OK) else None
+    if not current.is_dir():
+        return None
+    try:  # a real try: permission bits do not tell for root, read-only mounts or /proc
+        with tempfile.TemporaryFile(dir=current):
+            pass
+    except OSError:
+        return None
+    return current
 
 
 def check_file(path: Path, suffixes: tuple[str, ...], what: str) -> Path:

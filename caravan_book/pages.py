@@ -106,7 +106,7 @@ def execute_pages(
     jobs = max(1, min(jobs or 2 * (os.cpu_count() or 1), len(todo)))
     log(f"running {len(todo)} notebook(s) with papermill, {jobs} at a time")
     os.environ[CONTEXT_ENV] = context
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=processes.die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=processes.worker_init)
     try:
         futures = {pool.submit(execute_page, page, out_dir, failed_dir): page for page in todo}
         for done, future in enumerate(as_completed(futures), 1):

@@ -40,6 +40,15 @@ def die_with_parent(sig: int = signal.SIGTERM) -> None:
         os.kill(os.getpid(), sig)
 
 
+def worker_init() -> None:
+    """Set up a worker process: it dies with the build, leaves SIGINT to the build (which stops it), and
+    ends at once, silently, on SIGTERM (a forked worker would otherwise inherit the build's handlers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    die_with_parent()
+
+
 def _raise(signum: int, frame: object) -> None:
     raise Interrupted(signal.Signals(signum).name)
 

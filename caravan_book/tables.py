@@ -104,6 +104,8 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     except csv.Error as exc:
         if "EOF" in str(exc) or "end of data" in str(exc):
             rule = "opens a quotation mark (\") that is never closed"
+        elif "expected after" in str(exc):
+            rule = 'has a quotation mark (") inside a cell that is not doubled (write "" inside a quoted cell)'
         else:
             rule = f"is not valid CSV ({exc})"
         return pd.DataFrame(), [], [DataProblem(shown, start, None, None, rule)]
