@@ -7,8 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# pytest options: two workers; pytest-randomly shuffles the order (its seed is printed: -p randomly -p "seed=N"
-# reruns one order). Add more with `make test PYTEST_ARGS="-k name"`.
+# pytest runs on two workers; pytest-randomly shuffles the order and prints its seed
+# (`make test PYTEST_ARGS="--randomly-seed=N"` reruns that order; PYTEST_ARGS="-k name" picks tests).
 PYTEST_ARGS ?=
 
 .PHONY: book test lint check bench system-packages clean
