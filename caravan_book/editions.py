@@ -62,17 +62,10 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
     return pages
 
 
-def page_title(book: sections.Sections, page: sections.Page) -> str:
-    """A page's title in a sidebar that has no parts: the section and what it is about."""
-    title = book.notebooks[page.notebook].title
-    about = ", ".join(str(v) for v in page.parameters.values())
-    return f"{title} ({about})" if about else title
-
-
 def _index_page(title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool) -> str:
     lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
-        lines.append(f"- {{doc}}`{page_title(book, page)} <generated/{page.page}>`")
+        lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
     for extra in extras:
         target = "glossary" if extra == "glossary" else "generated/methods"
         lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
@@ -104,7 +97,7 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
         settings.setdefault("html", {})["use_download_button"] = False
         sphinx_config["html_copy_source"] = False
     atomic.write_if_changed(root / "_config.yml", yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
-    chapters = [{"file": f"book/generated/{p.page}", "title": page_title(book, p)} for p in pages]
+    chapters = [{"file": f"book/generated/{p.page}", "title": sections.page_title(book, p)} for p in pages]
     chapters.append({"file": "book/glossary"})
     if not student:
         chapters.append({"file": f"book/generated/{TEACHERS_GUIDE}"})

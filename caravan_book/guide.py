@@ -87,8 +87,7 @@ def render(book: sections.Sections, pages: list[sections.Page], out_dir: Path, c
             {
                 "page": Markup(page.page),
                 "notebook": page.notebook,
-                "title": info.title,
-                "parameters": page.describe_parameters() if page.parameters else "",
+                "title": sections.page_title(book, page),
                 "options": "".join(f" -p {k} {v}" for k, v in page.parameters.items()),
                 "goals": info.goals,
                 "minutes": reading_minutes(words_in(out_dir / f"{page.page}.ipynb")),

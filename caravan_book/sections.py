@@ -67,6 +67,28 @@ def load(path: Path = SECTIONS_FILE) -> Sections:
     return Sections(notebooks=dict(spec.notebooks), pages=pages, spec=spec)
 
 
+def page_title(book: sections.Sections, page: sections.Page) -> str:
+    """A page's title in a sidebar that has no parts: the section and what it is about, in words
+    (the incident's title and the articles' labels from the data, not their ids)."""
+    from caravan_book import tables
+
+    incidents = tables.load("incidents").set_index("incident")["title"]
+    labels = tables.load("sources").set_index("source_id")["label"]
+    about = []
+    for name, value in page.parameters.items():
+        if name in ("incident", "left", "right") and value in incidents:
+            about.append(str(incidents[value]))
+        elif name == "sources" and str(value).strip().lower() != "all":
+            about.append("as told by " + ", ".join(str(labels.get(s.strip(), s.strip())) for s in str(value).split(",")))
+        elif name == "as_of" and value not in (None, "latest"):
+            about.append(f"as known on {value}")
+    if page.notebook == "comparison" and len(about) == 2:
+        second = about[1][0].lower() + about[1][1:] if about[1].startswith("The ") else about[1]
+        about = [f"{about[0]} and {second}"]
+    title = book.notebooks[page.notebook].title
+    return f"{title}: {'; '.join(about)}" if about else title
+
+
 def toc(book: Sections, generated: str = "book/generated") -> dict:
     """The Jupyter Book table of contents of ``book``: its parts, notebook pages under ``generated``."""
     parts = []

@@ -174,3 +174,26 @@ def test_custom_book_and_student_edition(tmp_path):
     assert 'class="exercise' in numbers
     assert 'class="solution' not in numbers
     assert not (student_site / "book" / "generated" / "teachers-guide.html").exists()
+
+    # no solution reaches a student by any path: pages, downloads, _sources, the search index
+    solutions = set()
+    for page in (site / "book" / "generated").glob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for solution in soup.select(".solution"):
+            for block in solution.select("p, li, td"):
+                text = " ".join(block.get_text(" ").split())
+                if len(text) > 40:
+                    solutions.add(text[:60])
+    assert len(solutions) >= 3
+    leaks = []
+    for path in student_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js", ".ipynb", ".txt", ".md", ".json"):
+            text = " ".join(path.read_text(encoding="utf-8", errors="replace").split())
+            leaks += [f"{path.relative_to(student_site)}: {s}" for s in solutions if s in text]
+    assert not leaks, leaks[:5]
+    assert not list(student_site.rglob("*.ipynb"))
+    # the sidebar tells the pages apart
+    sidebar = BeautifulSoup(numbers, "html.parser").select("nav.bd-links a")
+    names = [" ".join(a.get_text().split()) for a in sidebar]
+    assert len(names) == len(set(names)), names
+    assert "The numbers: The caravan from Tapachula; as told by MailOnline" in names, names
