@@ -53,7 +53,9 @@ class Edition:
 
 def main_edition() -> Edition:
     book = sections.load()
-    return Edition(REPO_ROOT, GENERATED_DIR, REPO_ROOT / "_build" / "html", book.pages, book, True, sections.toc_text(book))
+    return Edition(
+        REPO_ROOT, GENERATED_DIR, REPO_ROOT / "_build" / "html", book.pages, book, True, sections.toc_text(book)
+    )
 
 
 def read_config(root: Path = REPO_ROOT) -> dict:
@@ -120,7 +122,13 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     if edition.toc_text is not None:
         atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)
     results = pages.execute_pages(
-        edition.pages, edition.generated, edition.failed, jobs=jobs, force=force, context=f"excerpts {excerpts}", log=log
+        edition.pages,
+        edition.generated,
+        edition.failed,
+        jobs=jobs,
+        force=force,
+        context=f"excerpts {excerpts}",
+        log=log,
     )
     errors = [r.error for r in results if r.error]
     if errors:

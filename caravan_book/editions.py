@@ -39,7 +39,9 @@ def read_custom(path: Path) -> config.CustomBookFile:
     spec = config.read_yaml(path, config.CustomBookFile)
     bad = [name for name in spec.include if name not in EXTRA_PAGES]
     if bad:
-        raise config.ConfigError(f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
+        raise config.ConfigError(
+            f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}"
+        )
     return spec
 
 
@@ -49,7 +51,9 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
     known = sections.load().notebook_names()
     for number, entry in enumerate(spec.pages, 1):
         if entry.notebook not in known:
-            raise ParameterError(f"{source}: page {number}: unknown section {entry.notebook!r}; choose one of: {', '.join(known)}")
+            raise ParameterError(
+                f"{source}: page {number}: unknown section {entry.notebook!r}; choose one of: {', '.join(known)}"
+            )
         try:
             values = sections.validate(entry.notebook, entry.parameters)
         except ParameterError as error:
@@ -62,7 +66,9 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
     return pages
 
 
-def _index_page(title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool) -> str:
+def _index_page(
+    title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool
+) -> str:
     lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
         lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")

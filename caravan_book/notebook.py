@@ -33,3 +33,24 @@ def start_pair(left, right) -> tuple[Selection, Selection]:
 
 def start_plain() -> None:
     render.enable()
+
+
+def excerpt_check() -> str:
+    """One sentence for the methods page: were this build's excerpts compared with the articles?"""
+    import os
+
+    from caravan_book.pages import CONTEXT_ENV
+
+    context = os.environ.get(CONTEXT_ENV, "")
+    if context.startswith("excerpts checked"):
+        count = context.removeprefix("excerpts checked against ").removesuffix(" articles")
+        return (
+            f"For this build, every excerpt in the data was compared with its article ({count} articles) and "
+            "found in it word for word; the build stops before publishing if one is not."
+        )
+    if context == "excerpts not checked":
+        return (
+            "For this build, the source articles were not available, so the excerpts were **not** compared with "
+            "them; the data's other checks ran."
+        )
+    return "This page was made outside the book's build, so this copy does not say whether the excerpts were checked."

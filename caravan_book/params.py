@@ -65,9 +65,7 @@ def check_sources(value) -> list[str] | None:
     elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         chosen = [v.strip() for v in value]
     else:
-        raise ParameterError(
-            f"sources must be 'all', a comma-separated text or a list of source ids, not {value!r}"
-        )
+        raise ParameterError(f"sources must be 'all', a comma-separated text or a list of source ids, not {value!r}")
     known = source_ids()
     unknown = [s for s in chosen if s not in known]
     if unknown:
@@ -85,11 +83,15 @@ def check_as_of(value) -> pd.Timestamp | None:
     else:
         text = _require_text("as_of", value, "2018-11-26")
         if not _ISO.match(text):
-            raise ParameterError(f"as_of {text!r} is not a date written YYYY-MM-DD (for example 2018-11-26), or 'latest'")
+            raise ParameterError(
+                f"as_of {text!r} is not a date written YYYY-MM-DD (for example 2018-11-26), or 'latest'"
+            )
         try:
             stamp = pd.Timestamp(dt.date.fromisoformat(text))
         except ValueError:
-            raise ParameterError(f"as_of {text!r} is not a real calendar date; write YYYY-MM-DD, e.g. 2018-11-26") from None
+            raise ParameterError(
+                f"as_of {text!r} is not a real calendar date; write YYYY-MM-DD, e.g. 2018-11-26"
+            ) from None
     today = pd.Timestamp(dt.date.today())
     if stamp > today:
         raise ParameterError(f"as_of {stamp:%Y-%m-%d} is in the future; use a date up to {today:%Y-%m-%d} or 'latest'")
@@ -125,5 +127,7 @@ def select_pair(left, right) -> tuple[Selection, Selection]:
     left = check_incident(left, "left")
     right = check_incident(right, "right")
     if left == right:
-        raise ParameterError(f"left and right are both {left!r}; choose two different incidents from: {', '.join(incident_ids())}")
+        raise ParameterError(
+            f"left and right are both {left!r}; choose two different incidents from: {', '.join(incident_ids())}"
+        )
     return select(left), select(right)

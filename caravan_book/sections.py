@@ -7,7 +7,7 @@ which :func:`toc` derives and the build writes to ``_toc.yml``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from caravan_book import config
@@ -67,7 +67,7 @@ def load(path: Path = SECTIONS_FILE) -> Sections:
     return Sections(notebooks=dict(spec.notebooks), pages=pages, spec=spec)
 
 
-def page_title(book: sections.Sections, page: sections.Page) -> str:
+def page_title(book: Sections, page: Page) -> str:
     """A page's title in a sidebar that has no parts: the section and what it is about, in words
     (the incident's title and the articles' labels from the data, not their ids)."""
     from caravan_book import tables
@@ -79,7 +79,9 @@ def page_title(book: sections.Sections, page: sections.Page) -> str:
         if name in ("incident", "left", "right") and value in incidents:
             about.append(str(incidents[value]))
         elif name == "sources" and str(value).strip().lower() != "all":
-            about.append("as told by " + ", ".join(str(labels.get(s.strip(), s.strip())) for s in str(value).split(",")))
+            about.append(
+                "as told by " + ", ".join(str(labels.get(s.strip(), s.strip())) for s in str(value).split(","))
+            )
         elif name == "as_of" and value not in (None, "latest"):
             about.append(f"as known on {value}")
     if page.notebook == "comparison" and len(about) == 2:
@@ -107,7 +109,7 @@ def toc_text(book: Sections) -> str:
     return TOC_HEADER + yaml.safe_dump(toc(book), sort_keys=False, allow_unicode=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _inspect(notebook: Path, mtime: float) -> dict:
     import papermill
 
@@ -154,7 +156,9 @@ def _coerce(name: str, value, declared: dict):
         try:
             return int(value) if declared["inferred_type_name"] == "int" else float(value)
         except ValueError:
-            raise ParameterError(f"parameter {name} must be a {declared['inferred_type_name']}, not {value!r}") from None
+            raise ParameterError(
+                f"parameter {name} must be a {declared['inferred_type_name']}, not {value!r}"
+            ) from None
     return value
 
 
@@ -175,7 +179,9 @@ def validate(notebook: str, given: dict) -> dict:
         merged = {n: values.get(n, _default(declared[n])) for n in ("incident", "sources", "as_of")}
         params.select(**merged)
     elif {"left", "right"} <= names:
-        params.select_pair(values.get("left", _default(declared["left"])), values.get("right", _default(declared["right"])))
+        params.select_pair(
+            values.get("left", _default(declared["left"])), values.get("right", _default(declared["right"]))
+        )
     return values
 
 

@@ -19,6 +19,7 @@ from caravan_book import atomic
 from caravan_book.errors import BuildError
 from caravan_book.pagecache import digest
 
+
 def tree_digest(paths: list[Path]) -> str:
     """The names and bytes of every file under ``paths`` (hidden files and folders left out)."""
     parts = []

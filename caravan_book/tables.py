@@ -9,13 +9,14 @@ need the source articles, and returns the problems instead of raising.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import os
 import pickle
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,9 +85,11 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
             for separator in (";", "\t", "|"):
                 if separator in header[0]:
                     named = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}[separator]
-                    return pd.DataFrame(), [], [
-                        DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")
-                    ]
+                    return (
+                        pd.DataFrame(),
+                        [],
+                        [DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")],
+                    )
         problems: list[DataProblem] = []
         rows: list[list[str]] = []
         lines: list[int] = []
@@ -103,7 +106,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
             start = reader.line_num + 1
     except csv.Error as exc:
         if "EOF" in str(exc) or "end of data" in str(exc):
-            rule = "opens a quotation mark (\") that is never closed"
+            rule = 'opens a quotation mark (") that is never closed'
         elif "expected after" in str(exc):
             rule = 'has a quotation mark (") inside a cell that is not doubled (write "" inside a quoted cell)'
         else:
@@ -114,7 +117,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     return frame, lines, problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
     """The ids of ``table``, or None when its file cannot be read (that is reported once, on its own)."""
     from caravan_book.schemas import TABLES
@@ -141,7 +144,7 @@ def _schema(spec: TableSpec, folder: Path):
         shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
         refers = pa.Check.isin(known, error=f"is not a known {key} of {TABLES[table].file} (known: {shown})")
         columns[column] = pa.Column(
-            base.dtype, list(base.checks) + [refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
+            base.dtype, [*list(base.checks), refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
         )
     checks = [pa.Check(rule.holds, error=rule.message) for rule in spec.row_rules]
     rule_columns = {rule.message: rule.column for rule in spec.row_rules}
@@ -225,7 +228,7 @@ def _cache_key(name: str, folder: Path) -> str | None:
     return digest.hexdigest()[:32]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str, folder: Path) -> pd.DataFrame:
     key = _cache_key(name, folder)
     cached = CACHE_DIR / f"{name}-{key}.pkl"
@@ -239,10 +242,8 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
 
     table = validate(TABLES[name], folder)
     if key:
-        try:
+        with contextlib.suppress(OSError):  # a read-only project still works, only slower
             atomic.write_bytes(cached, pickle.dumps(table))
-        except OSError:
-            pass  # a read-only project still works, only slower
     return table
 
 
@@ -271,15 +272,21 @@ def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
             articles[source_id] = _collapse(path.read_text(encoding="utf-8"))
         else:
             row = sources.attrs["lines"][sources.index.get_loc(source_id)]
-            problems.append(DataProblem(_display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"))
+            problems.append(
+                DataProblem(
+                    _display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"
+                )
+            )
     for name in EXCERPT_TABLES:
         table = load(name, folder)
         shown = _display_path(folder / TABLE_FILES[name])
-        for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"]):
+        for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"], strict=False):
             article = articles.get(source_id)
             if article is not None and _collapse(excerpt) not in article:
                 document = sources.loc[source_id, "document"]
-                problems.append(DataProblem(shown, line, "excerpt", _shorten(excerpt), f"is not found word for word in {document}"))
+                problems.append(
+                    DataProblem(shown, line, "excerpt", _shorten(excerpt), f"is not found word for word in {document}")
+                )
     return problems
 
 
@@ -307,4 +314,3 @@ def clear_cache() -> None:
     """Forget loaded tables (tests that edit data files use this)."""
     _load.cache_clear()
     _key_values.cache_clear()
-

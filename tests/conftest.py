@@ -40,7 +40,9 @@ def copy_project(dest: Path) -> Path:
     for name in PROJECT_FILES:
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js", ".ipynb_checkpoints"))
+            shutil.copytree(
+                source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js", ".ipynb_checkpoints")
+            )
         else:
             shutil.copy2(source, dest / name)
     return dest
@@ -55,7 +57,11 @@ def run_cli(*args, root: Path | None = None, cwd: Path | None = None, env: dict 
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "caravan_book", *map(str, args)],
-        capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or REPO,
+        timeout=timeout,
     )
 
 
@@ -132,8 +138,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -163,6 +176,8 @@ def wait_for_charts(page) -> int:
     count = page.locator(".caravan-chart").count()
     if count:
         page.wait_for_function(
-            "n => document.querySelectorAll('.caravan-chart[data-rendered=true] svg').length === n", arg=count, timeout=20000
+            "n => document.querySelectorAll('.caravan-chart[data-rendered=true] svg').length === n",
+            arg=count,
+            timeout=20000,
         )
     return count

@@ -4,9 +4,9 @@ is one line with its place, not a cascade of one problem per row."""
 from __future__ import annotations
 
 import pytest
+from conftest import edit_csv
 
 from caravan_book import cli, tables
-from conftest import edit_csv
 
 
 def _problems(folder) -> list[str]:
@@ -66,8 +66,10 @@ def test_check_without_the_articles_says_so_and_exits_2(data_copy, tmp_path, mon
 @pytest.mark.parametrize(
     "text,message",
     [
-        ("title: t\npages:\n  - notebook: narrative\n    parameter: {incident: 2021-tapachula}\n",
-         "pages[1].parameter is not a known key (allowed keys: notebook, parameters)"),
+        (
+            "title: t\npages:\n  - notebook: narrative\n    parameter: {incident: 2021-tapachula}\n",
+            "pages[1].parameter is not a known key (allowed keys: notebook, parameters)",
+        ),
         ("title: t\npage:\n  - notebook: narrative\n", "page is not a known key (allowed keys: include, pages, title)"),
         ("title: t\npages: []\n", "pages list should have at least 1 item"),
         ("pages:\n  - notebook: narrative\n  bad indent\n", "line 3"),

@@ -9,12 +9,15 @@ import sys
 
 import pytest
 import yaml
-
-from caravan_book import editions
 from conftest import REPO
 
+from caravan_book import editions
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
-TOOLS = {".venv/bin/caravan-book": [sys.executable, "-m", "caravan_book"], ".venv/bin/papermill": [sys.executable, "-m", "papermill"]}
+TOOLS = {
+    ".venv/bin/caravan-book": [sys.executable, "-m", "caravan_book"],
+    ".venv/bin/papermill": [sys.executable, "-m", "papermill"],
+}
 
 
 def _commands() -> list[str]:

@@ -14,7 +14,6 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
-
 from conftest import edit_csv, require_seeds, run_cli
 
 PAGES = "_build/html/book/generated"
@@ -57,7 +56,9 @@ def _no_leftovers(root: Path) -> None:
     while _processes_of(root) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _processes_of(root) == [], [p.cmdline()[:3] for p in _processes_of(root)]
-    hidden = [p.name for p in (root / "book" / "generated").iterdir() if p.name.startswith(".") and p.name != ".pages.json"]
+    hidden = [
+        p.name for p in (root / "book" / "generated").iterdir() if p.name.startswith(".") and p.name != ".pages.json"
+    ]
     assert hidden == [], hidden
     assert list((root / "_build").glob(".*.tmp")) == []
 
@@ -69,7 +70,7 @@ def test_two_builds_at_once_one_waits_its_turn_and_the_site_is_whole(book_copy):
     assert second.returncode == 2
     assert "another build of" in second.stderr and "is running" in second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
-    out, err = first.communicate(timeout=300)
+    _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     site = book_copy / "_build" / "html"
     assert (site / "index.html").is_file()
@@ -85,7 +86,7 @@ def test_a_stopped_build_leaves_no_process_and_no_temporary_file(book_copy, targ
         os.killpg(build.pid, signal.SIGTERM)
     else:
         build.send_signal(signal.SIGTERM)
-    out, err = build.communicate(timeout=60)
+    _out, err = build.communicate(timeout=60)
     assert build.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err
     _no_leftovers(book_copy)
@@ -139,7 +140,11 @@ def test_a_damaged_site_is_rebuilt_and_removed_sections_disappear(book_copy):
 
 def test_a_typo_in_sections_yml_is_one_line_with_the_allowed_keys(book_copy):
     sections_file = book_copy / "sections.yml"
-    sections_file.write_text(sections_file.read_text(encoding="utf-8").replace("parameters: {incident: 2018-tijuana}}", "parameter: {incident: 2018-tijuana}}", 1))
+    sections_file.write_text(
+        sections_file.read_text(encoding="utf-8").replace(
+            "parameters: {incident: 2018-tijuana}}", "parameter: {incident: 2018-tijuana}}", 1
+        )
+    )
     done = run_cli("build", root=book_copy)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -170,7 +175,17 @@ def test_the_build_refuses_to_publish_an_excerpt_that_is_not_in_its_article(book
         (["handout", "narrative", "--pdf", "/proc/caravan.pdf"], "cannot write in /proc"),
         (["run", "narrative", "-o", "README.md/page.html"], "cannot write in"),
     ],
-    ids=["out-build", "out-site", "out-data", "out-file", "o-suffix", "o-folder", "o-unwritable", "pdf-unwritable", "o-under-file"],
+    ids=[
+        "out-build",
+        "out-site",
+        "out-data",
+        "out-file",
+        "o-suffix",
+        "o-folder",
+        "o-unwritable",
+        "pdf-unwritable",
+        "o-under-file",
+    ],
 )
 def test_output_paths_are_checked_before_any_notebook_runs(project_copy, args, message):
     (project_copy / "README.md").write_text("a file")
