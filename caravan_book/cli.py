@@ -146,6 +146,9 @@ def _accept(args: argparse.Namespace) -> int:
         return 0
     shown = ", ".join(f"{n} {table}" for table, n in result.merged.items())
     print(f"merged {shown} into {data} ({result.left_out} row(s) left out); the merged data passes check.")
+    for article in result.articles_to_copy:
+        print(f"note: copy {article} into {seeds or 'your folder of source articles'} "
+              f"so that caravan-book check can verify its excerpts (or pass --seeds to check)")
     return 0
 
 

@@ -30,6 +30,8 @@ class Merge:
     merged: dict[str, int] = field(default_factory=dict)
     left_out: int = 0
     problems: list[DataProblem] = field(default_factory=list)
+    #: the review's articles that are not yet in the folder of source articles
+    articles_to_copy: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +91,7 @@ def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_
 
 def _appended(path: Path, rows: list[dict[str, str]]) -> tuple[str, int]:
     """The data file's text with ``rows`` added at its end (existing bytes kept), and its number of data rows."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # line endings kept as they are
     first = text.split("\n", 1)[0]
     ending = "\r\n" if first.endswith("\r") else "\n"
     header = next(csv.reader([first.rstrip("\r")]))
@@ -174,6 +176,9 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
         for table, text in texts.items():
             _write_atomically(data / TABLE_FILES[table], text)
             result.merged[table] = len(accepted[table].rows)
+    for article in sorted((review / ARTICLE_FOLDER).glob("*.txt")):
+        if seeds is None or not (seeds / article.name).is_file():
+            result.articles_to_copy.append(article)
     return result
 
 
