@@ -54,9 +54,19 @@ def run(seeds: Path) -> dict[str, tuple[int, int]]:
     data = ROOT / "data"
     sources = tables.load("sources", data)
     figures, statements, events = (tables.load(t, data) for t in ("figures", "statements", "events"))
-    tally: dict[str, list[int]] = {k: [0, 0] for k in (
-        "figures recall", "figures precision", "direct quotations recall", "direct quotations precision",
-        "dated events recall", "all events recall", "events precision", "excerpts verbatim")}
+    tally: dict[str, list[int]] = {
+        k: [0, 0]
+        for k in (
+            "figures recall",
+            "figures precision",
+            "direct quotations recall",
+            "direct quotations precision",
+            "dated events recall",
+            "all events recall",
+            "events precision",
+            "excerpts verbatim",
+        )
+    }
 
     def count(key: str, hit: bool) -> None:
         tally[key][0] += int(hit)
@@ -65,8 +75,14 @@ def run(seeds: Path) -> dict[str, tuple[int, int]]:
     for source in sources.itertuples():
         article = (seeds / source.document).read_text(encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
-            _, proposal = extract(seeds / source.document, source.source_id, source.incident, Path(tmp) / "review",
-                                  published=source.published.date().isoformat(), data=data)
+            _, proposal = extract(
+                seeds / source.document,
+                source.source_id,
+                source.incident,
+                Path(tmp) / "review",
+                published=source.published.date().isoformat(),
+                data=data,
+            )
         mine = _rows(proposal, source.source_id)
         theirs_f = figures[figures.source_id == source.source_id]
         theirs_s = statements[statements.source_id == source.source_id]
@@ -89,7 +105,10 @@ def run(seeds: Path) -> dict[str, tuple[int, int]]:
             if DATE_WORDS.search(row.excerpt):
                 count("dated events recall", hit)
         for d, e in proposed_events:
-            count("events precision", any(d == row.date.date() and overlaps(row.excerpt, e) for row in theirs_e.itertuples()))
+            count(
+                "events precision",
+                any(d == row.date.date() and overlaps(row.excerpt, e) for row in theirs_e.itertuples()),
+            )
         whole = collapse(article)
         for table in mine.values():
             for r in table:
@@ -109,7 +128,12 @@ def main() -> int:
     if not args.seeds.is_dir():
         print(f"error: the seed articles are not at {args.seeds} (use --seeds DIR)", file=sys.stderr)
         return 2
-    targets = {"figures recall": 95, "direct quotations recall": 90, "dated events recall": 80, "excerpts verbatim": 100}
+    targets = {
+        "figures recall": 95,
+        "direct quotations recall": 90,
+        "dated events recall": 80,
+        "excerpts verbatim": 100,
+    }
     for key, (hits, total) in run(args.seeds).items():
         share = 100 * hits / total if total else 0.0
         target = f"  (target ≥ {targets[key]}%)" if key in targets else ""

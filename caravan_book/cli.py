@@ -109,7 +109,8 @@ def _list_incidents() -> None:
     print("incidents (data/incidents.csv):")
     for row in incidents.itertuples():
         about = sources.loc[sources["incident"] == row.incident, "source_id"]
-        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {', '.join(about) or 'none'})")
+        names = ", ".join(about) or "none"
+        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names})")
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ so a reviewer can check the reasoning rather than redo it. dateparser reads the 
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,7 +24,9 @@ _MONTH = (
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
 
-_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})(?:,? (?P<year>(?:19|20)\d\d))?\b")
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})(?:,? (?P<year>(?:19|20)\d\d))?\b"
+)
 _MONTH_DAY_YEAR = re.compile(
     rf"\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:, (?P<year>(?:19|20)\d\d))?(?![\d,]*\d)"
 )
@@ -31,11 +34,14 @@ _MONTH_ONLY = re.compile(
     rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Tt]hrough|of|[Ee]arly|[Ll]ate|[Mm]id-?) "
     rf"(?:(?:early|late|mid-?) )?(?P<month>{_MONTH})(?: (?P<year>(?:19|20)\d\d))?\b"
 )
-_YEAR_ONLY = re.compile(r"\b(?:[Ii]n|[Bb]y the end of|[Ee]nd of|[Ee]arly|[Ll]ate|[Tt]his year,?) (?P<year>(?:19|20)\d\d)\b")
+_YEAR_ONLY = re.compile(
+    r"\b(?:[Ii]n|[Bb]y the end of|[Ee]nd of|[Ee]arly|[Ll]ate|[Tt]his year,?) (?P<year>(?:19|20)\d\d)\b"
+)
 _WEEKDAY = re.compile(rf"\b(?P<weekday>{'|'.join(_WEEKDAYS)})(?:’s|'s)?\b")
 _AGO = re.compile(
     rf"\b(?:(?P<bound>more than|over|nearly|about|almost|some) )?(?P<count>{_COUNT}) "
-    rf"(?P<unit>day|week|month|year)s? ago\b|\b[Tt]he (?:past|last) (?P<count2>{_COUNT}) (?P<unit2>day|week|month|year)s\b",
+    rf"(?P<unit>day|week|month|year)s? ago\b"
+    rf"|\b[Tt]he (?:past|last) (?P<count2>{_COUNT}) (?P<unit2>day|week|month|year)s\b",
     re.IGNORECASE,
 )
 #: Relative phrases: (pattern, what it means, precision)
@@ -49,8 +55,11 @@ _RELATIVE = (
     (r"\b(?:earlier|later) this month\b|\bthis month\b", "this month", "month"),
     (r"\blast month\b", "last month", "month"),
     (r"\blast year\b", "last year", "year"),
-    (r"\b(?:earlier|later) (?:in )?(?:the|that) day\b|\bthe same day\b|\bthat (?:day|night|morning|evening)\b",
-     "same day", "day"),
+    (
+        r"\b(?:earlier|later) (?:in )?(?:the|that) day\b|\bthe same day\b|\bthat (?:day|night|morning|evening)\b",
+        "same day",
+        "day",
+    ),
 )
 
 
@@ -84,9 +93,7 @@ def _nearest_year(month: int, day: int, published: date) -> date | None:
 
 def _ago(count: str, unit: str, published: date) -> date | None:
     count = "1" if count.lower() in ("a", "an", "one") else count
-    parsed = dateparser.parse(
-        f"{count} {unit}s ago", languages=["en"], settings={"RELATIVE_BASE": _midday(published)}
-    )
+    parsed = dateparser.parse(f"{count} {unit}s ago", languages=["en"], settings={"RELATIVE_BASE": _midday(published)})
     return parsed.date() if parsed else None
 
 
@@ -104,9 +111,7 @@ def _month_back(day: date) -> date:
     return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
 
 
-def find_dates(
-    text: str, published: date, year_printed: bool, prior: date | None = None
-) -> list[DateMention]:
+def find_dates(text: str, published: date, year_printed: bool, prior: date | None = None) -> list[DateMention]:
     """Every date the sentence gives, left to right, worked out against ``published``.
 
     ``year_printed`` says the article prints its own date, so a printed day and month take their year
@@ -137,38 +142,63 @@ def find_dates(
                 if year_printed:
                     add(m, day, "stated", "day", "Day and month printed; year from the article's date line.")
                 else:
-                    add(m, day, "inferred", "day",
+                    add(
+                        m,
+                        day,
+                        "inferred",
+                        "day",
                         f"'{m.group()}' is printed without a year; the year nearest the publication date "
-                        f"({published.isoformat()}) is used.")
+                        f"({published.isoformat()}) is used.",
+                    )
     for m in _MONTH_ONLY.finditer(text):
         md = _month_day(m["month"])
         if md is None:
             continue
         if m["year"]:
-            add(m, date(int(m["year"]), md[0], 1), "stated", "month",
-                f"'{m.group()}' gives only a month; the first of the month is used.")
+            add(
+                m,
+                date(int(m["year"]), md[0], 1),
+                "stated",
+                "month",
+                f"'{m.group()}' gives only a month; the first of the month is used.",
+            )
         else:
             day = _nearest_year(md[0], 1, published)
             if day and day > published:
                 day = date(day.year - 1, day.month, 1)
-            add(m, day, "inferred", "month",
-                f"'{m.group()}' gives only a month, without a year; the first of the month is used.")
+            add(
+                m,
+                day,
+                "inferred",
+                "month",
+                f"'{m.group()}' gives only a month, without a year; the first of the month is used.",
+            )
     for m in _YEAR_ONLY.finditer(text):
         add(m, date(int(m["year"]), 1, 1), "stated", "year", f"'{m.group()}' gives only a year; 1 January is used.")
     for m in _WEEKDAY.finditer(text):
         target = _WEEKDAYS.index(m["weekday"])
         back = (published.weekday() - target) % 7
-        add(m, published - timedelta(days=back), "inferred", "day",
-            f"'{m['weekday']}': the {m['weekday']} on or before the publication date ({published.isoformat()}).")
+        add(
+            m,
+            published - timedelta(days=back),
+            "inferred",
+            "day",
+            f"'{m['weekday']}': the {m['weekday']} on or before the publication date ({published.isoformat()}).",
+        )
     for m in _AGO.finditer(text):
         count, unit = (m["count"], m["unit"]) if m["count"] else (m["count2"], m["unit2"])
         day = _ago(count, unit.lower(), published)
         bound = " This is a bound, not the day." if m["bound"] else ""
         precision = {"day": "day", "week": "day", "month": "month", "year": "year"}[unit.lower()]
-        add(m, day, "inferred", precision,
-            f"'{m.group()}', counted back from the publication date ({published.isoformat()}).{bound}")
-    for pattern, meaning, precision in _RELATIVE:
-        for m in re.finditer(pattern, text, flags=re.IGNORECASE):
+        add(
+            m,
+            day,
+            "inferred",
+            precision,
+            f"'{m.group()}', counted back from the publication date ({published.isoformat()}).{bound}",
+        )
+    for relative, meaning, precision in _RELATIVE:
+        for m in re.finditer(relative, text, flags=re.IGNORECASE):
             day = _relative(meaning, published, prior)
             if day is None:
                 continue
@@ -218,8 +248,6 @@ def printed_dates(text: str) -> list[date]:
         for m in pattern.finditer(text):
             md = _month_day(m["month"], m["day"])
             if m["year"] and md:
-                try:
+                with suppress(ValueError):  # 31 February and the like: not a date
                     days.append(date(int(m["year"]), *md))
-                except ValueError:
-                    pass
     return days

@@ -45,34 +45,111 @@ _NUMBER_WORDS = (
     "|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million"
     "|billion"
 )
-_WORD_NUMBER = re.compile(
-    rf"\b(?:{_NUMBER_WORDS})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORDS}))*\b", re.IGNORECASE
-)
+_WORD_NUMBER = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORDS}))*\b", re.IGNORECASE)
 _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,$])(?P<dollar>\$)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion)\b)?"
     r"(?P<percent>%|\s+per ?cent\b)?"
 )
 _QUALIFIERS = {
-    "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
-    "an estimated": "about", "estimated": "about", "almost": "nearly", "nearly": "nearly", "close to": "nearly",
-    "at least": "at least", "more than": "more than", "over": "more than", "upwards of": "more than",
-    "fewer than": "fewer than", "less than": "fewer than", "under": "fewer than", "up to": "up to",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "estimated": "about",
+    "almost": "nearly",
+    "nearly": "nearly",
+    "close to": "nearly",
+    "at least": "at least",
+    "more than": "more than",
+    "over": "more than",
+    "upwards of": "more than",
+    "fewer than": "fewer than",
+    "less than": "fewer than",
+    "under": "fewer than",
+    "up to": "up to",
 }
 _QUALIFIER_BEFORE = re.compile(
     r"\b(?P<q>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE
 )
 _UNIT_WORDS = {
-    "people": "people", "migrants": "people", "persons": "people", "refugees": "people", "residents": "people",
-    "asylum-seekers": "people", "men": "people", "women": "people", "individuals": "people",
-    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "miles", "mi": "miles",
-    "troops": "troops", "soldiers": "troops", "years": "years", "year-old": "years", "years-old": "years",
+    "people": "people",
+    "migrants": "people",
+    "persons": "people",
+    "refugees": "people",
+    "residents": "people",
+    "asylum-seekers": "people",
+    "men": "people",
+    "women": "people",
+    "individuals": "people",
+    "km": "km",
+    "kilometres": "km",
+    "kilometers": "km",
+    "miles": "miles",
+    "mi": "miles",
+    "troops": "troops",
+    "soldiers": "troops",
+    "years": "years",
+    "year-old": "years",
+    "years-old": "years",
     "dollars": "US dollars",
 }
-_SKIP_AFTER = {"of", "and", "or", "the", "a", "to", "in", "on", "at", "by", "for", "from", "with", "who", "that",
-               "were", "was", "are", "is", "have", "had", "has", "as", "than", "per", "more", "percent", "he",
-               "she", "they", "it", "said", "but"}
-_ADJECTIVES = {"more", "new", "other", "additional", "central", "american", "young", "small", "local", "mexican",
-               "us", "u.s.", "unaccompanied", "honduran", "guatemalan", "salvadoran", "haitian", "further"}
+_SKIP_AFTER = {
+    "of",
+    "and",
+    "or",
+    "the",
+    "a",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "who",
+    "that",
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "had",
+    "has",
+    "as",
+    "than",
+    "per",
+    "more",
+    "percent",
+    "he",
+    "she",
+    "they",
+    "it",
+    "said",
+    "but",
+}
+_ADJECTIVES = {
+    "more",
+    "new",
+    "other",
+    "additional",
+    "central",
+    "american",
+    "young",
+    "small",
+    "local",
+    "mexican",
+    "us",
+    "u.s.",
+    "unaccompanied",
+    "honduran",
+    "guatemalan",
+    "salvadoran",
+    "haitian",
+    "further",
+}
 
 
 @dataclass
@@ -92,7 +169,7 @@ def _unit_after(rest: str) -> tuple[str, int]:
     """The unit a number counts, from the words after it, and how many characters of ``rest`` it uses."""
     words = list(re.finditer(r"[A-Za-z][\w’'-]*", rest[:60]))
     for i, word in enumerate(words[:3]):
-        between = rest[(words[i - 1].end() if i else 0):word.start()]
+        between = rest[(words[i - 1].end() if i else 0) : word.start()]
         if i == 0 and between.strip() not in ("",):
             return "", 0  # punctuation right after the number: no unit printed
         if i and not re.fullmatch(r"\s+", between):
@@ -114,7 +191,7 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
     unreadable: list[str] = []
     spans: list[tuple[int, int, str, str]] = []  # start, end, value_text, unit hint
     for m in _DIGIT_NUMBER.finditer(sentence):
-        after = sentence[m.end():m.end() + 3]
+        after = sentence[m.end() : m.end() + 3]
         if re.match(r"(?:am|pm|a\.m|p\.m|:\d|st\b|nd\b|rd\b|th\b)", after, re.IGNORECASE):
             continue  # a time of day or an ordinal
         if m["num"].endswith(",") or m["num"].endswith("."):
@@ -129,9 +206,11 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
             continue  # "one of them", "hundreds": not a count a reader would look for
         if any(s < m.end() and m.start() < e for s, e, _, _ in spans):
             continue
-        if re.match(r"\s+(?:thousand|million|billion)s?\b", sentence[m.end():]) is None and re.search(
-            r"\b(?:of|the)\s+$", sentence[:m.start()]
-        ) and low in ("two", "three"):
+        if (
+            re.match(r"\s+(?:thousand|million|billion)s?\b", sentence[m.end() :]) is None
+            and re.search(r"\b(?:of|the)\s+$", sentence[: m.start()])
+            and low in ("two", "three")
+        ):
             pass
         spans.append((m.start(), m.end(), m.group(), ""))
     for start, end, text, hint in sorted(spans):
@@ -148,7 +227,7 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
         q = _QUALIFIER_BEFORE.search(before)
         qualifier = _QUALIFIERS[q["q"].lower()] if q else "exactly"
         first = q.start() if q else start
-        if sentence[first - 1:first] == "$":
+        if sentence[first - 1 : first] == "$":
             first -= 1
         rest = sentence[end:]
         pct = re.match(r"%|\s+per ?cent\b", rest)
@@ -159,7 +238,7 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
         else:
             unit, used = _unit_after(rest)
             unit = hint or unit or "number"
-        as_printed = sentence[first:end + used].strip()
+        as_printed = sentence[first : end + used].strip()
         if text.startswith("$") or hint == "US dollars":
             unit = "US dollars"
         found.append(Found(value, text.lstrip("$"), as_printed, unit, qualifier, first, end + used))
@@ -173,7 +252,10 @@ _NAME = (
     r"(?:(?:Mr|Mrs|Ms|Dr|President|Secretary|Mayor|Governor|Senator|Press Secretary)\.?\s+)?"
     r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|del|la|van|von))*"
 )
-_BODY = r"(?:[A-Z][\w’'.-]*|the)(?:’s|'s)?\s+(?:[a-z]+\s+){0,3}(?:ministry|department|agency|government|office|police|spokesman|spokeswoman|spokesperson|institute|officials|authorities)"
+_BODY = (
+    r"(?:[A-Z][\w’'.-]*|the)(?:’s|'s)?\s+(?:[a-z]+\s+){0,3}(?:ministry|department|agency|government|office|police"
+    r"|spokesman|spokeswoman|spokesperson|institute|officials|authorities)"
+)
 _SPEECH = r"(?:said|says|told|wrote|tweeted|added|warned|insisted|claimed|stated|explained|declared|announced|called)"
 _SPEAKER_PATTERNS = (
     re.compile(rf"\baccording to (?:the )?(?P<who>{_BODY}|{_NAME})"),
@@ -181,9 +263,46 @@ _SPEAKER_PATTERNS = (
     re.compile(rf"\b{_SPEECH}\s+(?P<who>{_NAME})"),
 )
 _PRONOUN = re.compile(rf"\b(?:he|she|they|it)\s+(?:also\s+)?{_SPEECH}\b", re.IGNORECASE)
-_NOT_NAMES = {"The", "A", "An", "But", "However", "And", "It", "This", "That", "In", "On", "At", "As", "He", "She",
-              "They", "We", "I", "Its", "His", "Her", "Their", "Some", "Many", "Other", "When", "While", "After",
-              "Before", "Earlier", "Later", "Meanwhile", "Also", "Then", "There", "One", "Two", "A", "Speaking"}
+_NOT_NAMES = {
+    "The",
+    "A",
+    "An",
+    "But",
+    "However",
+    "And",
+    "It",
+    "This",
+    "That",
+    "In",
+    "On",
+    "At",
+    "As",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Some",
+    "Many",
+    "Other",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Earlier",
+    "Later",
+    "Meanwhile",
+    "Also",
+    "Then",
+    "There",
+    "One",
+    "Two",
+    "Speaking",
+}
 
 
 def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
@@ -205,7 +324,7 @@ def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
             keep(m.start("q"), m["q"])
     for m in re.finditer(r"(?:^|(?<=\s))[‘'](?=[A-Za-z])", paragraph):
         if not any(s - 1 <= m.start() < e for s, e, _ in spans):
-            keep(m.end(), paragraph[m.end():])  # opened and not closed: to the end of the paragraph
+            keep(m.end(), paragraph[m.end() :])  # opened and not closed: to the end of the paragraph
     return sorted(spans)
 
 
@@ -222,7 +341,7 @@ def speaker_in(text: str) -> str | None:
     for pattern in _SPEAKER_PATTERNS:
         for m in pattern.finditer(blanked):
             who = _clean_name(m["who"])
-            if who and who[0].isupper() or who.startswith("the "):
+            if (who and who[0].isupper()) or who.startswith("the "):
                 return who
     return None
 
@@ -251,9 +370,16 @@ class Speakers:
 
 def _channel(excerpt: str) -> str:
     low = excerpt.lower()
-    for word, channel in (("tweet", "tweet"), ("town hall", "town hall"), ("briefing", "press briefing"),
-                          ("chant", "chant"), ("speech", "speech"), ("interview", "interview"),
-                          ("told ", "interview"), ("report", "report")):
+    for word, channel in (
+        ("tweet", "tweet"),
+        ("town hall", "town hall"),
+        ("briefing", "press briefing"),
+        ("chant", "chant"),
+        ("speech", "speech"),
+        ("interview", "interview"),
+        ("told ", "interview"),
+        ("report", "report"),
+    ):
         if word in low:
             return channel
     return "statement"
@@ -317,9 +443,39 @@ def _unique(base: str, used: set[str], sep: str = "-") -> str:
 
 
 def _tokens(text: str) -> set[str]:
-    stop = {"the", "of", "a", "an", "in", "on", "at", "to", "and", "or", "by", "for", "that", "who", "with", "from",
-            "number", "people", "as", "is", "was", "were", "its", "their", "this", "had", "have", "has"}
-    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")) if w not in stop and len(w) > 2}
+    stop = {
+        "the",
+        "of",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "to",
+        "and",
+        "or",
+        "by",
+        "for",
+        "that",
+        "who",
+        "with",
+        "from",
+        "number",
+        "people",
+        "as",
+        "is",
+        "was",
+        "were",
+        "its",
+        "their",
+        "this",
+        "had",
+        "have",
+        "has",
+    }
+    return {
+        w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")) if w not in stop and len(w) > 2
+    }
 
 
 def guess_metric(ctx: Context, sentence: str, found: Found) -> tuple[str | None, str]:
@@ -327,7 +483,7 @@ def guess_metric(ctx: Context, sentence: str, found: Found) -> tuple[str | None,
     window = _tokens(sentence)
     units = ctx.figures.groupby("metric")["unit"].agg(lambda s: set(s)) if len(ctx.figures) else pd.Series(dtype=object)
     best, best_score = None, 0.0
-    for metric, label in zip(ctx.metrics["metric"], ctx.metrics["label"]):
+    for metric, label in zip(ctx.metrics["metric"], ctx.metrics["label"], strict=True):
         words = _tokens(metric) | _tokens(label)
         if not words:
             continue
@@ -381,13 +537,26 @@ def propose(ctx: Context) -> Proposal:
                 first_event = (mention, sentence)
             event = {
                 "event_id": _unique(f"{mention.day.year}-{slug(sentence.text)}-{ctx.source_id}", used["events"]),
-                "incident": ctx.incident, "date": mention.day.isoformat(), "date_basis": mention.basis,
-                "date_note": mention.note, "date_precision": mention.precision,
-                "place": _first_place(ctx, sentence.text), "summary": "", "actor": speaker,
-                "source_id": ctx.source_id, "excerpt": excerpt,
+                "incident": ctx.incident,
+                "date": mention.day.isoformat(),
+                "date_basis": mention.basis,
+                "date_note": mention.note,
+                "date_precision": mention.precision,
+                "place": _first_place(ctx, sentence.text),
+                "summary": "",
+                "actor": speaker,
+                "source_id": ctx.source_id,
+                "excerpt": excerpt,
             }
-            out.add("events", event, [f"dated by '{mention.phrase}'", "write a neutral summary in the book's voice",
-                                      "" if speaker else "name the actor"])
+            out.add(
+                "events",
+                event,
+                [
+                    f"dated by '{mention.phrase}'",
+                    "write a neutral summary in the book's voice",
+                    "" if speaker else "name the actor",
+                ],
+            )
         if mentions:
             prior = mentions[-1].day
 
@@ -400,49 +569,78 @@ def propose(ctx: Context) -> Proposal:
             numbers_seen.setdefault(number.value_text.replace(",", ""), []).append((number.value_text, sentence))
             metric, metric_reason = guess_metric(ctx, sentence.text, number)
             if metric is None:
-                metric = _unique(f"new_{re.sub(r'[^a-z0-9]+', '_', number.unit.lower()).strip('_') or 'count'}",
-                                 used["metrics"], sep="_")
+                metric = _unique(
+                    f"new_{re.sub(r'[^a-z0-9]+', '_', number.unit.lower()).strip('_') or 'count'}",
+                    used["metrics"],
+                    sep="_",
+                )
                 new_metrics[metric] = {
-                    "metric": metric, "label": "", "description": "",
+                    "metric": metric,
+                    "label": "",
+                    "description": "",
                     "compare_group": "",
                 }
-                out.add("metrics", new_metrics[metric], [f"new metric for '{number.as_printed}'",
-                                                         "write a label and a plain description"])
+                out.add(
+                    "metrics",
+                    new_metrics[metric],
+                    [f"new metric for '{number.as_printed}'", "write a label and a plain description"],
+                )
             dated = mentions[0] if mentions else None
             figure = {
                 "figure_id": _unique(f"{year}-{slug(number.as_printed, 3)}-{ctx.source_id}", used["figures"]),
-                "incident": ctx.incident, "metric": metric, "value": _plain(number.value),
-                "value_text": number.value_text, "as_printed": number.as_printed, "unit": number.unit,
+                "incident": ctx.incident,
+                "metric": metric,
+                "value": _plain(number.value),
+                "value_text": number.value_text,
+                "as_printed": number.as_printed,
+                "unit": number.unit,
                 "qualifier": number.qualifier,
                 "as_of": (dated.day if dated else ctx.published).isoformat(),
                 "as_of_basis": dated.basis if dated else "inferred",
-                "attributed_to": speaker, "source_id": ctx.source_id, "excerpt": excerpt,
+                "attributed_to": speaker,
+                "source_id": ctx.source_id,
+                "excerpt": excerpt,
                 "note": "" if dated else "As of the article's publication date (the text does not date the figure).",
             }
-            out.add("figures", figure, [f"'{number.as_printed}'", metric_reason,
-                                        speaker_reason or ("" if speaker else "stated in the outlet's own voice?")])
+            out.add(
+                "figures",
+                figure,
+                [
+                    f"'{number.as_printed}'",
+                    metric_reason,
+                    speaker_reason or ("" if speaker else "stated in the outlet's own voice?"),
+                ],
+            )
 
         # ---- statements: quotations, then reported speech
         in_paragraph = paragraph_quotes(art, sentence)
         quotes = [q for q in in_paragraph if sentence.start <= q[0] < sentence.end]
         inside = any(s <= sentence.start and sentence.end <= e + 2 for s, e, _ in in_paragraph)
-        for start, end, quote in quotes:
+        for _start, end, quote in quotes:
             last = next(s for s in art.sentences if s.paragraph == sentence.paragraph and s.start < end <= s.end + 1)
             excerpt_q = art.excerpt(sentence.start, max(last.end, sentence.end))
             who, who_info, who_reason = speaker, info, speaker_reason
             if not named and last_speaker:
                 who, who_info, who_reason = _speaker_row(ctx, last_speaker)
                 who_reason = who_reason or f"speaker from an earlier sentence ({last_speaker}): check"
-            out.add("statements", _statement(ctx, who, who_info, quote, "direct", excerpt_q, mentions, year, used), [
-                "quoted" if len(quote.split()) > 3 else "a word or phrase in quotation marks: a scare quote?",
-                who_reason, "" if who else "no speaker named: fill speaker",
-                "" if who_info else "fill role, institution, group and country",
-            ])
+            out.add(
+                "statements",
+                _statement(ctx, who, who_info, quote, "direct", excerpt_q, mentions, year, used),
+                [
+                    "quoted" if len(quote.split()) > 3 else "a word or phrase in quotation marks: a scare quote?",
+                    who_reason,
+                    "" if who else "no speaker named: fill speaker",
+                    "" if who_info else "fill role, institution, group and country",
+                ],
+            )
         if not quotes and not inside and named and not _DOUBLE.search(sentence.text):
             reported = _reported(sentence.text)
             if reported:
-                out.add("statements", _statement(ctx, speaker, info, reported, "reported", excerpt, mentions, year, used),
-                        ["reported speech", speaker_reason, "" if info else "fill role, institution, group and country"])
+                out.add(
+                    "statements",
+                    _statement(ctx, speaker, info, reported, "reported", excerpt, mentions, year, used),
+                    ["reported speech", speaker_reason, "" if info else "fill role, institution, group and country"],
+                )
 
     _places(ctx, out)
     _defects(ctx, out, numbers_seen)
@@ -462,20 +660,36 @@ def _plain(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _statement(ctx: Context, speaker: str, info: dict[str, str], quote: str, kind: str, excerpt: str,
-               mentions: list[DateMention], year: int, used: dict[str, set[str]]) -> dict[str, Any]:
+def _statement(
+    ctx: Context,
+    speaker: str,
+    info: dict[str, str],
+    quote: str,
+    kind: str,
+    excerpt: str,
+    mentions: list[DateMention],
+    year: int,
+    used: dict[str, set[str]],
+) -> dict[str, Any]:
     dated = mentions[0] if mentions else None
     who = slug(speaker.split()[-1] if speaker else "unnamed", 1)
     return {
         "statement_id": _unique(f"{year}-{who}-{slug(quote, 3)}-{ctx.source_id}", used["statements"]),
-        "incident": ctx.incident, "speaker": speaker, "role": info.get("role", ""),
-        "institution": info.get("institution", ""), "group": info.get("group", ""),
+        "incident": ctx.incident,
+        "speaker": speaker,
+        "role": info.get("role", ""),
+        "institution": info.get("institution", ""),
+        "group": info.get("group", ""),
         "country": info.get("country", ""),
         "date": (dated.day if dated else ctx.published).isoformat(),
         "date_basis": dated.basis if dated else "inferred",
         "date_note": dated.note if dated else "Not dated in the article; the publication date is used.",
-        "channel": _channel(excerpt), "quote": quote, "quote_kind": kind, "attributed_via": "",
-        "source_id": ctx.source_id, "excerpt": excerpt,
+        "channel": _channel(excerpt),
+        "quote": quote,
+        "quote_kind": kind,
+        "attributed_via": "",
+        "source_id": ctx.source_id,
+        "excerpt": excerpt,
     }
 
 
@@ -500,9 +714,33 @@ _PLACE_CANDIDATE = re.compile(
     r"\b(?:in|at|from|near|to|towards?|outside|through|into|across)\s+(?:the\s+)?"
     r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
 )
-_NOT_PLACES = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-               "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-               "Mr", "Mrs", "Ms", "President", "Congress", "The"}
+_NOT_PLACES = {
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "President",
+    "Congress",
+    "The",
+}
 
 
 def _places(ctx: Context, out: Proposal) -> None:
@@ -518,10 +756,15 @@ def _places(ctx: Context, out: Proposal) -> None:
             if name.split()[0] in _NOT_PLACES or name in seen:
                 continue
             seen.add(name)
-            out.add("places", {"place": name}, [
-                f"named in the article ('{m.group()}'); not in places.csv",
-                "is it a place? add kind, latitude, longitude, country, coordinates_source and reliability, or reject",
-            ])
+            out.add(
+                "places",
+                {"place": name},
+                [
+                    f"named in the article ('{m.group()}'); not in places.csv",
+                    "is it a place? add kind, latitude, longitude, country, coordinates_source and reliability, "
+                    "or reject it",
+                ],
+            )
 
 
 def _defects(ctx: Context, out: Proposal, numbers: dict[str, list[tuple[str, Sentence]]]) -> None:
@@ -529,16 +772,27 @@ def _defects(ctx: Context, out: Proposal, numbers: dict[str, list[tuple[str, Sen
     used = set(ctx.existing_ids.get("defects", set()))
     for bad, sentence in numbers.get("unreadable", []):
         digits = bad.replace(",", "")
-        twins = [text for key, hits in numbers.items() if key != "unreadable" and key.startswith(digits)
-                 and 0 < len(key) - len(digits) <= 2 for text, _ in hits]
+        twins = [
+            text
+            for key, hits in numbers.items()
+            if key != "unreadable" and key.startswith(digits) and 0 < len(key) - len(digits) <= 2
+            for text, _ in hits
+        ]
         excerpt = ctx.article.excerpt(sentence.start, sentence.end)
         if twins:
             defect = f"Prints a number as '{bad}' where the same article prints '{twins[0]}'; one of them is a typo."
         else:
             defect = f"Prints a number as '{bad}', which does not read as a number."
-        out.add("defects", {"defect_id": _unique(f"{ctx.source_id}-number-{slug(bad)}", used),
-                            "source_id": ctx.source_id, "defect": defect, "excerpt": excerpt},
-                ["a number that does not read; the figure, if any, should use the correct printing"])
+        out.add(
+            "defects",
+            {
+                "defect_id": _unique(f"{ctx.source_id}-number-{slug(bad)}", used),
+                "source_id": ctx.source_id,
+                "defect": defect,
+                "excerpt": excerpt,
+            },
+            ["a number that does not read; the figure, if any, should use the correct printing"],
+        )
 
 
 def _date_line(article: Article) -> int | None:
@@ -552,13 +806,29 @@ def _source_row(ctx: Context, out: Proposal) -> None:
     lines = [line.strip() for line in ctx.article.text.splitlines() if line.strip()]
     byline = next((line[3:].strip() for line in lines[:6] if re.match(r"^By [A-Z]", line)), "")
     label = f"{byline.split()[-1]} article (outlet not named)" if byline else ""
-    out.add("sources", {
-        "source_id": ctx.source_id, "outlet": "unnamed outlet", "label": label, "outlet_basis": "not stated",
-        "headline": lines[0], "byline": byline, "published": ctx.published.isoformat(),
-        "published_basis": ctx.published_basis, "published_note": ctx.published_note,
-        "document": ctx.article.path.name, "incident": ctx.incident, "contributes": "",
-    }, ["the article's own row", "set outlet, outlet_basis and label if the text names its outlet",
-        "headline is the first line: check it is one", "write what the article contributes"])
+    out.add(
+        "sources",
+        {
+            "source_id": ctx.source_id,
+            "outlet": "unnamed outlet",
+            "label": label,
+            "outlet_basis": "not stated",
+            "headline": lines[0],
+            "byline": byline,
+            "published": ctx.published.isoformat(),
+            "published_basis": ctx.published_basis,
+            "published_note": ctx.published_note,
+            "document": ctx.article.path.name,
+            "incident": ctx.incident,
+            "contributes": "",
+        },
+        [
+            "the article's own row",
+            "set outlet, outlet_basis and label if the text names its outlet",
+            "headline is the first line: check it is one",
+            "write what the article contributes",
+        ],
+    )
 
 
 def _incident_row(ctx: Context, out: Proposal, first: tuple[DateMention, Sentence] | None) -> None:
@@ -567,15 +837,25 @@ def _incident_row(ctx: Context, out: Proposal, first: tuple[DateMention, Sentenc
     if place in set(ctx.places["place"]):
         country = ctx.places.set_index("place").loc[place, "country"]
     sentence = first[1] if first else ctx.article.sentences[0]
-    out.add("incidents", {
-        "incident": ctx.incident, "title": "",
-        "start_date": first[0].day.isoformat() if first else ctx.published.isoformat(),
-        "start_date_basis": first[0].basis if first else "inferred", "place": place, "country": country,
-        "summary": "", "source_id": ctx.source_id,
-        "excerpt": ctx.article.excerpt(sentence.start, sentence.end),
-    }, ["a new incident: write its title and a neutral summary without numbers",
-        "start date from the earliest date the article gives: check it",
-        "place: the first place named that is in places.csv: check it" if place else "name its place"])
+    out.add(
+        "incidents",
+        {
+            "incident": ctx.incident,
+            "title": "",
+            "start_date": first[0].day.isoformat() if first else ctx.published.isoformat(),
+            "start_date_basis": first[0].basis if first else "inferred",
+            "place": place,
+            "country": country,
+            "summary": "",
+            "source_id": ctx.source_id,
+            "excerpt": ctx.article.excerpt(sentence.start, sentence.end),
+        },
+        [
+            "a new incident: write its title and a neutral summary without numbers",
+            "start date from the earliest date the article gives: check it",
+            "place: the first place named that is in places.csv: check it" if place else "name its place",
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------- inputs, output
@@ -585,7 +865,8 @@ def _published(value: str | None, article: Article) -> tuple[date, str, str, boo
     if value is None:
         if not printed:
             raise ParameterError(
-                f"{article.path}: the article prints no date line; give its publication date with --published YYYY-MM-DD"
+                f"{article.path}: the article prints no date line; "
+                "give its publication date with --published YYYY-MM-DD"
             )
         return printed[0], "stated", "The text prints its date line.", True
     try:
@@ -599,8 +880,9 @@ def _published(value: str | None, article: Article) -> tuple[date, str, str, boo
     return day, "inferred", "Not printed in the text; given to caravan-book extract with --published.", False
 
 
-def _load_context(article: Article, source_id: str, incident: str, new_incident: bool, published: str | None,
-                  data: Path) -> Context:
+def _load_context(
+    article: Article, source_id: str, incident: str, new_incident: bool, published: str | None, data: Path
+) -> Context:
     from caravan_book import tables
     from caravan_book.schemas import ID_PATTERN, INCIDENT_PATTERN
 
@@ -619,14 +901,29 @@ def _load_context(article: Article, source_id: str, incident: str, new_incident:
         )
     day, basis, note, year_printed = _published(published, article)
     statements = tables.load("statements", data)
-    speakers = Speakers({
-        row["speaker"]: {k: row[k] for k in ("role", "institution", "group", "country") if isinstance(row[k], str)}
-        for _, row in statements.iterrows()
-    })
+    speakers = Speakers(
+        {
+            row["speaker"]: {k: row[k] for k in ("role", "institution", "group", "country") if isinstance(row[k], str)}
+            for _, row in statements.iterrows()
+        }
+    )
     existing = {name: set(tables.load(name, data).iloc[:, 0]) for name in REVIEW_TABLES}
-    return Context(source_id, incident, new_incident, day, basis, note, year_printed, article, data,
-                   tables.load("metrics", data), tables.load("figures", data), tables.load("places", data),
-                   existing, speakers)
+    return Context(
+        source_id,
+        incident,
+        new_incident,
+        day,
+        basis,
+        note,
+        year_printed,
+        article,
+        data,
+        tables.load("metrics", data),
+        tables.load("figures", data),
+        tables.load("places", data),
+        existing,
+        speakers,
+    )
 
 
 def write_review(proposal: Proposal, article: Article, out: Path) -> dict[str, int]:
@@ -656,8 +953,15 @@ def write_review(proposal: Proposal, article: Article, out: Path) -> dict[str, i
     return counts
 
 
-def extract(article_path: Path, source_id: str, incident: str, out: Path, published: str | None = None,
-            new_incident: bool = False, data: Path | None = None) -> tuple[dict[str, int], Proposal]:
+def extract(
+    article_path: Path,
+    source_id: str,
+    incident: str,
+    out: Path,
+    published: str | None = None,
+    new_incident: bool = False,
+    data: Path | None = None,
+) -> tuple[dict[str, int], Proposal]:
     """Read the article, propose rows, write the review folder; the counts of rows per table."""
     from caravan_book.paths import data_dir
 

@@ -68,14 +68,18 @@ def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_
                     start = reader.line_num + 1
                     continue
                 if len(row) != len(header):
-                    problems.append(DataProblem(shown, start, None, None,
-                                                f"has {len(row)} fields but the header has {len(header)}"))
+                    problems.append(
+                        DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
+                    )
                 else:
-                    record = dict(zip(header, row))
+                    record = dict(zip(header, row, strict=True))
                     status = record["status"].strip()
                     if status not in STATUSES:
-                        problems.append(DataProblem(shown, start, "status", status,
-                                                    "is not allowed; allowed values: " + ", ".join(STATUSES)))
+                        problems.append(
+                            DataProblem(
+                                shown, start, "status", status, "is not allowed; allowed values: " + ", ".join(STATUSES)
+                            )
+                        )
                     elif status == "accepted":
                         accepted.rows.append(record)
                         accepted.lines.append(start)
@@ -162,11 +166,12 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
             target = merged_dir / TABLE_FILES[table]
             if not target.is_file():
                 raise ParameterError(f"{data / TABLE_FILES[table]}: is missing; the data folder is not complete")
-            texts[table], before = _appended(target, [{k: v for k, v in r.items() if k not in REVIEW_COLUMNS}
-                                                      for r in rows.rows])
+            texts[table], before = _appended(
+                target, [{k: v for k, v in r.items() if k not in REVIEW_COLUMNS} for r in rows.rows]
+            )
             target.write_text(texts[table], encoding="utf-8", newline="")
             new_lines = _row_lines(target)[before:]
-            where[table] = dict(zip(new_lines, rows.lines))
+            where[table] = dict(zip(new_lines, rows.lines, strict=True))
         clear_cache()
         problems = check_folder(merged_dir, _seeds_with_article(review, seeds, scratch))
         clear_cache()
@@ -182,7 +187,9 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
     return result
 
 
-def _place(problem: DataProblem, merged: Path, data: Path, review: Path, where: dict[str, dict[int, int]]) -> DataProblem:
+def _place(
+    problem: DataProblem, merged: Path, data: Path, review: Path, where: dict[str, dict[int, int]]
+) -> DataProblem:
     """Report a problem where a person can fix it: the review file's row for an accepted row."""
     from caravan_book.files import TABLE_FILES
 

@@ -36,22 +36,79 @@ def edit_review(folder: Path, file: str, match: dict[str, str] | None, values: d
 
 def review_fictional(folder: Path) -> None:
     """Reject everything, then accept and complete the rows the guide's example keeps."""
-    for file in ("places.csv", "incidents.csv", "sources.csv", "metrics.csv", "events.csv", "figures.csv",
-                 "statements.csv", "defects.csv"):
+    for file in (
+        "places.csv",
+        "incidents.csv",
+        "sources.csv",
+        "metrics.csv",
+        "events.csv",
+        "figures.csv",
+        "statements.csv",
+        "defects.csv",
+    ):
         edit_review(folder, file, None, {"status": "rejected"})
-    edit_review(folder, "sources.csv", {"source_id": SOURCE}, {
-        "status": "accepted", "contributes": "A fictional example: a caravan leaving Villa Esperanza on foot."})
-    edit_review(folder, "incidents.csv", {"incident": INCIDENT}, {
-        "status": "accepted", "title": "The Villa Esperanza caravan (fictional example)",
-        "summary": "A fictional caravan sets off on foot from the town of Villa Esperanza towards Mexico City."})
-    edit_review(folder, "metrics.csv", {"metric": "new_people"}, {
-        "status": "accepted", "metric": "caravan_size_fictional", "label": "People in the fictional caravan",
-        "description": "The number of people in the fictional caravan that left Villa Esperanza."})
-    assert edit_review(folder, "figures.csv", {"metric": "new_people", "value_text": "1,200"}, {
-        "status": "accepted", "metric": "caravan_size_fictional"}) == 1
-    assert edit_review(folder, "events.csv", {"date": "2029-03-13"}, {
-        "status": "accepted", "summary": "The caravan sets off on foot from Villa Esperanza.", "actor": "Migrants"}) == 1
-    assert edit_review(folder, "statements.csv", {"speaker": "Marta Solis", "quote_kind": "direct"}, {
-        "status": "accepted", "role": "Caravan organiser", "institution": "The caravan", "group": "organizer-advocate",
-        "country": "MX"}) == 1
+    edit_review(
+        folder,
+        "sources.csv",
+        {"source_id": SOURCE},
+        {"status": "accepted", "contributes": "A fictional example: a caravan leaving Villa Esperanza on foot."},
+    )
+    edit_review(
+        folder,
+        "incidents.csv",
+        {"incident": INCIDENT},
+        {
+            "status": "accepted",
+            "title": "The Villa Esperanza caravan (fictional example)",
+            "summary": "A fictional caravan sets off on foot from the town of Villa Esperanza towards Mexico City.",
+        },
+    )
+    edit_review(
+        folder,
+        "metrics.csv",
+        {"metric": "new_people"},
+        {
+            "status": "accepted",
+            "metric": "caravan_size_fictional",
+            "label": "People in the fictional caravan",
+            "description": "The number of people in the fictional caravan that left Villa Esperanza.",
+        },
+    )
+    assert (
+        edit_review(
+            folder,
+            "figures.csv",
+            {"metric": "new_people", "value_text": "1,200"},
+            {"status": "accepted", "metric": "caravan_size_fictional"},
+        )
+        == 1
+    )
+    assert (
+        edit_review(
+            folder,
+            "events.csv",
+            {"date": "2029-03-13"},
+            {
+                "status": "accepted",
+                "summary": "The caravan sets off on foot from Villa Esperanza.",
+                "actor": "Migrants",
+            },
+        )
+        == 1
+    )
+    assert (
+        edit_review(
+            folder,
+            "statements.csv",
+            {"speaker": "Marta Solis", "quote_kind": "direct"},
+            {
+                "status": "accepted",
+                "role": "Caravan organiser",
+                "institution": "The caravan",
+                "group": "organizer-advocate",
+                "country": "MX",
+            },
+        )
+        == 1
+    )
     edit_review(folder, "defects.csv", None, {"status": "accepted"})

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandera.pandas as pa
 import pytest
+from conftest import REPO, SEEDS, run_cli
+from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
 from caravan_book import schemas
 from caravan_book.article import collapse
 from caravan_book.dates_in_text import find_dates
 from caravan_book.extract import PROMINENCE_REASON, extract, numbers_in
-from conftest import REPO, SEEDS, run_cli
-from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -41,8 +41,20 @@ def digest(folder: Path) -> dict[str, str]:
 
 def extract_fixture(tmp_path: Path, data: Path) -> Path:
     out = tmp_path / "review"
-    done = run_cli("extract", FIXTURE, "--source", SOURCE, "--incident", INCIDENT, "--new-incident",
-                   "--out", out, "--data", data, cwd=tmp_path)
+    done = run_cli(
+        "extract",
+        FIXTURE,
+        "--source",
+        SOURCE,
+        "--incident",
+        INCIDENT,
+        "--new-incident",
+        "--out",
+        out,
+        "--data",
+        data,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert f"wrote {out}/" in done.stdout and "places already in places.csv: Mexico City" in done.stdout
     return out
@@ -73,8 +85,13 @@ def test_extract_proposes_sourced_rows_in_schema_columns_and_leaves_data_alone(t
             if "excerpt" in row:
                 assert collapse(row["excerpt"]) in article, row["excerpt"]
     figures = {(r["value"], r["value_text"], r["qualifier"]) for r in read(review / "figures.csv")}
-    assert {("1200", "1,200", "about"), ("300", "300", "more than"), ("45", "Forty five", "exactly"),
-            ("1500000", "1.5 million", "exactly"), ("12000", "12,000", "exactly")} <= figures
+    assert {
+        ("1200", "1,200", "about"),
+        ("300", "300", "more than"),
+        ("45", "Forty five", "exactly"),
+        ("1500000", "1.5 million", "exactly"),
+        ("12000", "12,000", "exactly"),
+    } <= figures
     assert not any(text == "12,00" for _, text, _ in figures)
     pesos = next(r for r in read(review / "figures.csv") if r["value_text"] == "1.5 million")
     assert pesos["unit"] == "pesos" and pesos["as_of"] == "2029-03-12" and pesos["as_of_basis"] == "inferred"
@@ -107,11 +124,17 @@ def test_accept_merges_accepted_rows_and_the_merged_data_passes_check(tmp_path, 
     assert done.returncode == 0, done.stderr
     assert "merged 1 incidents, 1 sources, 1 metrics, 1 events, 1 figures, 1 statements, 1 defects" in done.stdout
     assert {name: len(read(data_copy / f"{name}.csv")) for name in counts} == {
-        "figures": counts["figures"] + 1, "statements": counts["statements"] + 1,
-        "events": counts["events"] + 1, "places": counts["places"]}  # the rejected place is left out
+        "figures": counts["figures"] + 1,
+        "statements": counts["statements"] + 1,
+        "events": counts["events"] + 1,
+        "places": counts["places"],
+    }  # the rejected place is left out
     merged = read(data_copy / "figures.csv")[-1]
     assert (merged["figure_id"], merged["metric"], merged["value_text"]) == (
-        "2029-about-1-200-ruiz-2029", "caravan_size_fictional", "1,200")
+        "2029-about-1-200-ruiz-2029",
+        "caravan_size_fictional",
+        "1,200",
+    )
     assert "status" not in merged and "reason" not in merged
     assert not [p for p in data_copy.iterdir() if p.name.startswith(".")]  # no temporary file left
     check = run_cli("check", "--data", data_copy, "--seeds", seeds)
@@ -131,15 +154,23 @@ def test_existing_lines_keep_their_bytes_when_rows_are_appended(tmp_path, data_c
     assert (data_copy / "statements.csv").read_bytes().startswith(statements)
 
 
-@pytest.mark.parametrize("file,column,value,rule", [
-    ("statements.csv", "group", "activist", "'activist' is not allowed; allowed values: us-federal"),
-    ("figures.csv", "excerpt", "Caravan of about 1,200 people leaves Villa Esperanza by bus",
-     "is not found word for word in fictional-caravan-article.txt"),
-    ("figures.csv", "value", "1300", "does not match value_text"),
-    ("events.csv", "date", "2029-02-30", "is not a real date written YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "file,column,value,rule",
+    [
+        ("statements.csv", "group", "activist", "'activist' is not allowed; allowed values: us-federal"),
+        (
+            "figures.csv",
+            "excerpt",
+            "Caravan of about 1,200 people leaves Villa Esperanza by bus",
+            "is not found word for word in fictional-caravan-article.txt",
+        ),
+        ("figures.csv", "value", "1300", "does not match value_text"),
+        ("events.csv", "date", "2029-02-30", "is not a real date written YYYY-MM-DD"),
+    ],
+)
 def test_accept_reports_a_wrong_edit_at_its_review_file_row_and_column_and_merges_nothing(
-        tmp_path, data_copy, file, column, value, rule):
+    tmp_path, data_copy, file, column, value, rule
+):
     review = extract_fixture(tmp_path, data_copy)
     review_fictional(review)
     rows = read(review / file)
@@ -159,12 +190,18 @@ def test_accept_refuses_an_unknown_status_before_merging(tmp_path, data_copy):
     edit_review(review, "figures.csv", None, {"status": "yes"})
     done = run_cli("accept", review, "--data", data_copy, cwd=tmp_path)
     assert done.returncode == 1
-    assert "review/figures.csv, row 2, column 'status': 'yes' is not allowed; allowed values: proposed, accepted, " \
-           "rejected" in done.stderr
+    assert (
+        "review/figures.csv, row 2, column 'status': 'yes' is not allowed; allowed values: proposed, accepted, "
+        "rejected" in done.stderr
+    )
 
 
 def _bad_articles(folder: Path) -> dict[str, Path]:
-    files = {"empty": b"  \n\n", "binary": b"\x89PNG\r\n\x1a\n\x00\x00", "latin-1": "Año de la caravana".encode("latin-1")}
+    files = {
+        "empty": b"  \n\n",
+        "binary": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "latin-1": "Año de la caravana".encode("latin-1"),
+    }
     for name, content in files.items():
         (folder / f"{name}.txt").write_bytes(content)
     return {name: folder / f"{name}.txt" for name in files}
@@ -175,7 +212,11 @@ BAD_EXTRACT = [
     ("binary", [], "is a binary file"),
     ("latin-1", [], "is not UTF-8 text (byte 1 cannot be read)"),
     ("missing", [], "no such file"),
-    ("fixture", ["--incident", "2030-mars"], "unknown incident '2030-mars'; choose one of: 2018-tijuana, 2021-tapachula"),
+    (
+        "fixture",
+        ["--incident", "2030-mars"],
+        "unknown incident '2030-mars'; choose one of: 2018-tijuana, 2021-tapachula",
+    ),
     ("fixture", ["--published", "14/03/2029"], "--published '14/03/2029' is not a date written YYYY-MM-DD"),
     ("fixture", ["--published", "2029-02-30"], "--published '2029-02-30' is not a date written YYYY-MM-DD"),
     ("fixture", ["--source", "Ruiz 2029"], "--source 'Ruiz 2029' is not an id of lowercase letters"),
@@ -193,7 +234,7 @@ def test_bad_extract_input_stops_with_one_line_exit_2_and_no_file(tmp_path, arti
     args = {"--source": "ruiz-2029", "--incident": "2018-tijuana"}
     flags = [e for e in extra if e.startswith("--new")]
     pairs = [e for e in extra if not e.startswith("--new")]
-    args.update(dict(zip(pairs[::2], pairs[1::2])))
+    args.update(dict(zip(pairs[::2], pairs[1::2], strict=True)))
     done = run_cli("extract", paths[article], *[x for kv in args.items() for x in kv], *flags, cwd=work)
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr
@@ -242,24 +283,32 @@ def test_the_review_files_follow_the_schema_and_fill_the_columns_it_adds(tmp_pat
     assert "compare_group" in header(tmp_path / "review" / "metrics.csv")
 
 
-@pytest.mark.parametrize("sentence,phrase,day,basis,precision", [
-    ("It happened on Sunday.", "Sunday", date(2018, 11, 25), "inferred", "day"),
-    ("It happened on 19 October.", "19 October", date(2018, 10, 19), "inferred", "day"),
-    ("Posted on November 26, 2018.", "November 26, 2018", date(2018, 11, 26), "stated", "day"),
-    ("They left more than a month ago.", "more than a month ago", date(2018, 10, 26), "inferred", "month"),
-    ("He spoke earlier this week.", "earlier this week", date(2018, 11, 19), "inferred", "day"),
-    ("In August, the court ruled.", "In August", date(2018, 8, 1), "inferred", "month"),
-    ("It lasts to 15 December.", "15 December", date(2018, 12, 15), "inferred", "day"),
-])
+@pytest.mark.parametrize(
+    "sentence,phrase,day,basis,precision",
+    [
+        ("It happened on Sunday.", "Sunday", date(2018, 11, 25), "inferred", "day"),
+        ("It happened on 19 October.", "19 October", date(2018, 10, 19), "inferred", "day"),
+        ("Posted on November 26, 2018.", "November 26, 2018", date(2018, 11, 26), "stated", "day"),
+        ("They left more than a month ago.", "more than a month ago", date(2018, 10, 26), "inferred", "month"),
+        ("He spoke earlier this week.", "earlier this week", date(2018, 11, 19), "inferred", "day"),
+        ("In August, the court ruled.", "In August", date(2018, 8, 1), "inferred", "month"),
+        ("It lasts to 15 December.", "15 December", date(2018, 12, 15), "inferred", "day"),
+    ],
+)
 def test_dates_are_worked_out_against_the_publication_date(sentence, phrase, day, basis, precision):
     (mention,) = find_dates(sentence, date(2018, 11, 26), year_printed=False)
     assert (mention.phrase, mention.day, mention.basis, mention.precision) == (phrase, day, basis, precision)
 
 
 def test_numbers_are_read_the_way_the_article_writes_them():
-    found, unreadable = numbers_in("Forty two people, 1.7 million encounters, 5,800 troops, 95 percent and 192,00 "
-                                   "incidents, at 2am on 3rd May.", [])
+    found, unreadable = numbers_in(
+        "Forty two people, 1.7 million encounters, 5,800 troops, 95 percent and 192,00 incidents, at 2am on 3rd May.",
+        [],
+    )
     assert [(f.value, f.value_text, f.unit) for f in found] == [
-        (42.0, "Forty two", "people"), (1_700_000.0, "1.7 million", "encounters"), (5800.0, "5,800", "troops"),
-        (95.0, "95", "percent")]
+        (42.0, "Forty two", "people"),
+        (1_700_000.0, "1.7 million", "encounters"),
+        (5800.0, "5,800", "troops"),
+        (95.0, "95", "percent"),
+    ]
     assert unreadable == ["192,00"]
