@@ -65,6 +65,8 @@ def run(seeds: Path) -> dict[str, tuple[int, int]]:
             "all events recall",
             "events precision",
             "excerpts verbatim",
+            "metric guessed right (found figures)",
+            "speaker named right (found direct quotations)",
         )
     }
 
@@ -88,14 +90,23 @@ def run(seeds: Path) -> dict[str, tuple[int, int]]:
         theirs_s = statements[statements.source_id == source.source_id]
         theirs_e = events[events.source_id == source.source_id]
         values = {float(r["value"]) for r in mine["figures"]}
-        for value in theirs_f["value"]:
+        for value, metric in zip(theirs_f["value"], theirs_f["metric"], strict=True):
             count("figures recall", float(value) in values)
+            if float(value) in values:
+                guesses = {r["metric"] for r in mine["figures"] if float(r["value"]) == float(value)}
+                count("metric guessed right (found figures)", metric in guesses)
         curated_values = set(theirs_f["value"].astype(float))
         for r in mine["figures"]:
             count("figures precision", float(r["value"]) in curated_values)
         proposed_quotes = [r["quote"] for r in mine["statements"] if r["quote_kind"] == "direct"]
-        for quote in theirs_s[theirs_s.quote_kind == "direct"]["quote"]:
-            count("direct quotations recall", any(overlaps(quote, q) for q in proposed_quotes))
+        direct = [r for r in mine["statements"] if r["quote_kind"] == "direct"]
+        for quote, speaker in theirs_s.loc[theirs_s.quote_kind == "direct", ["quote", "speaker"]].itertuples(
+            index=False
+        ):
+            found = [r for r in direct if overlaps(quote, r["quote"])]
+            count("direct quotations recall", bool(found))
+            if found:
+                count("speaker named right (found direct quotations)", any(r["speaker"] == speaker for r in found))
         for quote in proposed_quotes:
             count("direct quotations precision", any(overlaps(quote, q) for q in theirs_s["quote"]))
         proposed_events = [(date.fromisoformat(r["date"]), r["excerpt"]) for r in mine["events"]]

@@ -258,7 +258,7 @@ _BODY = (
 )
 _SPEECH = r"(?:said|says|told|wrote|tweeted|added|warned|insisted|claimed|stated|explained|declared|announced|called)"
 _SPEAKER_PATTERNS = (
-    re.compile(rf"\baccording to (?:the )?(?P<who>{_BODY}|{_NAME})"),
+    re.compile(rf"\b[Aa]ccording to (?P<who>{_BODY}|(?:the )?{_NAME})"),
     re.compile(rf"(?P<who>{_BODY}|{_NAME})(?:,[^,“”\"]{{1,90}},|,)?\s+(?:also\s+|later\s+|had\s+|has\s+)?{_SPEECH}\b"),
     re.compile(rf"\b{_SPEECH}\s+(?P<who>{_NAME})"),
 )
@@ -329,8 +329,18 @@ def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
 
 
 def _clean_name(name: str) -> str:
-    words = name.replace("’s", "").replace("'s", "").split()
-    while words and words[0] in _NOT_NAMES:
+    """A speaker as the sentence names them, without sentence openers ("However") or a final possessive.
+
+    A body named with "the" keeps it, capitalised: "the state government" -> "The state government".
+    """
+    words = re.sub(r"(?:’s|'s)$", "", name.strip()).split()
+    while words and words[0] in _NOT_NAMES and words[0] != "The":
+        words = words[1:]
+    if words and words[0].lower() == "the":
+        rest = words[1:]
+        # "The Associated Press" -> "Associated Press"; "the state government" keeps "The"
+        words = rest if rest and rest[0][:1].isupper() else ["The", *rest]
+    while words and words[0] in _NOT_NAMES and words[0] != "The":
         words = words[1:]
     return " ".join(words).strip(" ,.")
 
@@ -341,7 +351,7 @@ def speaker_in(text: str) -> str | None:
     for pattern in _SPEAKER_PATTERNS:
         for m in pattern.finditer(blanked):
             who = _clean_name(m["who"])
-            if (who and who[0].isupper()) or who.startswith("the "):
+            if who and who[0].isupper() and who != "The":
                 return who
     return None
 
@@ -358,8 +368,11 @@ class Speakers:
         for name, info in self.known.items():
             if name.replace("’", "'").lower() == norm:
                 return name, info, ""
+        inside = [name for name in self.known if len(name.split()) > 1 and f" {name} " in f" {printed} "]
+        if len(inside) == 1:  # "US Homeland Security Secretary Kirstjen Nielsen"
+            return inside[0], self.known[inside[0]], f"speaker printed '{printed}'; read as {inside[0]}"
         last = printed.split()[-1] if printed.split() else ""
-        hits = [name for name in self.known if name.split()[-1] == last and len(printed.split()) <= 2]
+        hits = [name for name in self.known if len(name.split()) > 1 and name.split()[-1] == last]
         if len(hits) == 1 and last[:1].isupper():
             return hits[0], self.known[hits[0]], f"speaker '{printed}' read as {hits[0]} (a known speaker)"
         close = difflib.get_close_matches(printed, list(self.known), n=1, cutoff=0.88)

@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import re
+import shlex
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pandera.pandas as pa
 import pytest
-from conftest import REPO, SEEDS, run_cli
+from conftest import REPO, SEEDS, copy_project, run_cli
 from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
 from caravan_book import schemas
@@ -93,6 +95,8 @@ def test_extract_proposes_sourced_rows_in_schema_columns_and_leaves_data_alone(t
         ("12000", "12,000", "exactly"),
     } <= figures
     assert not any(text == "12,00" for _, text, _ in figures)
+    grown = next(r for r in read(review / "figures.csv") if r["value_text"] == "800")
+    assert grown["attributed_to"] == "The state government"  # "According to the state government, …"
     pesos = next(r for r in read(review / "figures.csv") if r["value_text"] == "1.5 million")
     assert pesos["unit"] == "pesos" and pesos["as_of"] == "2029-03-12" and pesos["as_of_basis"] == "inferred"
     quotes = {r["quote"]: r for r in read(review / "statements.csv")}
@@ -312,3 +316,36 @@ def test_numbers_are_read_the_way_the_article_writes_them():
         (95.0, "95", "percent"),
     ]
     assert unreadable == ["192,00"]
+
+
+def _guide_blocks() -> list[str]:
+    """The code blocks of the guide page, in order."""
+    text = (REPO / "book" / "add-a-story.md").read_text(encoding="utf-8")
+    return re.findall(r"```(?:sh|yaml)\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_guide_works_step_by_step_on_a_fresh_copy_of_the_project(tmp_path):
+    """Follow book/add-a-story.md: its own commands, on a copy of the project, up to a custom book."""
+    root = copy_project(tmp_path / "project")
+    (root / "tests" / "fixtures").mkdir(parents=True)
+    shutil.copy(FIXTURE, root / "tests" / "fixtures" / FIXTURE.name)
+    blocks = _guide_blocks()
+    commands = [shlex.split(b.replace("\\\n", " ")) for b in blocks if b.startswith("caravan-book")]
+    extract_cmd, accept_cmd, check_cmd, build_cmd = commands
+    yml = next(b for b in blocks if b.startswith("# villa.yml"))
+    assert extract_cmd[:2] == ["caravan-book", "extract"] and build_cmd[:2] == ["caravan-book", "build"]
+    done = run_cli(*extract_cmd[1:], root=root, cwd=root)
+    assert done.returncode == 0, done.stderr
+    review_fictional(root / "review-ruiz-2029")
+    done = run_cli(*accept_cmd[1:], root=root, cwd=root)
+    assert done.returncode == 0, done.stderr
+    articles = seeds_with_fixture(tmp_path)
+    done = run_cli(*check_cmd[1:], root=root, cwd=root, env={"CARAVAN_BOOK_SEEDS": str(articles)})
+    assert done.returncode == 0 and "clean (excerpts checked against" in done.stdout, done.stderr
+    (root / "villa.yml").write_text(yml, encoding="utf-8")
+    done = run_cli(*build_cmd[1:], root=root, cwd=root)
+    assert done.returncode == 0, done.stderr
+    page = root / "_build" / "villa" / "html" / "book" / "generated" / "narrative-2029-villa-esperanza.html"
+    text = page.read_text(encoding="utf-8")
+    assert "The Villa Esperanza caravan (fictional example)" in text
+    assert "The caravan sets off on foot from Villa Esperanza." in text
