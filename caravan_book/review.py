@@ -55,7 +55,8 @@ def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_
     accepted = _Accepted([], [])
     left_out = 0
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        # utf-8-sig: a spreadsheet that saves CSV often puts a byte-order mark before the header
+        with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             header = next(reader, None) or []
             missing = [c for c in ("status", *TABLES[table].columns) if c not in header]
@@ -73,7 +74,7 @@ def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_
                     )
                 else:
                     record = dict(zip(header, row, strict=True))
-                    status = record["status"].strip()
+                    status = record["status"].strip().lower()  # "Accepted" typed in a spreadsheet is meant
                     if status not in STATUSES:
                         problems.append(
                             DataProblem(

@@ -349,3 +349,37 @@ def test_the_guide_works_step_by_step_on_a_fresh_copy_of_the_project(tmp_path):
     text = page.read_text(encoding="utf-8")
     assert "The Villa Esperanza caravan (fictional example)" in text
     assert "The caravan sets off on foot from Villa Esperanza." in text
+
+
+def test_accept_takes_a_review_saved_by_a_spreadsheet(tmp_path, data_copy):
+    """A byte-order mark, Windows line endings and "Accepted" with a capital, as spreadsheets save them."""
+    review = extract_fixture(tmp_path, data_copy)
+    review_fictional(review)
+    edit_review(review, "figures.csv", {"status": "accepted"}, {"status": "Accepted"})
+    for path in review.glob("*.csv"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    done = run_cli("accept", review, "--data", data_copy, "--seeds", seeds_with_fixture(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 figures" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "setup,message",
+    [
+        ("missing", "is not a folder; give the review folder written by caravan-book extract"),
+        ("empty", "holds none of the review files (places.csv, incidents.csv"),
+        ("no-status", "figures.csv, row 1, column 'status': is missing from the header"),
+    ],
+)
+def test_bad_review_folder_is_reported_with_its_place(tmp_path, data_copy, setup, message):
+    review = tmp_path / "review"
+    if setup == "empty":
+        review.mkdir()
+    elif setup == "no-status":
+        review.mkdir()
+        (review / "figures.csv").write_text("figure_id,incident\nx,2018-tijuana\n", encoding="utf-8")
+    before = digest(data_copy)
+    done = run_cli("accept", review, "--data", data_copy, cwd=tmp_path)
+    assert done.returncode in (1, 2) and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert digest(data_copy) == before
