@@ -727,7 +727,19 @@ _PLACE_CANDIDATE = re.compile(
     r"\b(?:in|at|from|near|to|towards?|outside|through|into|across)\s+(?:the\s+)?"
     r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
 )
-_NOT_PLACES = {
+#: Words that follow "in", "to", "from" but name people, not places ("to Mexican authorities").
+_DEMONYMS = {
+    "Mexican",
+    "American",
+    "Honduran",
+    "Guatemalan",
+    "Salvadoran",
+    "Haitian",
+    "Venezuelan",
+    "Cuban",
+    "Nicaraguan",
+}
+_NOT_PLACES = _DEMONYMS | {
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -766,7 +778,7 @@ def _places(ctx: Context, out: Proposal) -> None:
     for sentence in ctx.article.sentences:
         for m in _PLACE_CANDIDATE.finditer(sentence.text):
             name = m["place"]
-            if name.split()[0] in _NOT_PLACES or name in seen:
+            if name.split()[0] in _NOT_PLACES or any(w in _DEMONYMS for w in name.split()) or name in seen:
                 continue
             seen.add(name)
             out.add(
@@ -783,7 +795,11 @@ def _places(ctx: Context, out: Proposal) -> None:
 def _defects(ctx: Context, out: Proposal, numbers: dict[str, list[tuple[str, Sentence]]]) -> None:
     """A number printed two ways: "192,00" where the article elsewhere prints "192,000"."""
     used = set(ctx.existing_ids.get("defects", set()))
+    seen: set[str] = set()
     for bad, sentence in numbers.get("unreadable", []):
+        if " ".join(sentence.text.split()) in seen:
+            continue  # the same sentence printed twice (a repeated caption): one defect row
+        seen.add(" ".join(sentence.text.split()))
         digits = bad.replace(",", "")
         twins = [
             text
