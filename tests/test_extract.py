@@ -205,6 +205,7 @@ def _bad_articles(folder: Path) -> dict[str, Path]:
         "empty": b"  \n\n",
         "binary": b"\x89PNG\r\n\x1a\n\x00\x00",
         "latin-1": "Año de la caravana".encode("latin-1"),
+        "undated": b"About 300 people set off on Tuesday, a volunteer said.\n",
     }
     for name, content in files.items():
         (folder / f"{name}.txt").write_bytes(content)
@@ -216,6 +217,7 @@ BAD_EXTRACT = [
     ("binary", [], "is a binary file"),
     ("latin-1", [], "is not UTF-8 text (byte 1 cannot be read)"),
     ("missing", [], "no such file"),
+    ("undated", [], "prints no date line; give its publication date with --published YYYY-MM-DD"),
     (
         "fixture",
         ["--incident", "2030-mars"],
