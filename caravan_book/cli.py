@@ -5,6 +5,8 @@
   run       one section with new parameters, to an executed notebook or an HTML page
   build     the whole book, a custom book from a YAML file, or a student edition
   handout   one section as a print-ready PDF
+  extract   propose sourced rows from a new article, into a review folder
+  accept    merge the reviewed rows marked accepted into a data folder, then check it
 
 Bad input exits with code 2 and one message that lists the valid choices.
 """
@@ -103,6 +105,60 @@ def _list(args: argparse.Namespace) -> int:
                 f"        allowed: {sections.allowed_values(pname)}\n"
                 f"        {info['help']}"
             )
+    _list_incidents()
+    return 0
+
+
+def _list_incidents() -> None:
+    """The incidents that exist in the data, with the articles about each."""
+    from caravan_book import tables
+
+    incidents = tables.load("incidents")
+    sources = tables.load("sources")
+    print("incidents (data/incidents.csv):")
+    for row in incidents.itertuples():
+        about = sources.loc[sources["incident"] == row.incident, "source_id"]
+        names = ", ".join(about) or "none"
+        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names})")
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from caravan_book import extract
+
+    out = args.out or Path(f"review-{args.source}")
+    counts, proposal = extract.extract(
+        args.article, args.source, args.incident, out, published=args.published,
+        new_incident=args.new_incident, data=args.data,
+    )
+    shown = ", ".join(f"{n} {table}" for table, n in counts.items() if n)
+    print(f"wrote {out}/: {shown or 'no rows'} (status: proposed)")
+    if proposal.known_places:
+        print(f"places already in places.csv: {', '.join(proposal.known_places)}")
+    print(f"next: set status to accepted or rejected in each file, fill what 'reason' asks, "
+          f"then run: caravan-book accept {out}")
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    from caravan_book import review
+    from caravan_book.paths import data_dir
+
+    data = (args.data or data_dir()).resolve()
+    seeds = args.seeds or seeds_dir()
+    result = review.accept(args.review, data, seeds)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found; nothing was merged into {data}.", file=sys.stderr)
+        return 1
+    if not result.merged:
+        print(f"no row of {args.review} is marked accepted ({result.left_out} left out); nothing was merged.")
+        return 0
+    shown = ", ".join(f"{n} {table}" for table, n in result.merged.items())
+    print(f"merged {shown} into {data} ({result.left_out} row(s) left out); the merged data passes check.")
+    for article in result.articles_to_copy:
+        print(f"note: copy {article} into {seeds or 'your folder of source articles'} "
+              f"so that caravan-book check can verify its excerpts (or pass --seeds to check)")
     return 0
 
 
@@ -190,6 +246,22 @@ def build_parser() -> argparse.ArgumentParser:
     section_args(handout)
     handout.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the PDF to write")
     handout.set_defaults(func=_handout)
+
+    extract = sub.add_parser("extract", help="propose sourced rows from a new article, into a review folder")
+    extract.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as plain UTF-8 text")
+    extract.add_argument("--source", required=True, metavar="ID", help="a short id for the article, e.g. smith-2024")
+    extract.add_argument("--incident", required=True, metavar="ID", help="the incident it reports (see `list`)")
+    extract.add_argument("--new-incident", action="store_true", help="the incident is new: propose its row too")
+    extract.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, if the text prints none")
+    extract.add_argument("--out", type=Path, metavar="DIR", help="review folder to write (default: review-ID)")
+    extract.add_argument("--data", type=Path, help="data folder to match against (default: the project's data/)")
+    extract.set_defaults(func=_extract)
+
+    accept = sub.add_parser("accept", help="merge accepted rows of a review folder into the data, then check")
+    accept.add_argument("review", type=Path, metavar="REVIEW_DIR", help="the folder written by `extract`")
+    accept.add_argument("--data", type=Path, help="data folder to merge into (default: the project's data/)")
+    accept.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
+    accept.set_defaults(func=_accept)
     return parser
 
 
