@@ -345,7 +345,7 @@ def test_the_guide_works_step_by_step_on_a_fresh_copy_of_the_project(tmp_path):
     done = run_cli(*check_cmd[1:], root=root, cwd=root, env={"CARAVAN_BOOK_SEEDS": str(articles)})
     assert done.returncode == 0 and "clean (excerpts checked against" in done.stdout, done.stderr
     (root / "villa.yml").write_text(yml, encoding="utf-8")
-    done = run_cli(*build_cmd[1:], root=root, cwd=root)
+    done = run_cli(*build_cmd[1:], root=root, cwd=root, env={"CARAVAN_BOOK_SEEDS": str(articles)})
     assert done.returncode == 0, done.stderr
     page = root / "_build" / "villa" / "html" / "book" / "generated" / "narrative-2029-villa-esperanza.html"
     text = page.read_text(encoding="utf-8")
