@@ -72,4 +72,4 @@ def check_edition_folder(out: Path) -> Path:
         )
     if _writable_folder(resolved) is None:
         raise ParameterError(f"--out {out}: cannot write there (no permission)")
-    return out
+    return resolved  # absolute: kernels run in the notebooks folder

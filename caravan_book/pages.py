@@ -42,7 +42,9 @@ def execute_page(page: Page, out_dir: Path, failed_dir: Path) -> PageResult:
     removed by the next one.
     """
     started = time.perf_counter()
-    work = Path(tempfile.mkdtemp(prefix=f".run-{page.page}-", suffix=atomic.TMP_SUFFIX, dir=failed_dir.parent))
+    work = Path(
+        tempfile.mkdtemp(prefix=f".run-{page.page}-", suffix=atomic.TMP_SUFFIX, dir=failed_dir.parent.resolve())
+    )
     executed = work / f"{page.page}.ipynb"
     usage_log = work / "tables-used.txt"  # each table the kernel loads is logged here
     usage_log.touch()
