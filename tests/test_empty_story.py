@@ -1,0 +1,69 @@
+"""An incident entered step by step: pages for an incident with no events, figures or statements yet,
+and a data folder whose events file has only its header, say so in words instead of crashing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from bs4 import BeautifulSoup
+
+from conftest import REPO, SEEDS, require_seeds, run_cli
+
+ARTICLE = REPO / "tests" / "fixtures" / "fictional-caravan-article.txt"
+
+
+def _append(path, row: dict) -> None:
+    with open(path, newline="", encoding="utf-8") as fh:
+        fields = next(csv.reader(fh))
+    with open(path, "a", newline="", encoding="utf-8") as fh:
+        csv.DictWriter(fh, fieldnames=fields).writerow(row)
+
+
+def _articles(tmp_path):
+    require_seeds()
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    shutil.copy(ARTICLE, folder / ARTICLE.name)
+    return folder
+
+
+def test_an_incident_with_only_its_first_rows_builds_pages_that_say_what_is_missing(project_copy, tmp_path):
+    data = project_copy / "data"
+    _append(data / "incidents.csv", {
+        "incident": "2029-empty", "title": "A caravan entered step by step", "start_date": "2029-03-13",
+        "start_date_basis": "inferred", "place": "Mexico City", "country": "MX",
+        "summary": "A caravan left on foot, the article says.", "source_id": "ruiz-empty",
+        "excerpt": "About 1,200 migrants set off on foot from Villa Esperanza on Tuesday, heading north towards Mexico City.",
+    })  # fmt: skip
+    _append(data / "sources.csv", {
+        "source_id": "ruiz-empty", "outlet": "unnamed outlet", "label": "Ruiz article (outlet not named)",
+        "outlet_basis": "not stated", "headline": "Caravan of about 1,200 people leaves Villa Esperanza on foot",
+        "byline": "Ana Ruiz", "published": "2029-03-14", "published_basis": "stated",
+        "published_note": "The text says 'Posted on March 14, 2029'.", "document": ARTICLE.name,
+        "incident": "2029-empty", "contributes": "Nothing yet: only the incident's first rows are entered.",
+    })  # fmt: skip
+    spec = tmp_path / "empty.yml"
+    spec.write_text(
+        "title: Step by step\npages:\n"
+        + "".join(f"  - notebook: {n}\n    parameters: {{incident: 2029-empty}}\n" for n in ("narrative", "numbers", "responses"))
+        + "  - notebook: comparison\n    parameters: {left: 2018-tijuana, right: 2029-empty}\n",
+        encoding="utf-8",
+    )
+    env = {"CARAVAN_BOOK_SEEDS": str(_articles(tmp_path))}
+    done = run_cli("build", "--params", spec, "--out", tmp_path / "out", root=project_copy, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    generated = tmp_path / "out" / "html" / "book" / "generated"
+    for name in ("narrative-2029-empty", "numbers-2029-empty", "responses-2029-empty"):
+        text = BeautifulSoup((generated / f"{name}.html").read_text(encoding="utf-8"), "html.parser").get_text()
+        assert "A caravan entered step by step" in text or "2029" in text, name
+        assert "Traceback" not in text and "Error" not in text, name
+
+
+def test_a_header_only_events_file_gives_pages_not_a_crash(project_copy, tmp_path):
+    events = project_copy / "data" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert run_cli("check", "--data", project_copy / "data", root=project_copy).returncode == 0
+    out = tmp_path / "narrative.ipynb"
+    done = run_cli("run", "narrative", "-p", "incident", "2018-tijuana", "-o", out, root=project_copy)
+    assert done.returncode == 0, done.stderr[-3000:]
