@@ -12,7 +12,17 @@ import hashlib
 from caravan_book import queries, story
 from caravan_book.params import Selection
 from caravan_book.render import medium
-from caravan_book.prose import article, figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
+from caravan_book.prose import (
+    article,
+    article_phrase,
+    figure_sentence,
+    fmt_date,
+    fmt_number,
+    md,
+    outlet_name,
+    plural,
+    printed_qualifier,
+)
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -41,19 +51,37 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
     return "\n\n".join(blocks)
 
 
+def capital_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def narrative(sel: Selection) -> str:
     events = queries.timeline(sel)
-    first, last = events["date"].min(), events["date"].max()
     by_source = events.groupby("label").size()
     top = by_source[by_source == by_source.max()]
     leaders = " and ".join(md(name) for name in sorted(top.index))
     guessed = events[events["date_basis"] == "inferred"]
-    items = [
-        (
-            "How many days does this timeline cover, from its first event to its last?",
-            f"From {fmt_date(first)} to {fmt_date(last)}: {plural((last - first).days, 'day')}.",
+    items = []
+    # a day count needs dates known to the day: events the articles date only by month are left out
+    dated = events[events["date_precision"] == "day"]
+    if dated["date"].nunique() > 1:
+        first, last = dated.iloc[dated["date"].argmin()], dated.iloc[dated["date"].argmax()]
+        skipped = len(events) - len(dated)
+        caveat = (
+            f" ({plural(skipped, 'event')} dated only by month {'is' if skipped == 1 else 'are'} left out: "
+            "a month gives no day to count from.)"
+            if skipped
+            else ""
         )
-    ]
+        items.append(
+            (
+                "How many days pass between the first and the last event on this timeline that the articles date "
+                "to the day?",
+                f"From {fmt_date(first['date'], first['date_basis'])} to {fmt_date(last['date'], last['date_basis'])}: "
+                f"{plural((last['date'] - first['date']).days, 'day')}.{caveat} A date marked † is worked out by "
+                "the book, so the count is only as good as those dates.",
+            )
+        )
     if len(by_source) > 1:
         items.append(
             (
@@ -66,8 +94,8 @@ def narrative(sel: Selection) -> str:
         g = guessed.iloc[0]
         items.append(
             (
-                f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'])}, marked *inferred*. "
-                "What in the article lets us work out that date, and what could go wrong?",
+                f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'], None, g['date_precision'])}, "
+                "marked *inferred*. What in the article lets us work out that date, and what could go wrong?",
                 f"{md(g['date_note'])} If the article was published later than we think, a weekday such as "
                 "“Sunday” could point to a different week, so the date is marked as inferred, not stated.",
             )
@@ -91,16 +119,18 @@ def numbers(sel: Selection) -> str:
             )
         )
     figures = queries.figures(sel)
-    qualified = figures[figures["qualifier"] != "exactly"]
+    words = [printed_qualifier(r) for _, r in figures.iterrows()]
+    qualified = figures[[w is not None for w in words]]
     if not qualified.empty:
         q = qualified.iloc[0]
+        word = md(printed_qualifier(q))
+        side = {"at least": "higher", "more than": "higher", "nearly": "lower", "fewer than": "lower", "up to": "lower"}
         items.append(
             (
-                f"One article writes “{md(q['qualifier'])} {md(q['value_text'])}”. What does the word "
-                f"“{md(q['qualifier'])}” tell you that the number alone does not?",
-                f"It says the number is not an exact count: “{md(q['qualifier'])}” means the true number may be "
-                f"{'higher' if q['qualifier'] in ('at least', 'more than') else 'lower' if q['qualifier'] in ('nearly', 'fewer than', 'up to') else 'a little higher or lower'}. "
-                f"Reported by {md(outlet_name(q))}.",
+                f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word “{word}” tell "
+                "you that the number alone does not?",
+                f"It says the number is not an exact count: “{word}” means the true number may be "
+                f"{side.get(q['qualifier'], 'a little higher or lower')}.",
             )
         )
     month = queries.incident_month(sel)

@@ -41,6 +41,7 @@ REFERENCES = {
     "statements": ("incidents", "sources"),
     "facts": ("incidents", "sources"),
     "defects": ("sources",),
+    "claims": ("figures",),
 }
 
 
