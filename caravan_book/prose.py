@@ -65,7 +65,8 @@ def article_phrase(row) -> str:
         if isinstance(byline, str) and byline.strip():
             return f"an article by {md(byline)} (outlet not named)"
         return "an unsigned article (outlet not named)"
-    return md(outlet_name(row))
+    name = outlet_name(row)
+    return ("the " if name.isupper() else "") + md(name)  # "the BBC"
 
 
 def capital(text: str) -> str:
@@ -148,7 +149,7 @@ def quote_block(row) -> str:
         )
     return (
         f"> “{md(row['quote'])}”\n>\n"
-        f"> — **{md(row['speaker'])}**{role} ({source}), quoted by {cite(row)}."
+        f"> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
     )
 
 

@@ -91,8 +91,10 @@ def _day_heading(day: pd.Timestamp, group: pd.DataFrame, weekday: bool = False) 
 
 
 def _days(events: pd.DataFrame):
-    """Events by date, with month-only dates apart from the events dated to the first of that month."""
-    return events.groupby([events["date"], events["date_precision"] == "month"], sort=True)
+    """Events by day; events the articles date only by month are gathered under their month, before its days."""
+    month_only = events["date_precision"] == "month"
+    key = events["date"].where(~month_only, events["date"].dt.to_period("M").dt.to_timestamp())
+    return events.groupby([key.rename("day"), (~month_only).rename("has_day")], sort=True)
 
 
 def day_by_day(sel: Selection) -> str:
@@ -224,21 +226,42 @@ def monthly_text(sel: Selection) -> str:
     return text
 
 
+#: Short names of the ways of counting, for verdicts a student can repeat.
+COUNTING_SHORT = {
+    "total_swb_encounters": "all CBP encounters (Title 8 and Title 42, Border Patrol and ports of entry)",
+    "usbp_total_encounters": "Border Patrol encounters (Title 8 and Title 42)",
+    "usbp_title8_apprehensions": "Title 8 apprehensions alone",
+}
+
+
 def _counting_line(column: str, when: str, official: int, holds: bool, since: int | None, check: dict) -> str:
-    """One official number used to test a claim, and whether it bears the claim out."""
+    """One official number used to test a claim, what it shows, and whether it bears the claim out."""
     line = f"{capital(queries.COUNTINGS[column])}, {when}: **{fmt_number(official)}**"
-    if check["test"] in ("record", "highest_since", "highest_in_years"):
+    claimed = int(check["figure"]["value"])
+    if check["test"] == "highest_since":
+        year_count = queries.yearly_counts(column, check["fiscal_year"]).get(claimed)
+        then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
         if since is None:
-            line += f", higher than every earlier fiscal year in the tables (from {check['first_year']})"
+            line += (f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
+                     f"not “the highest since {claimed}”")
+        elif since != claimed:
+            line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
         else:
-            line += f", lower than fiscal year {since} (the most recent year at or above it)"
+            line += f". The last year at or above it is {claimed}{then}"
+    elif check["test"] in ("record", "highest_in_years"):
+        if since is None:
+            line += f". That is higher than every earlier year in the tables (from {check['first_year']})"
+        else:
+            line += f". Fiscal year {since} was higher"
     return line + (". This bears the claim out." if holds else ". This does not bear the claim out.")
 
 
 def _verdict(check: dict) -> str:
-    held = [queries.COUNTINGS[line[0]] for line in check["lines"] if line[3]]
+    held = [COUNTING_SHORT[line[0]] for line in check["lines"] if line[3]]
+    failed = [COUNTING_SHORT[line[0]] for line in check["lines"] if not line[3]]
     if check["verdict"] == "holds only if":
-        return f"**Verdict: holds only if you count {held[0]}.**"
+        return (f"**Verdict: holds only if you count {' or '.join(held)}.** It does not hold for "
+                f"{' or '.join(failed)}.")
     return f"**Verdict: {check['verdict']}.**"
 
 
@@ -289,9 +312,10 @@ def _statement_blocks(rows: pd.DataFrame) -> list[str]:
     blocks, shown = [], set()
     for _, r in rows.iterrows():
         key = (r["speaker"], r["source_id"], r["excerpt"])
-        if in_context(r) and key in shown:
-            continue
-        shown.add(key)
+        if in_context(r):
+            if key in shown:
+                continue
+            shown.add(key)
         blocks.append(quote_block(r))
     return blocks
 
