@@ -86,8 +86,12 @@ def number(*checks: pa.Check, required: bool = True, kind=float) -> pa.Column:
 
 def prominence() -> pa.Column:
     """Editorial rank of a row: pages put the news (1) before context (2) and detail (3)."""
+    def allowed(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        return numbers.isin(PROMINENCE) | numbers.isna()  # a non-number is reported once, as not a number
+
     return number(
-        pa.Check.isin(list(PROMINENCE), error="is not allowed; allowed values: 1 (the news), 2 (context), 3 (detail)"),
+        pa.Check(allowed, error="is not allowed; allowed values: 1 (the news), 2 (context), 3 (detail)"),
         kind=int,
     )
 
