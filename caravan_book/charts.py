@@ -220,9 +220,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     )
     layers = [bars, rule, rule_text]
     if not reported.empty:
-        points = reported[["as_of", "value", "as_printed", "label"]].rename(
-            columns={"label": "Article", "as_printed": "The article's words"}
-        )
+        points = reported[["as_of", "value", "as_printed", "label"]].rename(columns={"label": "Article"})
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
             alt.Chart(points)
@@ -230,7 +228,11 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
             .encode(
                 x="month_start:T",
                 y="value:Q",
-                tooltip=[alt.Tooltip("as_of:T", format="%B %Y", title="Month"), "The article's words", "Article"],
+                tooltip=[
+                    alt.Tooltip("as_of:T", format="%B %Y", title="Month"),
+                    alt.Tooltip("as_printed:N", title="In the article's words"),
+                    "Article",
+                ],
             )
         )
     chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(
@@ -361,7 +363,6 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
             color=alt.Color("Incident:N", title="Incident", scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
                             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
             strokeDash=alt.StrokeDash("Incident:N", title="Incident", scale=alt.Scale(range=[[1, 0], [6, 3]])),
-            shape=alt.Shape("Incident:N", title="Incident", scale=alt.Scale(range=["circle", "square"])),
             tooltip=["Incident", "Month", alt.Tooltip("total_swb_encounters:Q", title="Encounters", format=",")],
         )
         .properties(description="Monthly encounters around each incident")

@@ -200,8 +200,9 @@ def comparison(left: Selection, right: Selection) -> str:
     items = [
         (
             "Name one way the places of the two incidents differ, and why it matters for who could respond.",
-            f"{md(li['title'])} happened in {md(li['place'])} ({md(li['country'])}); {md(ri['title'])} in "
-            f"{md(ri['place'])} ({md(ri['country'])}). Which government's officers are present depends on where the group is.",
+            f"The first ({md(li['title'])}) happened in {md(li['place'])} ({md(li['country'])}); the second "
+            f"({md(ri['title'])}) in {md(ri['place'])} ({md(ri['country'])}). Which government's officers are present "
+            "depends on where the group is.",
         ),
         (
             "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or “violent” "

@@ -409,7 +409,8 @@ def _article_html(row) -> str:
     if row.get("outlet_basis") == "not stated":
         byline = row.get("byline")
         return f"an article by {_h(byline)} (outlet not named)" if isinstance(byline, str) else "an unsigned article (outlet not named)"
-    return _h(outlet_name(row))
+    name = outlet_name(row)
+    return ("the " if name.isupper() else "") + _h(name)
 
 
 def _cell(items: list[str]) -> str:
@@ -421,7 +422,7 @@ def _cell(items: list[str]) -> str:
 def _facts_cell(sel: Selection, topic: str) -> str:
     frame = queries.facts(sel)
     rows = frame[frame["topic"] == topic]
-    return _cell([f"{_h(r['value'])} ({_article_html(r)})" for _, r in rows.iterrows()])
+    return _cell([f"{_h(r['value'])} — {_article_html(r)}" for _, r in rows.iterrows()])
 
 
 def _figure_html(row) -> str:
@@ -430,7 +431,7 @@ def _figure_html(row) -> str:
         who = f"{_h(row['attributed_to'])}, according to {_article_html(row)}"
     else:
         who = _article_html(row)
-    return f"{_h(row['metric_label'])}: “{_h(row['as_printed'])}” ({who})"
+    return f"{_h(row['metric_label'])}: “{_h(row['as_printed'])}” — {who}"
 
 
 def _figures_cell(sel: Selection, metrics: list[str]) -> str:
@@ -487,7 +488,7 @@ def comparison_table(left: Selection, right: Selection) -> str:
         ("Border encounters in the incident's month", _border_cell(left), _border_cell(right)),
     ]
     head = (
-        '<table class="caravan-compare">\n<thead><tr><td></td>'
+        '<table class="table caravan-compare">\n<thead><tr><td></td>'
         f'<th scope="col">{_h(li["title"])}</th><th scope="col">{_h(ri["title"])}</th></tr></thead>\n<tbody>\n'
     )
     body = "".join(f'<tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr>\n' for label, a, b in rows)
@@ -608,7 +609,8 @@ def data_counts_text() -> str:
     from caravan_book import tables
 
     names = {"sources": "articles", "events": "events", "figures": "figures", "statements": "statements",
-             "facts": "comparison facts", "places": "places", "defects": "known source defects"}
+             "facts": "comparison facts", "claims": "claims checked against CBP's tables", "places": "places",
+             "defects": "known source defects"}
     counts = ", ".join(f"{fmt_number(len(tables.load(n)))} {label}" for n, label in names.items())
     return (
         f"The data folder holds {counts}. Each file and column is described in the data folder's README, and "

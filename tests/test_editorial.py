@@ -119,7 +119,7 @@ def test_comparison_names_the_speaker_of_every_attributed_figure(pages):
         phrase = _collapse(f["as_printed"])
         assert f"“{phrase}”" in text, f["figure_id"]
         if isinstance(f["attributed_to"], str):
-            assert f"“{phrase}” ({f['attributed_to']}, according to" in text, f["figure_id"]
+            assert f"“{phrase}” — {f['attributed_to']}, according to" in text, f["figure_id"]
 
 
 def test_comparison_row_labels_are_row_headers(pages):
