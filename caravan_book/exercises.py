@@ -159,7 +159,11 @@ def responses(sel: Selection) -> str:
         (
             "Which group has the most statements on this page, and which the fewest? What might explain the difference?",
             f"Most: {named(most)} ({plural(most, 'statement')}"
-            + (f"; fewest: {named(least)} ({plural(least, 'statement')} each)." if least != most else ", the same for every group).")
+            + (
+                f"); fewest: {named(least)} ({plural(least, 'statement')}{' each' if (counts == least).sum() > 1 else ''})."
+                if least != most
+                else ", the same for every group)."
+            )
             + " Officials issue statements and posts that reporters can quote; other people are quoted only when a "
             "reporter talks to them.",
         )

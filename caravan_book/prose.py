@@ -139,7 +139,8 @@ def quote_block(row) -> str:
     """
     role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
     via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
-    when = fmt_date(row["date"], row["date_basis"])
+    precision = row.get("date_precision")
+    when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
     source = f"{md(row['channel'])}{via}, {when}"
     if in_context(row):
         return (

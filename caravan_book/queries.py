@@ -96,6 +96,9 @@ def disagreements(sel: Selection) -> pd.DataFrame:
 def statements(sel: Selection) -> pd.DataFrame:
     """Who said what, grouped as the responses section presents them.
 
+    Groups whose words the articles lead with come first (their most prominent statement), then
+    in the order of ``GROUPS``, so the page does not always open with officials.
+
     Within a group, speakers whose words the articles lead with come first (``prominence``);
     a speaker's statements keep the order of the data file, which is the order the article
     prints them, so the parts of one tweet or answer stay in the order they were written.
@@ -104,10 +107,11 @@ def statements(sel: Selection) -> pd.DataFrame:
     frame["group_label"] = frame["group"].map(GROUPS)
     frame["group_order"] = frame["group"].map({g: i for i, g in enumerate(GROUPS)})
     frame["file_order"] = range(len(frame))
+    frame["group_rank"] = frame.groupby("group")["prominence"].transform("min")
     frame["speaker_rank"] = frame.groupby("speaker")["prominence"].transform("min")
     frame["speaker_order"] = frame.groupby("speaker")["file_order"].transform("min")
-    keys = ["group_order", "speaker_rank", "speaker_order", "file_order"]
-    frame = frame.sort_values(keys).drop(columns=["file_order", "speaker_rank", "speaker_order"])
+    keys = ["group_rank", "group_order", "speaker_rank", "speaker_order", "file_order"]
+    frame = frame.sort_values(keys).drop(columns=["file_order", "group_rank", "speaker_rank", "speaker_order"])
     return frame.reset_index(drop=True)
 
 

@@ -298,6 +298,8 @@ STATEMENTS = TableSpec(
         "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
         "date": date(),
         "date_basis": text(one_of(BASIS)),
+        # optional here (not in the columns agreed with the extractor): a missing column means "day"
+        "date_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "date_note": text(required=False),
         "channel": text(one_of(CHANNELS)),
         "quote": text(),

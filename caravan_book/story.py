@@ -64,7 +64,8 @@ def lead(sel: Selection) -> str:
     articles = "one article" if count == 1 else f"{plural(count, 'article')}"
     their = "it reports" if count == 1 else "they report"
     dates = (
-        f"For {plural(inferred, 'event')}, the articles do not print the full date: the book worked it out "
+        f"For {plural(inferred, 'event')}, {'the article does' if count == 1 else 'the articles do'} not print the full "
+        "date: the book worked it out "
         "(for example from a weekday such as “Sunday”) and marks it †."
         if inferred
         else "Every date on this page is printed in the articles."

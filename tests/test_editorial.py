@@ -249,7 +249,19 @@ def test_month_only_dates_never_show_a_day(pages):
         for _, e in mine[mine["date_precision"] == "month"].iterrows():
             assert f"{e['date']:%B %Y}" in text, e["event_id"]
             if e["date"] not in day_dates:
-                assert f"{e['date'].day} {e['date']:%B %Y}" not in text, e["event_id"]
+                assert not re.search(rf"(?<!\d){e['date'].day} {e['date']:%B %Y}", text), e["event_id"]
+
+
+def test_statements_dated_only_by_month_never_show_a_day(pages):
+    statements = tables.load("statements")
+    for page, incident in _incident_pages("responses-"):
+        text = _page_text(pages[page])
+        mine = statements[statements["incident"] == incident]
+        day_dates = set(mine[mine["date_precision"] != "month"]["date"])
+        for _, s in mine[mine["date_precision"] == "month"].iterrows():
+            assert f"{s['date']:%B %Y}" in text, s["statement_id"]
+            if s["date"] not in day_dates:
+                assert not re.search(rf"(?<!\d){s['date'].day} {s['date']:%B %Y}", text), s["statement_id"]
 
 
 def test_printed_dates_are_not_marked_inferred(pages):
