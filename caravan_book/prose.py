@@ -100,8 +100,13 @@ def speaker_of_figure(row) -> str:
 
 
 def figure_sentence(row) -> str:
-    """'Mexico's Interior Ministry, according to BBC: “nearly 500 migrants” (25 November 2018†).'"""
-    when = f" ({fmt_date(row['as_of'], row['as_of_basis'])})" if "as_of" in row else ""
+    """'Mexico's Interior Ministry, according to the BBC: “nearly 500 migrants” (November 2018†).'
+
+    A figure's date is shown to the day only when the article states it; a worked-out date is shown
+    by month, since it is often a placeholder ("earlier this month" is stored as the 1st).
+    """
+    precision = "day" if row.get("as_of_basis") == "stated" else "month"
+    when = f" ({fmt_date(row['as_of'], row['as_of_basis'], precision)})" if "as_of" in row else ""
     return f"{capital(speaker_of_figure(row))}: {printed(row)}{when}."
 
 

@@ -562,7 +562,7 @@ def sources_table() -> str:
         n = {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()}
         byline = f", by {md(s['byline'])}" if isinstance(s["byline"], str) else ""
         lines.append(
-            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” ({code(s['source_id'])}) | "
+            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” (id for re-running a page: {code(s['source_id'])}) | "
             f"{fmt_date(s['published'], s['published_basis'])} | {n['events']} | {n['figures']} | "
             f"{n['statements']} | {n['facts']} | {md(s['contributes'])} |"
         )

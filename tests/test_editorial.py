@@ -97,6 +97,14 @@ def test_claims_and_comparison_quote_the_article_character_for_character(pages):
     assert found > 0
 
 
+def test_headlines_printed_in_quotation_marks_are_the_articles_words(pages):
+    articles = _articles()
+    text = _page_text(pages["methods"])
+    for headline in tables.load("sources")["headline"]:
+        assert headline in articles, headline
+        assert f"“{_collapse(headline)}”" in text, headline
+
+
 def test_exercises_quote_the_articles_own_qualifier(pages):
     articles = _articles()
     for name, soup in pages.items():
