@@ -220,7 +220,9 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     )
     layers = [bars, rule, rule_text]
     if not reported.empty:
-        points = reported[["as_of", "value", "as_printed", "label"]].rename(columns={"label": "Article"})
+        points = reported[["as_of", "value", "as_printed", "label", "attributed_to"]].rename(columns={"label": "Article"})
+        points["Who gives the number"] = points["attributed_to"].fillna("the article, in its own voice")
+        points = points.drop(columns="attributed_to")
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
             alt.Chart(points)
@@ -231,6 +233,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
                 tooltip=[
                     alt.Tooltip("as_of:T", format="%B %Y", title="Month"),
                     alt.Tooltip("as_printed:N", title="In the article's words"),
+                    "Who gives the number",
                     "Article",
                 ],
             )

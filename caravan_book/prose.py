@@ -116,13 +116,25 @@ def printed_qualifier(row) -> str | None:
     before = phrase[: phrase.find(number)].rstrip()
     for word in QUALIFIER_WORDS:
         if before.lower().endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalpha()):
-            return before[-len(word):]
+            return before[-len(word) :]
     return None
 
 
 #: Words articles use to qualify a number, longest first (so "more than" wins over "than").
-QUALIFIER_WORDS = ("approximately", "more than", "fewer than", "at least", "roughly", "around", "almost", "nearly",
-                   "about", "up to", "some", "top")
+QUALIFIER_WORDS = (
+    "approximately",
+    "more than",
+    "fewer than",
+    "at least",
+    "roughly",
+    "around",
+    "almost",
+    "nearly",
+    "about",
+    "up to",
+    "some",
+    "top",
+)
 
 
 #: A direct quotation shorter than this many words is shown inside the article's sentence, so a
@@ -153,10 +165,7 @@ def quote_block(row) -> str:
             f"“{md(row['excerpt'])}”\n>\n"
             f"> — Article: {cite(row)}."
         )
-    return (
-        f"> “{md(row['quote'])}”\n>\n"
-        f"> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
-    )
+    return f"> “{md(row['quote'])}”\n>\n> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
 
 
 def bullet_list(items) -> str:

@@ -26,9 +26,9 @@ def sources(sel: Selection) -> pd.DataFrame:
 
 
 def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
-    outlets = tables.load("sources")[[
-        "source_id", "outlet", "label", "outlet_basis", "byline", "published", "published_basis", "document"
-    ]]
+    outlets = tables.load("sources")[
+        ["source_id", "outlet", "label", "outlet_basis", "byline", "published", "published_basis", "document"]
+    ]
     return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
 
 
@@ -81,9 +81,7 @@ def disagreements(sel: Selection) -> pd.DataFrame:
     frame = figures(sel)
     dates_per_source = frame.groupby(["metric", "source_id"])["as_of"].nunique()
     series = set(dates_per_source[dates_per_source > 1].index.get_level_values("metric"))
-    frame["quantity"] = [
-        f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])
-    ]
+    frame["quantity"] = [f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])]
     frame["voice"] = frame["source_id"] + "|" + frame["attributed_to"].fillna("")
 
     def disputed(group: pd.DataFrame) -> bool:
@@ -288,7 +286,7 @@ def claim_checks(sel: Selection) -> list[dict]:
     for _, claim in claims[claims["figure_id"].isin(figs.index)].iterrows():
         figure = figs.loc[claim["figure_id"]]
         year = int(claim["fiscal_year"])
-        lines = []
+        lines: list[tuple[str, str, int, bool, int | None]] = []
         if claim["test"] == "month_total":
             month = figure["as_of"].to_period("M").to_timestamp()
             row = monthly_table().set_index("month_start")
@@ -296,8 +294,15 @@ def claim_checks(sel: Selection) -> list[dict]:
                 continue
             column = "total_swb_encounters"  # the monthly count CBP publishes as its headline figure
             official = int(row.loc[month, column])
-            lines.append((column, f"{month:%B %Y}", official,
-                          bool(_qualifier_holds(figure["qualifier"], figure["value"], official)), None))
+            lines.append(
+                (
+                    column,
+                    f"{month:%B %Y}",
+                    official,
+                    bool(_qualifier_holds(figure["qualifier"], figure["value"], official)),
+                    None,
+                )
+            )
         else:
             try:
                 totals = encounters_fiscal_year(year)
@@ -318,11 +323,18 @@ def claim_checks(sel: Selection) -> list[dict]:
                 lines.append((column, f"fiscal year {year}", official, bool(holds), since))
         held = [line[3] for line in lines]
         verdict = "holds" if all(held) else "holds only if" if any(held) else "does not hold"
-        checks.append({
-            "claim_id": claim["claim_id"], "test": claim["test"], "fiscal_year": year, "note": claim["note"],
-            "figure": figure, "lines": lines, "verdict": verdict,
-            "first_year": int(apprehensions_annual()["fiscal_year"].min()),
-        })
+        checks.append(
+            {
+                "claim_id": claim["claim_id"],
+                "test": claim["test"],
+                "fiscal_year": year,
+                "note": claim["note"],
+                "figure": figure,
+                "lines": lines,
+                "verdict": verdict,
+                "first_year": int(apprehensions_annual()["fiscal_year"].min()),
+            }
+        )
     return checks
 
 

@@ -86,6 +86,7 @@ def number(*checks: pa.Check, required: bool = True, kind=float) -> pa.Column:
 
 def prominence() -> pa.Column:
     """Editorial rank of a row: pages put the news (1) before context (2) and detail (3)."""
+
     def allowed(values: pd.Series) -> pd.Series:
         numbers = pd.to_numeric(values, errors="coerce")
         return numbers.isin(PROMINENCE) | numbers.isna()  # a non-number is reported once, as not a number
@@ -128,9 +129,7 @@ def _collapse(s: pd.Series) -> pd.Series:
 
 def _contains(part: str, whole: str) -> Callable[[pd.DataFrame], pd.Series]:
     def holds(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(
-            [p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index
-        )
+        return pd.Series([p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index)
 
     return holds
 
@@ -149,7 +148,7 @@ def _direct_quote_in_marks(df: pd.DataFrame) -> pd.Series:
         start = excerpt.find(quote)
         while start != -1:
             before = excerpt[start - 1] if start > 0 else ""
-            rest = excerpt[start + len(quote):].lstrip(",.!?;:… ")
+            rest = excerpt[start + len(quote) :].lstrip(",.!?;:… ")
             if before and before in QUOTE_MARKS and (not rest or rest[0] in QUOTE_MARKS):
                 return True
             start = excerpt.find(quote, start + 1)
@@ -278,7 +277,9 @@ FIGURES = TableSpec(
             "is not a phrase of the row's excerpt, character for character",
             _contains("as_printed", "excerpt"),
         ),
-        RowRule("as_printed", "does not contain value_text (the number as printed)", _contains("value_text", "as_printed")),
+        RowRule(
+            "as_printed", "does not contain value_text (the number as printed)", _contains("value_text", "as_printed")
+        ),
         RowRule("value", "does not match value_text (the number as the article writes it)", _value_matches_text),
     ),
     date_columns=("as_of",),
@@ -312,7 +313,11 @@ STATEMENTS = TableSpec(
     references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),
-        RowRule("quote_kind", "is 'direct' but the excerpt does not print the quote between quotation marks", _direct_quote_in_marks),
+        RowRule(
+            "quote_kind",
+            "is 'direct' but the excerpt does not print the quote between quotation marks",
+            _direct_quote_in_marks,
+        ),
     ),
     date_columns=("date",),
 )
@@ -384,6 +389,7 @@ PROVENANCE = TableSpec(
 _PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "a 40-digit commit hash"))}
 _COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
 
+
 def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
     """CBP's monthly Southwest border file; later releases have no dashboard view name."""
     return TableSpec(
@@ -416,9 +422,11 @@ def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
             RowRule(
                 "total_swb_encounters",
                 "is not the sum of usbp_total_encounters and ofo_total_encounters",
-                lambda df: pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
-                + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
-                == pd.to_numeric(df["total_swb_encounters"], errors="coerce"),
+                lambda df: (
+                    pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
+                    + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
+                    == pd.to_numeric(df["total_swb_encounters"], errors="coerce")
+                ),
             ),
         ),
     )
@@ -431,7 +439,9 @@ APPREHENSIONS_ANNUAL = TableSpec(
     name="apprehensions_annual",
     file=TABLE_FILES["apprehensions_annual"],
     columns={
-        "fiscal_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True),
+        "fiscal_year": pa.Column(
+            int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True
+        ),
         **{
             c: _COUNT
             for c in (

@@ -33,6 +33,7 @@ from caravan_book.prose import (
 from caravan_book.render import medium
 from caravan_book.schemas import GROUPS
 
+
 def metric_label(metric: str) -> str:
     """The plain-English name of a metric (metrics.csv), or of a 'metric (Month YYYY)' quantity."""
     name, _, period = metric.partition(" (")
@@ -155,7 +156,8 @@ def stated_reasons(sel: Selection) -> str:
     if rows.empty:
         return "The selected articles do not say why the migrants travelled."
     return bullet_list(
-        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”" for _, r in rows.iterrows()
+        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
+        for _, r in rows.iterrows()
     )
 
 
@@ -221,9 +223,7 @@ def monthly_text(sel: Selection) -> str:
     )
     if -6 in around.index and 6 in around.index:
         before, after = int(around.loc[-6]), int(around.loc[6])
-        text += (
-            f" Six months earlier the count was {fmt_number(before)}; six months later it was {fmt_number(after)}."
-        )
+        text += f" Six months earlier the count was {fmt_number(before)}; six months later it was {fmt_number(after)}."
     return text
 
 
@@ -235,16 +235,19 @@ COUNTING_SHORT = {
 }
 
 
-def _counting_line(column: str, when: str, official: int, holds: bool, since: int | None, check: dict) -> str:
+def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict) -> str:
     """One official number used to test a claim, what it shows, and whether it bears the claim out."""
+    column, when, official, holds, since = counted
     line = f"{capital(queries.COUNTINGS[column])}, {when}: **{fmt_number(official)}**"
     claimed = int(check["figure"]["value"])
     if check["test"] == "highest_since":
         year_count = queries.yearly_counts(column, check["fiscal_year"]).get(claimed)
         then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
         if since is None:
-            line += (f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
-                     f"not “the highest since {claimed}”")
+            line += (
+                f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
+                f"not “the highest since {claimed}”"
+            )
         elif since != claimed:
             line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
         else:
@@ -261,8 +264,7 @@ def _verdict(check: dict) -> str:
     held = [COUNTING_SHORT[line[0]] for line in check["lines"] if line[3]]
     failed = [COUNTING_SHORT[line[0]] for line in check["lines"] if not line[3]]
     if check["verdict"] == "holds only if":
-        return (f"**Verdict: holds only if you count {' or '.join(held)}.** It does not hold for "
-                f"{' or '.join(failed)}.")
+        return f"**Verdict: holds only if you count {' or '.join(held)}.** It does not hold for {' or '.join(failed)}."
     return f"**Verdict: {check['verdict']}.**"
 
 
@@ -278,7 +280,7 @@ def claims_text(sel: Selection) -> str:
     for n, check in enumerate(checks, 1):
         f = check["figure"]
         note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
-        lines = [_counting_line(*line, check) for line in check["lines"]]
+        lines = [_counting_line(counted, check) for counted in check["lines"]]
         parts.append(
             f"**Claim {n}.** {capital(speaker_of_figure(f))}: {printed(f)}.{note}\n\n"
             + bullet_list(lines)
@@ -373,9 +375,11 @@ def discussion(section: str, sel: Selection | None = None) -> str:
     questions = {
         "narrative": [
             "Which events on this page did a reporter see, and which did they learn from officials or agencies? How can you tell?",
-            "If you only had one of these articles, what would you miss?" if several
+            "If you only had one of these articles, what would you miss?"
+            if several
             else "This page uses a single article. What would you want a second source to confirm?",
-            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?" if several
+            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
+            if several
             else "Which events on this page could the reporter have seen, and which come from what someone told them?",
         ],
         "numbers": [
@@ -409,7 +413,11 @@ def _h(text) -> str:
 def _article_html(row) -> str:
     if row.get("outlet_basis") == "not stated":
         byline = row.get("byline")
-        return f"an article by {_h(byline)} (outlet not named)" if isinstance(byline, str) else "an unsigned article (outlet not named)"
+        return (
+            f"an article by {_h(byline)} (outlet not named)"
+            if isinstance(byline, str)
+            else "an unsigned article (outlet not named)"
+        )
     name = outlet_name(row)
     return ("the " if name.isupper() else "") + _h(name)
 
@@ -471,7 +479,11 @@ def comparison_table(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
     rows = [
         ("Place", _h(li["place"]), _h(ri["place"])),
-        ("Date", fmt_date(li["start_date"], li["start_date_basis"]), fmt_date(ri["start_date"], ri["start_date_basis"])),
+        (
+            "Date",
+            fmt_date(li["start_date"], li["start_date_basis"]),
+            fmt_date(ri["start_date"], ri["start_date_basis"]),
+        ),
     ]
     for group, metrics in queries.compare_groups().items():
         a, b = _figures_cell(left, metrics), _figures_cell(right, metrics)
@@ -514,11 +526,11 @@ def comparison_text(left: Selection, right: Selection) -> str:
         where += f" and about {fmt_number(round(queries.distance_km(li['place'], ri['place']), -2))} km apart in a straight line"
     where += ". Where a group is decides which government's officers it meets."
     paragraphs.append(where)
-    admins = [(_first_fact(s, "us_administration"), i) for s, i in ((left, li), (right, ri))]
-    if all(a is not None for a, _ in admins):
+    first_admin, second_admin = _first_fact(left, "us_administration"), _first_fact(right, "us_administration")
+    if first_admin is not None and second_admin is not None:
         paragraphs.append(
             "**Who governed.** According to the articles, the first happened under the "
-            f"{md(admins[0][0]['value'])} and the second under the {md(admins[1][0]['value'])}. "
+            f"{md(first_admin['value'])} and the second under the {md(second_admin['value'])}. "
             "The statements page of each incident shows what each government said."
         )
     lm, rm = queries.incident_month(left), queries.incident_month(right)
@@ -589,7 +601,8 @@ def defects_list() -> str:
     labels = tables.load("sources").set_index("source_id")["label"]
     rows = tables.load("defects").sort_values(["source_id", "defect_id"])
     return bullet_list(
-        f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”" for _, r in rows.iterrows()
+        f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”"
+        for _, r in rows.iterrows()
     )
 
 
@@ -609,12 +622,18 @@ def provenance_list() -> str:
 def data_counts_text() -> str:
     from caravan_book import tables
 
-    names = {"sources": "articles", "events": "events", "figures": "figures", "statements": "statements",
-             "facts": "comparison facts", "claims": "claims checked against CBP's tables", "places": "places",
-             "defects": "known source defects"}
+    names = {
+        "sources": "articles",
+        "events": "events",
+        "figures": "figures",
+        "statements": "statements",
+        "facts": "comparison facts",
+        "claims": "claims checked against CBP's tables",
+        "places": "places",
+        "defects": "known source defects",
+    }
     counts = ", ".join(f"{fmt_number(len(tables.load(n)))} {label}" for n, label in names.items())
     return (
         f"The data folder holds {counts}. Each file and column is described in the data folder's README, and "
         "`caravan-book check` validates them all."
     )
-

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import require_seeds
 
 from caravan_book import queries, sections, tables
 from caravan_book.params import select
 from caravan_book.prose import in_context
 from caravan_book.story import _story_key
-from conftest import require_seeds
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -191,7 +191,8 @@ def test_numbers_tables_lead_with_the_news(pages):
     figures = tables.load("figures")
     for page, incident in _incident_pages("numbers-"):
         table = next(
-            t for t in pages[page].select("table:not(.caravan-data-table)")
+            t
+            for t in pages[page].select("table:not(.caravan-data-table)")
             if any("article" in _collapse(th.get_text()).lower() and "words" in th.get_text() for th in t.select("th"))
         )
         first = _quoted(table.select_one("tbody tr").select("td")[1].get_text(""))
@@ -280,7 +281,9 @@ def test_printed_dates_are_not_marked_inferred(pages):
         for when in stated["date"]:
             shown = f"{when.day} {when:%B %Y}"
             assert shown in text
-            others = events[(events["incident"] == incident) & (events["date"] == when) & (events["date_basis"] == "inferred")]
+            others = events[
+                (events["incident"] == incident) & (events["date"] == when) & (events["date_basis"] == "inferred")
+            ]
             if others.empty:
                 assert f"{shown}†" not in text, shown
 
