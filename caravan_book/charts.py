@@ -19,6 +19,9 @@ from caravan_book.render import Figure
 WIDTH = 400
 BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
+#: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
+AUTHORITY_NAMES = {"Title 8": "Title 8 (apprehensions and people refused at ports)", "Title 42": "Title 42 (expulsions)"}
+AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
 
 
 def _source_list(frame: pd.DataFrame) -> str:
@@ -26,28 +29,50 @@ def _source_list(frame: pd.DataFrame) -> str:
     return "; ".join(outlets)
 
 
+BASIS_NAMES = {"stated": "printed in the article", "inferred": "worked out by the book"}
+
+
+def _when(date: pd.Timestamp, precision: str) -> str:
+    """A date as precise as the article gives it: '25 November 2018' or 'August 2021'."""
+    return f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}"
+
+
 def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
-    data = events[["date", "date_basis", "label", "source_id", "actor", "summary", "place"]].copy()
-    data["reported by"] = data["label"]
+    data = pd.DataFrame(
+        {
+            "Date": [_when(d, p) for d, p in zip(events["date"], events["date_precision"])],
+            "Date in the article": events["date_basis"].map(BASIS_NAMES),
+            "What happened": events["summary"],
+            "Who acted": events["actor"],
+            "Place": events["place"],
+            "Article": events["label"],
+        }
+    )
+    # month-only dates are drawn at the middle of their month, not on a made-up day
+    position = events["date"].where(events["date_precision"] != "month", events["date"] + pd.Timedelta(days=14))
+    plotted = data.assign(position=position)
+    basis_scale = list(BASIS_NAMES.values())
     chart = (
-        alt.Chart(data, title=title, width=WIDTH, height=max(120, 40 * data["reported by"].nunique()))
+        alt.Chart(plotted, title=title, width=WIDTH, height=max(120, 40 * data["Article"].nunique()))
         .mark_point(filled=True, size=110, opacity=0.85)
         .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
-            y=alt.Y("reported by:N", title=None, axis=alt.Axis(labelLimit=170)),
-            shape=alt.Shape("date_basis:N", title="Date", scale=BASIS_SHAPES),
-            color=alt.Color("date_basis:N", title="Date", scale=alt.Scale(domain=["stated", "inferred"], range=PALETTE[:2])),
-            tooltip=[alt.Tooltip("date:T", format="%d %B %Y"), "date_basis", "actor", "summary", "reported by"],
+            x=alt.X("position:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
+            y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+            shape=alt.Shape("Date in the article:N", title="The date is", scale=alt.Scale(domain=basis_scale, range=["circle", "triangle-up"])),
+            color=alt.Color("Date in the article:N", title="The date is", scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]])),
+            tooltip=["Date", "Date in the article", "What happened", "Article"],
         )
-        .properties(description=f"Timeline: {len(data)} events reported by {data['reported by'].nunique()} sources")
+        .properties(description=f"Timeline: {len(data)} events reported by {data['Article'].nunique()} articles")
     )
-    first, last = data["date"].min(), data["date"].max()
+    first, last = events["date"].idxmin(), events["date"].idxmax()
+    inferred = int((events["date_basis"] == "inferred").sum())
     alt_text = (
-        f"A timeline of {len(data)} events from {first:%d %B %Y} to {last:%d %B %Y}, one row per source. "
-        f"{(data['date_basis'] == 'inferred').sum()} of the dates are inferred from the text (triangles); the rest are stated (circles)."
+        f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
+        f"article. {inferred} of the dates are worked out by the book from the text (triangles); the rest are printed "
+        "in the articles (circles)."
     )
-    caption = f"Source: the book's events table, built from these articles: {_source_list(data)}."
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data.drop(columns=["reported by"]), name=name)
+    caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
+    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
 
 
 def _world() -> str:
@@ -97,6 +122,8 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
         description=f"Map of {len(data)} places"
     )
     alt_text = "A map marking " + ", ".join(f"{p} ({c})" for p, c in zip(data["place"], data["country"])) + "."
+    shown = data.rename(columns={"place": "Place", "country": "Country", "latitude": "Latitude",
+                                 "longitude": "Longitude", "reliability": "How exact the position is"})
     approximate = data[data["reliability"].str.startswith("low")]["place"].tolist()
     named = []
     if places["coordinates_source"].str.contains("GeoNames").any():
@@ -108,13 +135,13 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
         + (f" Approximate position: {', '.join(approximate)}." if approximate else "")
         + " Country outlines: Natural Earth, via the vega-datasets package."
     )
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
 def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
-    data = figures[["metric", "quantity", "metric_label", "value", "value_text", "qualifier", "unit", "label", "source_id", "attributed_to", "excerpt"]].copy()
-    data["who"] = data["label"] + (" — " + data["attributed_to"]).where(data["attributed_to"].notna(), "")
+    data = figures[["metric", "quantity", "metric_label", "value", "value_text", "as_printed", "qualifier", "unit", "label", "source_id", "attributed_to", "excerpt"]].copy()
+    data["who"] = (data["attributed_to"] + ", according to " + data["label"]).where(data["attributed_to"].notna(), data["label"])
     repeats = data.groupby(["quantity", "who"]).cumcount()
     data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
     data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
@@ -125,7 +152,8 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     base = alt.Chart(data).encode(
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title="Reported number"),
-        tooltip=["metric label", "label", "who", "excerpt"],
+        tooltip=[alt.Tooltip("metric label:N", title="What is counted"), alt.Tooltip("as_printed:N", title="The article's words"),
+                 alt.Tooltip("who:N", title="Who gives the number")],
     )
     bars = base.mark_bar(color=PALETTE[0], height=14)
     text = base.mark_text(align="left", dx=4, color="#111").encode(text="label:N")
@@ -141,22 +169,46 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
         versions = "; ".join(f"{w}: {l}" for w, l in zip(group["who"], group["label"]))
         parts.append(f"{metric}: {versions}")
     alt_text = "Bars compare what each source reported. " + " | ".join(parts)
-    caption = f"Source: the book's figures table; each bar is one article's number as printed. Articles: {_source_list(data)}."
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data.drop(columns=["who", "label", "metric label"]), name=name)
+    caption = (
+        "Source: the book's figures table. Each bar is one source's number; the label gives the number with the "
+        "book's reading of its qualifier (about, nearly, more than…), and the article's own words are in the table. "
+        f"Articles: {_source_list(figures)}."
+    )
+    shown = pd.DataFrame(
+        {
+            "What is counted": data["metric label"],
+            "Number": data["value"],
+            "The article's words": data["as_printed"],
+            "Who gives the number": data["who"],
+            "Article": figures["label"].to_numpy(),
+            "Sentence in the article": data["excerpt"],
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
 def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str, reported: pd.DataFrame, title: str, name: str) -> Figure:
     """CBP monthly encounters (Title 8 and Title 42 stacked), the incident's month marked,
     and any monthly figures the articles quote as points."""
     data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
+    data["counted under"] = data["authority"].map(AUTHORITY_NAMES)
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month_start):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title="Encounters in the month", stack="zero"),
-            color=alt.Color("authority:N", title="Under", scale=alt.Scale(domain=["Title 8", "Title 42"], range=[PALETTE[0], "#9ecae1"])),
-            tooltip=[alt.Tooltip("yearmonth(month_start):T", title="Month", format="%B %Y"), "authority", alt.Tooltip("encounters:Q", format=",")],
+            color=alt.Color(
+                "counted under:N",
+                title="Counted under",
+                scale=alt.Scale(domain=list(AUTHORITY_NAMES.values()), range=AUTHORITY_COLOURS),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("yearmonth(month_start):T", title="Month", format="%B %Y"),
+                alt.Tooltip("counted under:N", title="Counted under"),
+                alt.Tooltip("encounters:Q", title="Encounters", format=","),
+            ],
         )
     )
     mark_frame = pd.DataFrame({"month_start": [pd.Timestamp(year=mark.year, month=mark.month, day=15)], "label": [mark_label]})
@@ -168,7 +220,9 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     )
     layers = [bars, rule, rule_text]
     if not reported.empty:
-        points = reported[["as_of", "value", "value_text", "qualifier", "label"]].rename(columns={"label": "article"})
+        points = reported[["as_of", "value", "as_printed", "label", "attributed_to"]].rename(columns={"label": "Article"})
+        points["Who gives the number"] = points["attributed_to"].fillna("the article, in its own voice")
+        points = points.drop(columns="attributed_to")
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
             alt.Chart(points)
@@ -176,7 +230,12 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
             .encode(
                 x="month_start:T",
                 y="value:Q",
-                tooltip=[alt.Tooltip("as_of:T", format="%B %Y", title="Month"), "qualifier", "value_text", "article"],
+                tooltip=[
+                    alt.Tooltip("as_of:T", format="%B %Y", title="Month"),
+                    alt.Tooltip("as_printed:N", title="In the article's words"),
+                    "Who gives the number",
+                    "Article",
+                ],
             )
         )
     chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(
@@ -189,11 +248,20 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     )
     if not reported.empty:
         alt_text += " Black diamonds show the monthly numbers an article quoted."
+    years = sorted(data["fiscal_year"].unique())
     caption = (
-        "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, FY2018–FY2021), "
-        "as archived in the public repository named in the book's data notes."
+        f"Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, FY{years[0]}–FY{years[-1]}), "
+        "as archived in the public repositories named on the Sources and methods page."
     )
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+    shown = pd.DataFrame(
+        {
+            "Month": data["month_start"].dt.strftime("%B %Y"),
+            "Fiscal year": data["fiscal_year"],
+            "Counted under": data["counted under"],
+            "Encounters": data["encounters"],
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
 def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, title: str, name: str) -> Figure:
@@ -220,7 +288,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     rule = alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="fiscal_year:Q")
     rule_text = alt.Chart(marks).mark_text(align="left", dx=4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     layers = [line, rule, rule_text]
-    table = data.assign(series="Border Patrol apprehensions (annual table)")
+    table = data.assign(series="Border Patrol apprehensions at the Southwest border (yearly table)")
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
     peak = int(data["apprehensions"].max())
     alt_text = (
@@ -232,7 +300,10 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
             {
                 "fiscal_year": [check["fiscal_year"]] * 2,
                 "apprehensions": [check["usbp_encounters"], check["usbp_title8"]],
-                "series": [f"FY{check['fiscal_year']}, all encounters", f"FY{check['fiscal_year']}, Title 8 only"],
+                "series": [
+                    f"FY{check['fiscal_year']}: Border Patrol encounters, Title 8 and Title 42",
+                    f"FY{check['fiscal_year']}: Border Patrol Title 8 apprehensions only",
+                ],
             }
         )
         layers.append(
@@ -241,8 +312,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
             .encode(
                 x="fiscal_year:Q",
                 y="apprehensions:Q",
-                shape=alt.Shape("series:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical")),
-                color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], PALETTE[2]])),
+                shape=alt.Shape("series:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
+                color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], "#111111"])),
                 tooltip=["series", alt.Tooltip("apprehensions:Q", format=",")],
             )
         )
@@ -255,6 +326,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     caption = "Source: US Border Patrol, Southwest Border Sector Apprehensions FY1960–FY2019 (CBP PDF table)" + (
         "; US Customs and Border Protection, Southwest Land Border Encounters (monthly, summed over the fiscal year)." if check else "."
     )
+    table = table.rename(columns={"fiscal_year": "Fiscal year", "apprehensions": "Count", "series": "What is counted"})
     return Figure(chart, caption=caption, alt_text=alt_text, data=table, name=name)
 
 
@@ -267,7 +339,8 @@ def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
             x=alt.X("statements:Q", title="Statements quoted in the articles", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("institution:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
             color=alt.Color("group_label:N", title="Group", scale=alt.Scale(range=PALETTE)),
-            tooltip=["institution", "group_label", "statements"],
+            tooltip=[alt.Tooltip("institution:N", title="Institution"), alt.Tooltip("group_label:N", title="Group"),
+                     alt.Tooltip("statements:Q", title="Statements")],
         )
         .properties(description="Number of statements by institution")
     )
@@ -275,34 +348,50 @@ def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
         f"{i}: {n}" for i, n in zip(data["institution"], data["statements"])
     ) + "."
     caption = "Source: the book's statements table (one row per quotation per article)."
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+    shown = data.rename(columns={"group_label": "Group", "institution": "Institution", "statements": "Statements"})
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
 def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     """Monthly encounters around two incidents, aligned on the incident's month."""
     data = around.copy()
+    data["Incident"] = data["incident_title"]
+    data["Month"] = data["month_start"].dt.strftime("%B %Y")
     chart = (
         alt.Chart(data, title=title, width=WIDTH, height=300)
         .mark_line(point=True)
         .encode(
             x=alt.X("months_from_incident:Q", title="Months before (−) and after (+) the incident's month", axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("total_swb_encounters:Q", title="CBP Southwest border encounters"),
-            color=alt.Color("incident:N", title="Incident", scale=alt.Scale(range=PALETTE)),
-            tooltip=["incident", alt.Tooltip("month_start:T", format="%B %Y"), alt.Tooltip("total_swb_encounters:Q", format=",")],
+            color=alt.Color("Incident:N", title="Incident", scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
+                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+            strokeDash=alt.StrokeDash("Incident:N", title="Incident", scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            tooltip=["Incident", "Month", alt.Tooltip("total_swb_encounters:Q", title="Encounters", format=",")],
         )
         .properties(description="Monthly encounters around each incident")
     )
     parts = []
-    for key, group in data.groupby("incident"):
-        at = group[group["months_from_incident"] == 0]["total_swb_encounters"]
+    for key, group in data.groupby("Incident", sort=False):
+        at = group[group["months_from_incident"] == 0]
         if not at.empty:
-            parts.append(f"{key}: {fmt_number(at.iloc[0])} in the incident's month")
+            parts.append(f"{key}: {fmt_number(at['total_swb_encounters'].iloc[0])} in {at['Month'].iloc[0]}")
     alt_text = "Two lines of monthly CBP Southwest border encounters, lined up on each incident's month. " + "; ".join(parts) + "."
-    ends = [f"{key}: the table ends {int(-group['months_from_incident'].max())} month(s) before the incident's month"
-            for key, group in data.groupby("incident") if group["months_from_incident"].max() < 0]
-    ends += [f"{key}: the table ends in the incident's month" for key, group in data.groupby("incident")
-             if group["months_from_incident"].max() == 0]
-    if ends:
-        alt_text += " Where a line stops early, CBP's monthly table (October 2017 to September 2021) has no later months (" + "; ".join(ends) + ")."
-    caption = "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, October 2017 to September 2021)."
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+    short = [f"{key} (from {group['months_from_incident'].min():+d} to {group['months_from_incident'].max():+d} months)"
+             for key, group in data.groupby("Incident", sort=False)
+             if group["months_from_incident"].min() > -6 or group["months_from_incident"].max() < 6]
+    if short:
+        alt_text += " CBP's monthly table does not cover every month shown for: " + "; ".join(short) + "."
+    first, last = data["month_start"].min(), data["month_start"].max()
+    caption = (
+        "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly), all encounters "
+        f"(Title 8 and Title 42); months shown from {first:%B %Y} to {last:%B %Y}."
+    )
+    shown = pd.DataFrame(
+        {
+            "Incident": data["Incident"],
+            "Month": data["Month"],
+            "Months from the incident's month": data["months_from_incident"],
+            "Encounters": data["total_swb_encounters"],
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)

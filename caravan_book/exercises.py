@@ -11,8 +11,18 @@ import hashlib
 
 from caravan_book import queries, story
 from caravan_book.params import Selection
+from caravan_book.prose import (
+    article,
+    article_phrase,
+    figure_sentence,
+    fmt_date,
+    fmt_number,
+    md,
+    outlet_name,
+    plural,
+    printed_qualifier,
+)
 from caravan_book.render import medium
-from caravan_book.prose import article, figure_sentence, fmt_date, fmt_number, md, outlet_name, plural
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -41,35 +51,63 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
     return "\n\n".join(blocks)
 
 
+def capital_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def narrative(sel: Selection) -> str:
     events = queries.timeline(sel)
-    first, last = events["date"].min(), events["date"].max()
     by_source = events.groupby("label").size()
     top = by_source[by_source == by_source.max()]
     leaders = " and ".join(md(name) for name in sorted(top.index))
     guessed = events[events["date_basis"] == "inferred"]
-    items = [
-        (
-            "How many days does this timeline cover, from its first event to its last?",
-            f"From {fmt_date(first)} to {fmt_date(last)}: {plural((last - first).days, 'day')}.",
+    items = []
+    # a day count needs dates known to the day: events the articles date only by month are left out
+    dated = events[events["date_precision"] == "day"]
+    if dated["date"].nunique() > 1:
+        first, last = dated.iloc[dated["date"].argmin()], dated.iloc[dated["date"].argmax()]
+        skipped = len(events) - len(dated)
+        caveat = (
+            f" ({plural(skipped, 'event')} dated only by month {'is' if skipped == 1 else 'are'} left out: "
+            "a month gives no day to count from.)"
+            if skipped
+            else ""
         )
-    ]
+        items.append(
+            (
+                (
+                    "How many days pass between the first and the last event on this timeline that the articles date "
+                    "to the day?"
+                ),
+                (
+                    f"From {fmt_date(first['date'], first['date_basis'])} to {fmt_date(last['date'], last['date_basis'])}: "
+                    f"{plural((last['date'] - first['date']).days, 'day')}.{caveat} A date marked † is worked out by "
+                    "the book, so the count is only as good as those dates."
+                ),
+            )
+        )
     if len(by_source) > 1:
         items.append(
             (
                 "Which article reports the most events here? Why might one article report more than another?",
-                f"{leaders}, with {plural(int(top.iloc[0]), 'event')}{' each' if len(top) > 1 else ''}. Articles differ "
-                "in length, in when they were written (before or after the main event) and in what the reporter could see.",
+                (
+                    f"{leaders}, with {plural(int(top.iloc[0]), 'event')}{' each' if len(top) > 1 else ''}. Articles differ "
+                    "in length, in when they were written (before or after the main event) and in what the reporter could see."
+                ),
             )
         )
     if not guessed.empty:
         g = guessed.iloc[0]
         items.append(
             (
-                f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'])}, marked *inferred*. "
-                "What in the article lets us work out that date, and what could go wrong?",
-                f"{md(g['date_note'])} If the article was published later than we think, a weekday such as "
-                "“Sunday” could point to a different week, so the date is marked as inferred, not stated.",
+                (
+                    f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'], None, g['date_precision'])}, "
+                    "marked *inferred*. What in the article lets us work out that date, and what could go wrong?"
+                ),
+                (
+                    f"{md(g['date_note'])} If the article was published later than we think, a weekday such as "
+                    "“Sunday” could point to a different week, so the date is marked as inferred, not stated."
+                ),
             )
         )
     return render("narrative", items, sel)
@@ -83,24 +121,34 @@ def numbers(sel: Selection) -> str:
         versions = "\n".join(f"- {figure_sentence(r)}" for _, r in group.iterrows())
         items.append(
             (
-                f"The sources give different numbers for: *{story.metric_label(metric)}*. "
-                "Write one sentence that reports this fairly to a friend, naming every source.",
-                f"Any sentence that keeps every version and says who gave it. The versions are:\n\n{versions}\n\n"
-                "For example: “Reports differ: …”, followed by each number with its source. Averaging them would "
-                "invent a number nobody reported.",
+                (
+                    f"The sources give different numbers for: *{story.metric_label(metric)}*. "
+                    "Write one sentence that reports this fairly to a friend, naming every source."
+                ),
+                (
+                    f"Any sentence that keeps every version and says who gave it. The versions are:\n\n{versions}\n\n"
+                    "For example: “Reports differ: …”, followed by each number with its source. Averaging them would "
+                    "invent a number nobody reported."
+                ),
             )
         )
     figures = queries.figures(sel)
-    qualified = figures[figures["qualifier"] != "exactly"]
+    words = [printed_qualifier(r) for _, r in figures.iterrows()]
+    qualified = figures[[w is not None for w in words]]
     if not qualified.empty:
         q = qualified.iloc[0]
+        word = md(printed_qualifier(q))
+        side = {"at least": "higher", "more than": "higher", "nearly": "lower", "fewer than": "lower", "up to": "lower"}
         items.append(
             (
-                f"One article writes “{md(q['qualifier'])} {md(q['value_text'])}”. What does the word "
-                f"“{md(q['qualifier'])}” tell you that the number alone does not?",
-                f"It says the number is not an exact count: “{md(q['qualifier'])}” means the true number may be "
-                f"{'higher' if q['qualifier'] in ('at least', 'more than') else 'lower' if q['qualifier'] in ('nearly', 'fewer than', 'up to') else 'a little higher or lower'}. "
-                f"Reported by {md(outlet_name(q))}.",
+                (
+                    f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word “{word}” tell "
+                    "you that the number alone does not?"
+                ),
+                (
+                    f"It says the number is not an exact count: “{word}” means the true number may be "
+                    f"{side.get(q['qualifier'], 'a little higher or lower')}."
+                ),
             )
         )
     month = queries.incident_month(sel)
@@ -108,10 +156,14 @@ def numbers(sel: Selection) -> str:
     if count is not None:
         items.append(
             (
-                f"Use the chart's data table: how many Southwest border encounters did CBP count in {month:%B %Y}? "
-                "Which fiscal year is that month in?",
-                f"{fmt_number(count)} encounters, in fiscal year {queries.fiscal_year(month)} "
-                "(US fiscal years start in October).",
+                (
+                    f"Use the chart's data table: how many Southwest border encounters did CBP count in {month:%B %Y}? "
+                    "Which fiscal year is that month in?"
+                ),
+                (
+                    f"{fmt_number(count)} encounters, in fiscal year {queries.fiscal_year(month)} "
+                    "(US fiscal years start in October)."
+                ),
             )
         )
     return render("numbers", items, sel)
@@ -129,7 +181,11 @@ def responses(sel: Selection) -> str:
         (
             "Which group has the most statements on this page, and which the fewest? What might explain the difference?",
             f"Most: {named(most)} ({plural(most, 'statement')}"
-            + (f"; fewest: {named(least)} ({plural(least, 'statement')} each)." if least != most else ", the same for every group).")
+            + (
+                f"); fewest: {named(least)} ({plural(least, 'statement')}{' each' if (counts == least).sum() > 1 else ''})."
+                if least != most
+                else ", the same for every group)."
+            )
             + " Officials issue statements and posts that reporters can quote; other people are quoted only when a "
             "reporter talks to them.",
         )
@@ -144,9 +200,11 @@ def responses(sel: Selection) -> str:
         items.append(
             (
                 f"A classmate writes “{md(o['quote'])}” in a report as if it were a fact. Rewrite it so that it is attributed.",
-                f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
-                f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in "
-                f"{article(o['channel'])} {md(o['channel'])}, as reported by {md(outlet_name(o))}.",
+                (
+                    f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
+                    f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in "
+                    f"{article(o['channel'])} {md(o['channel'])}, as reported by {md(outlet_name(o))}."
+                ),
             )
         )
     repeated = frame[frame["quote_kind"] == "direct"].groupby(["speaker", "quote"])["source_id"].nunique()
@@ -156,8 +214,10 @@ def responses(sel: Selection) -> str:
         items.append(
             (
                 f"Find a quotation that appears in more than one article (hint: look at {md(speaker)}). Do the articles agree on the words?",
-                f"“{md(quote)}” appears in {plural(int(repeated.iloc[0]), 'article')} with the same words, which "
-                "suggests they come from the same official statement.",
+                (
+                    f"“{md(quote)}” appears in {plural(int(repeated.iloc[0]), 'article')} with the same words, which "
+                    "suggests they come from the same official statement."
+                ),
             )
         )
     return render("responses", items, sel)
@@ -170,23 +230,34 @@ def comparison(left: Selection, right: Selection) -> str:
     items = [
         (
             "Name one way the places of the two incidents differ, and why it matters for who could respond.",
-            f"{md(li['title'])} happened in {md(li['place'])} ({md(li['country'])}); {md(ri['title'])} in "
-            f"{md(ri['place'])} ({md(ri['country'])}). Which government's officers are present depends on where the group is.",
+            (
+                f"The first ({md(li['title'])}) happened in {md(li['place'])} ({md(li['country'])}); the second "
+                f"({md(ri['title'])}) in {md(ri['place'])} ({md(ri['country'])}). Which government's officers are present "
+                "depends on where the group is."
+            ),
         ),
         (
-            "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or “violent” "
-            "unless you quote and attribute them.",
-            "For example: “In both cases the articles report a group trying to move past officers; the articles attribute "
-            "descriptions such as ‘violent’ to the officials who used them.”",
+            (
+                "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or “violent” "
+                "unless you quote and attribute them."
+            ),
+            (
+                "For example: “In both cases the articles report a group trying to move past officers; the articles attribute "
+                "descriptions such as ‘violent’ to the officials who used them.”"
+            ),
         ),
     ]
     if lc is not None and rc is not None:
         items.append(
             (
-                f"Using the CBP data, how many times as many Southwest border encounters were there in {rm:%B %Y} as in {lm:%B %Y}? "
-                "Is this a like-for-like comparison?",
-                f"{fmt_number(rc)} ÷ {fmt_number(lc)} ≈ {rc / lc:.1f}. Not fully: the later count includes Title 42 expulsions, "
-                "which began in March 2020, and a person caught several times counts each time.",
+                (
+                    f"Using the CBP data, how many times as many Southwest border encounters were there in {rm:%B %Y} as in {lm:%B %Y}? "
+                    "Is this a like-for-like comparison?"
+                ),
+                (
+                    f"{fmt_number(rc)} ÷ {fmt_number(lc)} ≈ {rc / lc:.1f}. Not fully: the later count includes Title 42 expulsions, "
+                    "which began in March 2020, and a person caught several times counts each time."
+                ),
             )
         )
     return render("comparison", items, left, right)

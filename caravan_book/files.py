@@ -16,8 +16,10 @@ TABLE_FILES = {
     "statements": "statements.csv",
     "facts": "facts.csv",
     "defects": "defects.csv",
+    "claims": "claims.csv",
     "provenance": "reference/provenance.csv",
     "encounters_monthly": "reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv",
+    "encounters_monthly_fy2022": "reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",
     "apprehensions_annual": "reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
     "world": "reference/world-110m.json",
 }

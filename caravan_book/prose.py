@@ -36,15 +36,42 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-def fmt_date(when: pd.Timestamp, basis: str | None = None) -> str:
-    """'25 November 2018', with † when the date is inferred."""
-    return f"{when.day} {when:%B %Y}" + (INFERRED if basis == "inferred" else "")
+def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
+    """'25 November 2018', or 'August 2021' when the article gives only the month, with † when inferred.
+
+    The precision is what the article states: a date known only to the month is never shown
+    with a day (the data stores the first of the month as a placeholder).
+    """
+    if precision == "year":
+        shown = f"{when:%Y}"
+    elif precision == "month":
+        shown = f"{when:%B %Y}"
+    else:
+        shown = f"{when.day} {when:%B %Y}"
+    return shown + (INFERRED if basis == "inferred" else "")
 
 
 def outlet_name(row) -> str:
     """How the book names an article: its short label (see sources.csv)."""
     label = row.get("label") if hasattr(row, "get") else None
     return label if isinstance(label, str) else str(row["outlet"])
+
+
+def article_phrase(row) -> str:
+    """How a sentence names an article: the outlet's label, or, when the text names no outlet,
+    'an article by Daniel Herborn (outlet not named)' / 'an unsigned article (outlet not named)'."""
+    if row.get("outlet_basis") == "not stated":
+        byline = row.get("byline")
+        if isinstance(byline, str) and byline.strip():
+            return f"an article by {md(byline)} (outlet not named)"
+        return "an unsigned article (outlet not named)"
+    name = outlet_name(row)
+    return ("the " if name.isupper() else "") + md(name)  # "the BBC"
+
+
+def capital(text: str) -> str:
+    """The text with its first letter in capitals (for a sentence that opens with a name)."""
+    return text[:1].upper() + text[1:]
 
 
 def cite(row) -> str:
@@ -57,38 +84,88 @@ def article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def figure_phrase(row) -> str:
-    """'nearly **500** people' as the article puts it."""
-    qualifier = "" if row["qualifier"] == "exactly" else md(row["qualifier"]) + " "
-    return f"{qualifier}**{md(row['value_text'])}** {md(row['unit'])}"
+def printed(row) -> str:
+    """The article's own phrase for a figure (``as_printed``), in quotation marks, number in bold."""
+    phrase = md(row["as_printed"])
+    number = md(row["value_text"])
+    return "“" + phrase.replace(number, f"**{number}**", 1) + "”"
+
+
+def speaker_of_figure(row) -> str:
+    """Who gives a number: the person or body the article names, or the article in its own voice."""
+    claimant = row["attributed_to"] if isinstance(row["attributed_to"], str) else None
+    if claimant:
+        return f"{md(claimant)}, according to {article_phrase(row)}"
+    return f"{article_phrase(row)}, in its own words"
 
 
 def figure_sentence(row) -> str:
-    claimant = row["attributed_to"] if isinstance(row["attributed_to"], str) else None
-    who = f"{md(claimant)}, as reported by {md(outlet_name(row))}," if claimant else md(outlet_name(row))
-    when = f" (as of {fmt_date(row['as_of'], row['as_of_basis'])})" if "as_of" in row else ""
-    return f"{who[0].upper() + who[1:]} gives {figure_phrase(row)}{when}."
+    """'Mexico's Interior Ministry, according to the BBC: “nearly 500 migrants” (November 2018†).'
+
+    A figure's date is shown to the day only when the article states it; a worked-out date is shown
+    by month, since it is often a placeholder ("earlier this month" is stored as the 1st).
+    """
+    precision = "day" if row.get("as_of_basis") == "stated" else "month"
+    when = f" ({fmt_date(row['as_of'], row['as_of_basis'], precision)})" if "as_of" in row else ""
+    return f"{capital(speaker_of_figure(row))}: {printed(row)}{when}."
+
+
+def printed_qualifier(row) -> str | None:
+    """The article's own qualifier word before the number ('Roughly', 'around', 'almost'), if any."""
+    phrase, number = str(row["as_printed"]), str(row["value_text"])
+    before = phrase[: phrase.find(number)].rstrip()
+    for word in QUALIFIER_WORDS:
+        if before.lower().endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalpha()):
+            return before[-len(word) :]
+    return None
+
+
+#: Words articles use to qualify a number, longest first (so "more than" wins over "than").
+QUALIFIER_WORDS = (
+    "approximately",
+    "more than",
+    "fewer than",
+    "at least",
+    "roughly",
+    "around",
+    "almost",
+    "nearly",
+    "about",
+    "up to",
+    "some",
+    "top",
+)
+
+
+#: A direct quotation shorter than this many words is shown inside the article's sentence, so a
+#: fragment such as “seek to prosecute” keeps the clause that gives it its meaning.
+SHORT_QUOTE_WORDS = 8
+
+
+def in_context(row) -> bool:
+    """Reported speech and short fragments are shown as the article's whole sentence."""
+    return row.get("quote_kind") == "reported" or len(str(row["quote"]).split()) < SHORT_QUOTE_WORDS
 
 
 def quote_block(row) -> str:
     """A statement with speaker, role, channel and source.
 
-    Direct quotations are the speaker's own words, in quotation marks. Reported speech is the
-    outlet's wording of what the speaker said, and is shown as such.
+    A direct quotation of some length is the speaker's own words, in quotation marks. Reported
+    speech and short fragments are shown as the article's sentence, which names the speaker and
+    keeps the conditions and the context the article gives (“anyone who violently attempted…”).
     """
     role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
     via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
-    when = fmt_date(row["date"], row["date_basis"])
+    precision = row.get("date_precision")
+    when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
     source = f"{md(row['channel'])}{via}, {when}"
-    if row.get("quote_kind") == "reported":
+    if in_context(row):
         return (
-            f"> As {md(outlet_name(row))} reports it, in its own words: {md(row['quote'])}\n>\n"
-            f"> — about **{md(row['speaker'])}**{role} ({source}). Article: {cite(row)}."
+            f"> **{md(row['speaker'])}**{role} ({source}), as {article_phrase(row)} reports it: "
+            f"“{md(row['excerpt'])}”\n>\n"
+            f"> — Article: {cite(row)}."
         )
-    return (
-        f"> “{md(row['quote'])}”\n>\n"
-        f"> — **{md(row['speaker'])}**{role} ({source}). Reported by {cite(row)}."
-    )
+    return f"> “{md(row['quote'])}”\n>\n> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
 
 
 def bullet_list(items) -> str:

@@ -26,7 +26,9 @@ def sources(sel: Selection) -> pd.DataFrame:
 
 
 def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
-    outlets = tables.load("sources")[["source_id", "outlet", "label", "outlet_basis", "published", "published_basis", "document"]]
+    outlets = tables.load("sources")[
+        ["source_id", "outlet", "label", "outlet_basis", "byline", "published", "published_basis", "document"]
+    ]
     return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
 
 
@@ -39,8 +41,10 @@ def _selected(name: str, sel: Selection, date_column: str | None = None) -> pd.D
 
 
 def timeline(sel: Selection) -> pd.DataFrame:
-    """The incident's events in date order, with the outlet that reported each."""
-    return _selected("events", sel, "date").sort_values(["date", "event_id"]).reset_index(drop=True)
+    """The incident's events by date and, within a day, the news first (``prominence``), then file order."""
+    frame = _selected("events", sel, "date")
+    frame["file_order"] = range(len(frame))
+    return frame.sort_values(["date", "prominence", "file_order"]).drop(columns="file_order").reset_index(drop=True)
 
 
 def metric_labels() -> dict[str, str]:
@@ -49,10 +53,18 @@ def metric_labels() -> dict[str, str]:
 
 
 def figures(sel: Selection) -> pd.DataFrame:
-    """The incident's figures, with each metric's label."""
+    """The incident's figures, with each metric's label, the news first.
+
+    Metrics are ordered by their most prominent figure (1 = the news), then by the order in
+    which the data file first lists them, so the figures of one quantity stay together.
+    """
     frame = _selected("figures", sel)
     frame["metric_label"] = frame["metric"].map(metric_labels())
-    return frame.sort_values(["metric", "value", "source_id"]).reset_index(drop=True)
+    frame["file_order"] = range(len(frame))
+    first = frame.groupby("metric").agg(metric_rank=("prominence", "min"), metric_order=("file_order", "min"))
+    frame = frame.join(first, on="metric")
+    keys = ["metric_rank", "metric_order", "prominence", "file_order"]
+    return frame.sort_values(keys).drop(columns=["metric_rank", "metric_order", "file_order"]).reset_index(drop=True)
 
 
 def disagreements(sel: Selection) -> pd.DataFrame:
@@ -69,9 +81,7 @@ def disagreements(sel: Selection) -> pd.DataFrame:
     frame = figures(sel)
     dates_per_source = frame.groupby(["metric", "source_id"])["as_of"].nunique()
     series = set(dates_per_source[dates_per_source > 1].index.get_level_values("metric"))
-    frame["quantity"] = [
-        f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])
-    ]
+    frame["quantity"] = [f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])]
     frame["voice"] = frame["source_id"] + "|" + frame["attributed_to"].fillna("")
 
     def disputed(group: pd.DataFrame) -> bool:
@@ -82,17 +92,40 @@ def disagreements(sel: Selection) -> pd.DataFrame:
 
 
 def statements(sel: Selection) -> pd.DataFrame:
-    """Who said what, grouped as the responses section presents them, then by date."""
+    """Who said what, grouped as the responses section presents them.
+
+    Groups whose words the articles lead with come first (their most prominent statement), then
+    in the order of ``GROUPS``, so the page does not always open with officials.
+
+    Within a group, speakers whose words the articles lead with come first (``prominence``);
+    a speaker's statements keep the order of the data file, which is the order the article
+    prints them, so the parts of one tweet or answer stay in the order they were written.
+    """
     frame = _selected("statements", sel, "date")
     frame["group_label"] = frame["group"].map(GROUPS)
     frame["group_order"] = frame["group"].map({g: i for i, g in enumerate(GROUPS)})
-    return frame.sort_values(["group_order", "institution", "date", "statement_id"]).reset_index(drop=True)
+    frame["file_order"] = range(len(frame))
+    frame["group_rank"] = frame.groupby("group")["prominence"].transform("min")
+    frame["speaker_rank"] = frame.groupby("speaker")["prominence"].transform("min")
+    frame["speaker_order"] = frame.groupby("speaker")["file_order"].transform("min")
+    keys = ["group_rank", "group_order", "speaker_rank", "speaker_order", "file_order"]
+    frame = frame.sort_values(keys).drop(columns=["file_order", "group_rank", "speaker_rank", "speaker_order"])
+    return frame.reset_index(drop=True)
 
 
 def statements_by_institution(sel: Selection) -> pd.DataFrame:
     frame = statements(sel)
     counts = frame.groupby(["group_label", "institution"], as_index=False).size().rename(columns={"size": "statements"})
     return counts.sort_values(["statements", "institution"], ascending=[False, True]).reset_index(drop=True)
+
+
+def compare_groups() -> dict[str, list[str]]:
+    """Comparison row name -> the metrics it shows, in the order metrics.csv lists them."""
+    frame = tables.load("metrics").dropna(subset=["compare_group"])
+    groups: dict[str, list[str]] = {}
+    for metric, group in zip(frame["metric"], frame["compare_group"]):
+        groups.setdefault(group, []).append(metric)
+    return groups
 
 
 def facts(sel: Selection) -> pd.DataFrame:
@@ -111,16 +144,33 @@ def fiscal_year(when: pd.Timestamp) -> int:
     return when.year + 1 if when.month >= 10 else when.year
 
 
+#: CBP's monthly files, oldest first: one table of months once joined.
+MONTHLY_TABLES = ("encounters_monthly", "encounters_monthly_fy2022")
+
+
+def monthly_table() -> pd.DataFrame:
+    """CBP's monthly Southwest border files joined into one table, in month order, with ``month_start``."""
+    frame = pd.concat([tables.load(name) for name in MONTHLY_TABLES], ignore_index=True)
+    frame["month_start"] = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
+    doubled = frame["month_start"].duplicated()
+    if doubled.any():
+        raise ValueError(f"CBP's monthly files both hold {frame.loc[doubled, 'month_start'].iloc[0]:%B %Y}")
+    return frame.sort_values("month_start").reset_index(drop=True)
+
+
+def monthly_span() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last month CBP's monthly table covers."""
+    months = monthly_table()["month_start"]
+    return months.min(), months.max()
+
+
 def encounters_monthly() -> pd.DataFrame:
-    """CBP Southwest border encounters by month (Oct 2017 - Sep 2021), long form.
+    """CBP Southwest border encounters by month, long form.
 
     One row per month and series: Title 8 (apprehensions and inadmissibles) and Title 42
     (public-health expulsions), plus ``month_start`` as a date.
     """
-    frame = tables.load("encounters_monthly")
-    frame["month_start"] = pd.to_datetime(
-        {"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1}
-    )
+    frame = monthly_table()
     long = frame.melt(
         id_vars=["fiscal_year", "month", "month_start", "total_swb_encounters"],
         value_vars=["total_title8", "total_title42"],
@@ -133,8 +183,7 @@ def encounters_monthly() -> pd.DataFrame:
 
 def latest_month_until(month_start: pd.Timestamp) -> pd.Timestamp | None:
     """The last month in CBP's monthly table that is not after ``month_start``."""
-    frame = tables.load("encounters_monthly")
-    months = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
+    months = monthly_table()["month_start"]
     earlier = months[months <= month_start]
     return None if earlier.empty else earlier.max()
 
@@ -151,18 +200,19 @@ def distance_km(place_a: str, place_b: str) -> float:
 
 
 def encounters_in_month(month_start: pd.Timestamp) -> int | None:
-    frame = tables.load("encounters_monthly")
+    frame = monthly_table()
     hit = frame[(frame["calendar_year"] == month_start.year) & (frame["calendar_month"] == month_start.month)]
     return None if hit.empty else int(hit["total_swb_encounters"].iloc[0])
 
 
 def encounters_fiscal_year(year: int) -> pd.Series:
     """Totals of one fiscal year by column (needs all twelve months in the table)."""
-    frame = tables.load("encounters_monthly")
+    frame = monthly_table()
     months = frame[frame["fiscal_year"] == year]
     if len(months) != len(MONTHS):
         raise KeyError(f"fiscal year {year} is not complete in the CBP monthly table")
-    return months.select_dtypes("number").drop(columns=["fiscal_year", "calendar_year", "calendar_month"]).sum()
+    counts = months.select_dtypes("number").drop(columns=["fiscal_year", "calendar_year", "calendar_month"])
+    return counts.sum()
 
 
 def apprehensions_annual() -> pd.DataFrame:
@@ -172,21 +222,120 @@ def apprehensions_annual() -> pd.DataFrame:
 def encounters_around(sel: Selection, months: int = 6) -> pd.DataFrame:
     """Total CBP Southwest encounters from ``months`` before to ``months`` after the incident's month."""
     origin = incident_month(sel)
-    frame = tables.load("encounters_monthly")
-    frame["month_start"] = pd.to_datetime({"year": frame["calendar_year"], "month": frame["calendar_month"], "day": 1})
+    frame = monthly_table()
     frame["months_from_incident"] = (frame["month_start"].dt.year - origin.year) * 12 + (
         frame["month_start"].dt.month - origin.month
     )
     near = frame[frame["months_from_incident"].abs() <= months]
     result = near[["month_start", "months_from_incident", "total_swb_encounters"]].copy()
     result["incident"] = sel.incident
+    result["incident_title"] = incident(sel)["title"]
     return result.reset_index(drop=True)
 
 
-def claim_rows(sel: Selection, phrase: str) -> pd.DataFrame:
-    """Figures whose excerpt contains a phrase (e.g. the "since 1986" claim)."""
-    frame = figures(sel)
-    return frame[frame["excerpt"].str.contains(phrase, regex=False)].reset_index(drop=True)
+#: The ways of counting a fiscal year or a month that an article's claim is tested against:
+#: column of CBP's monthly table -> what it counts, in words a reader can repeat.
+COUNTINGS = {
+    "total_swb_encounters": "all CBP encounters at the Southwest border (Border Patrol and ports of entry, Title 8 and Title 42)",
+    "usbp_total_encounters": "Border Patrol encounters only (Title 8 apprehensions and Title 42 expulsions)",
+    "usbp_title8_apprehensions": "Border Patrol Title 8 apprehensions only, the kind of count the older yearly table holds",
+}
+
+
+def _qualifier_holds(qualifier: str, claimed: float, official: float) -> bool:
+    """Does an official count bear out a number with its qualifier ("more than 213,000")?"""
+    if qualifier == "more than":
+        return official > claimed
+    if qualifier == "at least":
+        return official >= claimed
+    if qualifier == "nearly":
+        return 0.9 * claimed <= official <= claimed
+    if qualifier in ("fewer than", "up to"):
+        return official < claimed if qualifier == "fewer than" else official <= claimed
+    if qualifier == "about":
+        return abs(official - claimed) <= 0.05 * claimed
+    return abs(official - claimed) <= 0.005 * claimed  # a bare number, as printed: rounding only
+
+
+def yearly_counts(column: str, before: int) -> pd.Series:
+    """A count by fiscal year before ``before``: the Border Patrol's yearly table, then complete years of CBP's
+    monthly table for the same count. Only Title 8 apprehensions continue the yearly table like for like."""
+    annual = apprehensions_annual().set_index("fiscal_year")["southwest_border_total"]
+    frame = monthly_table()
+    months = frame.groupby("fiscal_year")[column].agg(["sum", "size"])
+    later = months[(months["size"] == len(MONTHS)) & (months.index > annual.index.max())]["sum"]
+    series = pd.concat([annual, later]).astype(int)
+    return series[series.index < before]
+
+
+def _last_year_at_or_above(value: int, years: pd.Series) -> int | None:
+    higher = years[years >= value]
+    return None if higher.empty else int(higher.index.max())
+
+
+def claim_checks(sel: Selection) -> list[dict]:
+    """Every claim of the selected articles that CBP's tables can test (data/claims.csv), with a verdict.
+
+    Each check holds the claim's figure row, the official numbers used (one line per way of
+    counting, see ``COUNTINGS``), whether each bears the claim out, and a verdict: "holds",
+    "holds only if" (some countings bear it out, others do not) or "does not hold".
+    """
+    claims = tables.load("claims")
+    figs = figures(sel).set_index("figure_id", drop=False)
+    checks = []
+    for _, claim in claims[claims["figure_id"].isin(figs.index)].iterrows():
+        figure = figs.loc[claim["figure_id"]]
+        year = int(claim["fiscal_year"])
+        lines: list[tuple[str, str, int, bool, int | None]] = []
+        if claim["test"] == "month_total":
+            month = figure["as_of"].to_period("M").to_timestamp()
+            row = monthly_table().set_index("month_start")
+            if month not in row.index:
+                continue
+            column = "total_swb_encounters"  # the monthly count CBP publishes as its headline figure
+            official = int(row.loc[month, column])
+            lines.append(
+                (
+                    column,
+                    f"{month:%B %Y}",
+                    official,
+                    bool(_qualifier_holds(figure["qualifier"], figure["value"], official)),
+                    None,
+                )
+            )
+        else:
+            try:
+                totals = encounters_fiscal_year(year)
+            except KeyError:
+                continue
+            for column in COUNTINGS:
+                official = int(totals[column])
+                if claim["test"] == "fiscal_year_total":
+                    holds, since = _qualifier_holds(figure["qualifier"], figure["value"], official), None
+                else:
+                    since = _last_year_at_or_above(official, yearly_counts(column, year))
+                    if claim["test"] == "record":
+                        holds = since is None
+                    elif claim["test"] == "highest_since":
+                        holds = since == int(figure["value"])
+                    else:
+                        holds = since is None or since <= year - int(figure["value"])
+                lines.append((column, f"fiscal year {year}", official, bool(holds), since))
+        held = [line[3] for line in lines]
+        verdict = "holds" if all(held) else "holds only if" if any(held) else "does not hold"
+        checks.append(
+            {
+                "claim_id": claim["claim_id"],
+                "test": claim["test"],
+                "fiscal_year": year,
+                "note": claim["note"],
+                "figure": figure,
+                "lines": lines,
+                "verdict": verdict,
+                "first_year": int(apprehensions_annual()["fiscal_year"].min()),
+            }
+        )
+    return checks
 
 
 def record_check(claim_year: int, fiscal: int) -> dict:

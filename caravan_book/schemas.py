@@ -21,6 +21,10 @@ BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
 QUOTE_KINDS = ("direct", "reported")
+#: How much of a date the article states: the day itself, only the month, or only the year.
+DATE_PRECISIONS = ("day", "month", "year")
+#: Editorial importance, set by judgment: 1 = the news, 2 = important context, 3 = detail.
+PROMINENCE = (1, 2, 3)
 QUOTE_MARKS = "“”\"'‘’"
 CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
 FACT_TOPICS = (
@@ -34,6 +38,8 @@ FACT_TOPICS = (
     "route_start",
     "us_response",
 )
+#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+CLAIM_TESTS = ("fiscal_year_total", "month_total", "record", "highest_since", "highest_in_years")
 #: Speaker groups, in the order the responses section presents them, with their headings.
 GROUPS = {
     "us-federal": "US federal government",
@@ -78,6 +84,19 @@ def number(*checks: pa.Check, required: bool = True, kind=float) -> pa.Column:
     return pa.Column(kind, list(checks), coerce=True, nullable=not required)
 
 
+def prominence() -> pa.Column:
+    """Editorial rank of a row: pages put the news (1) before context (2) and detail (3)."""
+
+    def allowed(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        return numbers.isin(PROMINENCE) | numbers.isna()  # a non-number is reported once, as not a number
+
+    return number(
+        pa.Check(allowed, error="is not allowed; allowed values: 1 (the news), 2 (context), 3 (detail)"),
+        kind=int,
+    )
+
+
 def ident() -> pa.Column:
     return text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens"), unique=True)
 
@@ -115,9 +134,7 @@ def _collapse(s: pd.Series) -> pd.Series:
 
 def _contains(part: str, whole: str) -> Callable[[pd.DataFrame], pd.Series]:
     def holds(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(
-            [p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index
-        )
+        return pd.Series([p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index)
 
     return holds
 
@@ -136,7 +153,7 @@ def _direct_quote_in_marks(df: pd.DataFrame) -> pd.Series:
         start = excerpt.find(quote)
         while start != -1:
             before = excerpt[start - 1] if start > 0 else ""
-            rest = excerpt[start + len(quote):].lstrip(",.!?;:… ")
+            rest = excerpt[start + len(quote) :].lstrip(",.!?;:… ")
             if before and before in QUOTE_MARKS and (not rest or rest[0] in QUOTE_MARKS):
                 return True
             start = excerpt.find(quote, start + 1)
@@ -223,12 +240,14 @@ EVENTS = TableSpec(
         "incident": text(),
         "date": date(),
         "date_basis": text(one_of(BASIS)),
+        "date_precision": text(one_of(DATE_PRECISIONS)),
         "date_note": text(required=False),
         "place": text(required=False),
         "summary": text(),
         "actor": text(),
         "source_id": text(),
         "excerpt": text(),
+        "prominence": prominence(),
     },
     references={"incident": ("incidents", "incident"), "place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("date",),
@@ -244,6 +263,7 @@ FIGURES = TableSpec(
         "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name")),
         "value": number(pa.Check.ge(0, error="is negative")),
         "value_text": text(),
+        "as_printed": text(),
         "unit": text(),
         "qualifier": text(one_of(QUALIFIERS)),
         "as_of": date(),
@@ -252,10 +272,19 @@ FIGURES = TableSpec(
         "source_id": text(),
         "excerpt": text(),
         "note": text(required=False),
+        "prominence": prominence(),
     },
     references={"incident": ("incidents", "incident"), "metric": ("metrics", "metric"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("value_text", "is not written in the row's excerpt", _contains("value_text", "excerpt")),
+        RowRule(
+            "as_printed",
+            "is not a phrase of the row's excerpt, character for character",
+            _contains("as_printed", "excerpt"),
+        ),
+        RowRule(
+            "as_printed", "does not contain value_text (the number as printed)", _contains("value_text", "as_printed")
+        ),
         RowRule("value", "does not match value_text (the number as the article writes it)", _value_matches_text),
     ),
     date_columns=("as_of",),
@@ -275,6 +304,8 @@ STATEMENTS = TableSpec(
         "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
         "date": date(),
         "date_basis": text(one_of(BASIS)),
+        # optional here (not in the columns agreed with the extractor): a missing column means "day"
+        "date_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "date_note": text(required=False),
         "channel": text(one_of(CHANNELS)),
         "quote": text(),
@@ -282,11 +313,16 @@ STATEMENTS = TableSpec(
         "attributed_via": text(required=False),
         "source_id": text(),
         "excerpt": text(),
+        "prominence": prominence(),
     },
     references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),
-        RowRule("quote_kind", "is 'direct' but the excerpt does not print the quote between quotation marks", _direct_quote_in_marks),
+        RowRule(
+            "quote_kind",
+            "is 'direct' but the excerpt does not print the quote between quotation marks",
+            _direct_quote_in_marks,
+        ),
     ),
     date_columns=("date",),
 )
@@ -299,6 +335,7 @@ METRICS = TableSpec(
         "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name"), unique=True),
         "label": text(),
         "description": text(),
+        "compare_group": text(required=False),
     },
 )
 
@@ -325,6 +362,20 @@ DEFECTS = TableSpec(
     references=SOURCE_EXCERPT,
 )
 
+CLAIMS = TableSpec(
+    name="claims",
+    file=TABLE_FILES["claims"],
+    key="claim_id",
+    columns={
+        "claim_id": ident(),
+        "figure_id": text(),
+        "test": text(one_of(CLAIM_TESTS)),
+        "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "note": text(required=False),
+    },
+    references={"figure_id": ("figures", "figure_id")},
+)
+
 PROVENANCE = TableSpec(
     name="provenance",
     file=TABLE_FILES["provenance"],
@@ -343,48 +394,59 @@ PROVENANCE = TableSpec(
 _PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "a 40-digit commit hash"))}
 _COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
 
-ENCOUNTERS_MONTHLY = TableSpec(
-    name="encounters_monthly",
-    file=TABLE_FILES["encounters_monthly"],
-    columns={
-        "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
-        "month": text(one_of(MONTHS)),
-        "calendar_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
-        "calendar_month": number(pa.Check.in_range(1, 12, error="is not a month number 1-12"), kind=int),
-        **{
-            c: _COUNT
-            for c in (
-                "usbp_title8_apprehensions",
-                "usbp_title42_expulsions",
-                "usbp_total_encounters",
-                "ofo_title8_inadmissibles",
-                "ofo_title42_expulsions",
-                "ofo_total_encounters",
-                "total_title8",
-                "total_title42",
-                "total_swb_encounters",
-            )
+
+def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
+    """CBP's monthly Southwest border file; later releases have no dashboard view name."""
+    return TableSpec(
+        name=name,
+        file=TABLE_FILES[name],
+        columns={
+            "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+            "month": text(one_of(MONTHS)),
+            "calendar_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+            "calendar_month": number(pa.Check.in_range(1, 12, error="is not a month number 1-12"), kind=int),
+            **{
+                c: _COUNT
+                for c in (
+                    "usbp_title8_apprehensions",
+                    "usbp_title42_expulsions",
+                    "usbp_total_encounters",
+                    "ofo_title8_inadmissibles",
+                    "ofo_title42_expulsions",
+                    "ofo_total_encounters",
+                    "total_title8",
+                    "total_title42",
+                    "total_swb_encounters",
+                )
+            },
+            "source_repo": text(),
+            **_PROVENANCE,
+            "cbp_tableau_view": text(required=view_required),
         },
-        "source_repo": text(),
-        **_PROVENANCE,
-        "cbp_tableau_view": text(),
-    },
-    row_rules=(
-        RowRule(
-            "total_swb_encounters",
-            "is not the sum of usbp_total_encounters and ofo_total_encounters",
-            lambda df: pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
-            + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
-            == pd.to_numeric(df["total_swb_encounters"], errors="coerce"),
+        row_rules=(
+            RowRule(
+                "total_swb_encounters",
+                "is not the sum of usbp_total_encounters and ofo_total_encounters",
+                lambda df: (
+                    pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
+                    + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
+                    == pd.to_numeric(df["total_swb_encounters"], errors="coerce")
+                ),
+            ),
         ),
-    ),
-)
+    )
+
+
+ENCOUNTERS_MONTHLY = _encounters_monthly("encounters_monthly", view_required=True)
+ENCOUNTERS_MONTHLY_FY2022 = _encounters_monthly("encounters_monthly_fy2022", view_required=False)
 
 APPREHENSIONS_ANNUAL = TableSpec(
     name="apprehensions_annual",
     file=TABLE_FILES["apprehensions_annual"],
     columns={
-        "fiscal_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True),
+        "fiscal_year": pa.Column(
+            int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True
+        ),
         **{
             c: _COUNT
             for c in (
@@ -417,8 +479,10 @@ TABLES: dict[str, TableSpec] = {
         STATEMENTS,
         FACTS,
         DEFECTS,
+        CLAIMS,
         PROVENANCE,
         ENCOUNTERS_MONTHLY,
+        ENCOUNTERS_MONTHLY_FY2022,
         APPREHENSIONS_ANNUAL,
     )
 }

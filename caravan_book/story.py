@@ -6,31 +6,32 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from caravan_book import queries
 from caravan_book.params import Selection
 from caravan_book.prose import (
     INFERRED_KEY,
+    article_phrase,
     bullet_list,
+    capital,
     cite,
     code,
-    figure_phrase,
     figure_sentence,
     fmt_date,
     fmt_number,
+    in_context,
     md,
     outlet_name,
     plural,
+    printed,
     quote_block,
+    speaker_of_figure,
 )
 from caravan_book.render import medium
 from caravan_book.schemas import GROUPS
-
-#: Figures that describe how many people were in the group, for the comparison.
-GROUP_SIZE_METRICS = ("caravan_size", "crowd_at_border_fence", "marchers_to_border", "caravan_migrants_at_border")
-#: Figures that describe the force or personnel facing the group.
-FORCE_METRICS = ("us_troops_at_border", "checkpoint_officers")
 
 
 def metric_label(metric: str) -> str:
@@ -64,7 +65,8 @@ def lead(sel: Selection) -> str:
     articles = "one article" if count == 1 else f"{plural(count, 'article')}"
     their = "it reports" if count == 1 else "they report"
     dates = (
-        f"For {plural(inferred, 'event')}, the articles do not print the full date: the book worked it out "
+        f"For {plural(inferred, 'event')}, {'the article does' if count == 1 else 'the articles do'} not print the full "
+        "date: the book worked it out "
         "(for example from a weekday such as “Sunday”) and marks it †."
         if inferred
         else "Every date on this page is printed in the articles."
@@ -77,15 +79,45 @@ def lead(sel: Selection) -> str:
     )
 
 
+def _story_key(event_id: str, source_id: str) -> str:
+    """The event an id names, without its article: '2018-teargas-bbc' -> '2018-teargas'."""
+    return event_id[: -len(source_id) - 1] if event_id.endswith("-" + source_id) else event_id
+
+
+def _day_heading(day: pd.Timestamp, group: pd.DataFrame, weekday: bool = False) -> str:
+    """A day's heading, or the month's when the articles give only the month."""
+    basis = "inferred" if (group["date_basis"] == "inferred").all() else "stated"
+    precision = "month" if (group["date_precision"] == "month").all() else "day"
+    shown = fmt_date(day, basis, precision)
+    return f"{day:%A} {shown}" if weekday and precision == "day" else shown
+
+
+def _days(events: pd.DataFrame):
+    """Events by day; events the articles date only by month are gathered under their month, before its days."""
+    month_only = events["date_precision"] == "month"
+    key = events["date"].where(~month_only, events["date"].dt.to_period("M").dt.to_timestamp())
+    return events.groupby([key.rename("day"), (~month_only).rename("has_day")], sort=True)
+
+
 def day_by_day(sel: Selection) -> str:
-    """One line a day: the first event each day, as a short overview."""
+    """For each day (or month), its main events: the news first, one line per event however many articles report it."""
     events = queries.timeline(sel)
+    events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"])]
     lines = []
-    for day, group in events.groupby("date", sort=True):
-        first = group.iloc[0]
-        basis = "inferred" if (group["date_basis"] == "inferred").all() else "stated"
-        more = f" (and {plural(len(group) - 1, 'more event')})" if len(group) > 1 else ""
-        lines.append(f"**{fmt_date(day, basis)}**: {md(first['summary'])} — *{md(outlet_name(first))}*{more}")
+    for (day, _), group in _days(events):
+        top = group[group["prominence"] == group["prominence"].min()]
+        items = []
+        for _, story_rows in top.groupby("story", sort=False):
+            first = story_rows.iloc[0]
+            others = [outlet_name(r) for _, r in story_rows.iloc[1:].iterrows()]
+            also = f" (also reported by {', '.join(md(o) for o in others)})" if others else ""
+            items.append(f"{md(first['summary'])} — *{md(outlet_name(first))}*{also}")
+        more = len(group) - len(top)
+        tail = f" (and {plural(more, 'other event')} in the full list below)" if more else ""
+        if len(items) == 1:
+            lines.append(f"**{_day_heading(day, group)}**{tail}: {items[0]}")
+        else:
+            lines.append(f"**{_day_heading(day, group)}**{tail}:\n" + "\n".join(f"  - {item}" for item in items))
     return bullet_list(lines) + f"\n\n{INFERRED_KEY}"
 
 
@@ -93,13 +125,12 @@ def events_by_day(sel: Selection) -> str:
     """Every event with the article's own words, in a section the reader opens."""
     events = queries.timeline(sel)
     blocks = []
-    for day, group in events.groupby("date", sort=True):
-        basis = "inferred" if (group["date_basis"] == "inferred").all() else "stated"
+    for (day, _), group in _days(events):
         items = []
         for _, e in group.iterrows():
             place = f" ({md(e['place'])})" if isinstance(e["place"], str) else ""
             items.append(f"{md(e['summary'])}{place} — *{md(outlet_name(e))}*: “{md(e['excerpt'])}”")
-        blocks.append(f"**{day:%A} {fmt_date(day, basis)}**\n\n" + bullet_list(items))
+        blocks.append(f"**{_day_heading(day, group, weekday=True)}**\n\n" + bullet_list(items))
     title = f"All {plural(len(events), 'event')}, each with the article's own words"
     return collapsible(title, "\n\n".join(blocks))
 
@@ -110,19 +141,37 @@ def inferred_dates(sel: Selection) -> str:
     if guessed.empty:
         return "Every date on this page is printed in the articles."
     items = [
-        f"{fmt_date(e['date'])}: {md(e['summary'])} — {md(e['date_note']) or 'the article gives no full date.'}"
+        f"{fmt_date(e['date'], None, e['date_precision'])}: {md(e['summary'])} — "
+        f"{md(e['date_note']) or 'the article gives no full date.'}"
         for _, e in guessed.iterrows()
     ]
-    return collapsible(f"How the book dated {plural(len(guessed), 'event')} the articles do not fully date", bullet_list(items))
+    title = f"How the book dated {plural(len(guessed), 'event')} the articles do not fully date"
+    return collapsible(title, bullet_list(items))
+
+
+def stated_reasons(sel: Selection) -> str:
+    """Why the migrants travelled, as the articles report it, each with the article's own words."""
+    frame = queries.facts(sel)
+    rows = frame[frame["topic"] == "stated_reasons"]
+    if rows.empty:
+        return "The selected articles do not say why the migrants travelled."
+    return bullet_list(
+        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
+        for _, r in rows.iterrows()
+    )
 
 
 # ---------------------------------------------------------------- numbers
 def figures_table(sel: Selection) -> str:
+    """Every number, the news first: what is counted, the article's own words, who gives it, the article."""
     frame = queries.figures(sel)
-    lines = ["| What is counted | As printed | Who gives the number | Article |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| What is counted | The article's words | Who gives the number | Article |",
+        "| --- | --- | --- | --- |",
+    ]
     for _, f in frame.iterrows():
-        who = md(f["attributed_to"]) if isinstance(f["attributed_to"], str) else "the article itself"
-        lines.append(f"| {md(f['metric_label'])} | {figure_phrase(f)} | {who} | {md(outlet_name(f))} |")
+        who = md(f["attributed_to"]) if isinstance(f["attributed_to"], str) else "the article, in its own voice"
+        lines.append(f"| {md(f['metric_label'])} | {printed(f)} | {who} | {md(outlet_name(f))} |")
     return "\n".join(lines)
 
 
@@ -134,14 +183,14 @@ def disagreement_text(sel: Selection) -> str:
             "disagreement to show here."
         )
     parts = []
-    for quantity, group in frame.groupby("quantity", sort=True):
+    for quantity, group in frame.groupby("quantity", sort=False):
         versions = bullet_list(figure_sentence(r) for _, r in group.iterrows())
         parts.append(f"**{metric_label(quantity)}**\n\n{versions}")
     return (
         f"The sources give different numbers for {plural(frame['quantity'].nunique(), 'thing')}. "
-        "The book keeps every version, each with its source, and does not average them: the sources "
-        "counted at different moments, in different places, or passed on what someone else said.\n\n"
-        + "\n\n".join(parts)
+        "The book keeps every version, each with who gave it and the article's own words, and does not "
+        "average them: the sources counted at different moments, in different places, or passed on what "
+        "someone else said.\n\n" + "\n\n".join(parts)
     )
 
 
@@ -158,82 +207,122 @@ def _month_count(month: pd.Timestamp) -> tuple[pd.Timestamp | None, int | None]:
 
 
 def monthly_text(sel: Selection) -> str:
+    """The incident's month in CBP's table, and how it compares with the months before and after."""
     month = queries.incident_month(sel)
-    shown, count = _month_count(month)
-    parts = []
-    if count is not None and shown == month:
-        parts.append(
-            f"In {month:%B %Y}, the month of this incident, US Customs and Border Protection (CBP) counted "
-            f"**{fmt_number(count)}** encounters at the Southwest border, according to its monthly table "
-            f"(fiscal year {queries.fiscal_year(month)})."
-        )
-    elif count is not None:
-        parts.append(
-            f"CBP's monthly table ends before {month:%B %Y}, the month of this incident. Its last month, "
-            f"{shown:%B %Y}, counts **{fmt_number(count)}** encounters at the Southwest border."
-        )
-    for _, f in monthly_reported(sel).iterrows():
-        table = queries.encounters_in_month(f["as_of"].to_period("M").to_timestamp())
-        if table is None:
-            continue
-        parts.append(
-            f"{md(outlet_name(f))} reported {figure_phrase(f)} for {f['as_of']:%B %Y}; "
-            f"CBP's table gives {fmt_number(table)} for that month."
-        )
-    return "\n\n".join(parts) or "CBP's monthly table does not cover this incident's dates."
-
-
-def record_claim(sel: Selection) -> tuple[pd.DataFrame, dict | None]:
-    claims = queries.claim_rows(sel, "since 1986")
-    if claims.empty:
-        return claims, None
-    as_of = claims["as_of"].iloc[0]
-    return claims, queries.record_check(1986, queries.fiscal_year(as_of))
-
-
-def record_claim_text(sel: Selection) -> str:
-    claims, check = record_claim(sel)
-    if check is None:
-        fy = queries.fiscal_year(queries.incident_month(sel))
+    first, last = queries.monthly_span()
+    count = queries.encounters_in_month(month)
+    if count is None:
         return (
-            "The articles on this incident make no record claim. The chart shows the Border Patrol's long "
-            f"annual series for context, with fiscal year {fy}, the year of the incident, marked."
+            f"CBP's monthly table runs from {first:%B %Y} to {last:%B %Y}, so it does not include "
+            f"{month:%B %Y}, the month of this incident."
         )
-    claim = claims.iloc[0]
-    fy = check["fiscal_year"]
+    around = queries.encounters_around(sel, months=6).set_index("months_from_incident")["total_swb_encounters"]
+    text = (
+        f"In {month:%B %Y}, the month of this incident, US Customs and Border Protection (CBP) counted "
+        f"**{fmt_number(count)}** encounters at the Southwest border (fiscal year {queries.fiscal_year(month)})."
+    )
+    if -6 in around.index and 6 in around.index:
+        before, after = int(around.loc[-6]), int(around.loc[6])
+        text += f" Six months earlier the count was {fmt_number(before)}; six months later it was {fmt_number(after)}."
+    return text
+
+
+#: Short names of the ways of counting, for verdicts a student can repeat.
+COUNTING_SHORT = {
+    "total_swb_encounters": "all CBP encounters (Title 8 and Title 42, Border Patrol and ports of entry)",
+    "usbp_total_encounters": "Border Patrol encounters (Title 8 and Title 42)",
+    "usbp_title8_apprehensions": "Title 8 apprehensions alone",
+}
+
+
+def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict) -> str:
+    """One official number used to test a claim, what it shows, and whether it bears the claim out."""
+    column, when, official, holds, since = counted
+    line = f"{capital(queries.COUNTINGS[column])}, {when}: **{fmt_number(official)}**"
+    claimed = int(check["figure"]["value"])
+    if check["test"] == "highest_since":
+        year_count = queries.yearly_counts(column, check["fiscal_year"]).get(claimed)
+        then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
+        if since is None:
+            line += (
+                f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
+                f"not “the highest since {claimed}”"
+            )
+        elif since != claimed:
+            line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
+        else:
+            line += f". The last year at or above it is {claimed}{then}"
+    elif check["test"] in ("record", "highest_in_years"):
+        if since is None:
+            line += f". That is higher than every earlier year in the tables (from {check['first_year']})"
+        else:
+            line += f". Fiscal year {since} was higher"
+    return line + (". This bears the claim out." if holds else ". This does not bear the claim out.")
+
+
+def _verdict(check: dict) -> str:
+    held = [COUNTING_SHORT[line[0]] for line in check["lines"] if line[3]]
+    failed = [COUNTING_SHORT[line[0]] for line in check["lines"] if not line[3]]
+    if check["verdict"] == "holds only if":
+        return f"**Verdict: holds only if you count {' or '.join(held)}.** It does not hold for {' or '.join(failed)}."
+    return f"**Verdict: {check['verdict']}.**"
+
+
+def claims_text(sel: Selection) -> str:
+    """Every claim of the articles that CBP's tables can test, with its source, the figures used and a verdict."""
+    checks = queries.claim_checks(sel)
+    if not checks:
+        return (
+            "The articles on this incident make no claim that CBP's tables can test (a monthly or yearly total, "
+            "or a record). The chart below shows the Border Patrol's long yearly series for context."
+        )
+    parts = []
+    for n, check in enumerate(checks, 1):
+        f = check["figure"]
+        note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
+        lines = [_counting_line(counted, check) for counted in check["lines"]]
+        parts.append(
+            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {printed(f)}.{note}\n\n"
+            + bullet_list(lines)
+            + f"\n\n{_verdict(check)}"
+        )
     return (
-        f"{md(outlet_name(claim))} wrote: “{md(claim['excerpt'])}” How does that compare with the official tables?\n\n"
-        + bullet_list(
-            [
-                f"CBP's monthly table adds up to **{fmt_number(check['usbp_encounters'])}** Border Patrol encounters "
-                f"at the Southwest border in fiscal year {fy} (October {fy - 1} to September {fy}), and "
-                f"**{fmt_number(check['cbp_encounters'])}** when encounters at ports of entry are added.",
-                f"Of the Border Patrol's {fmt_number(check['usbp_encounters'])}, **{fmt_number(check['usbp_title42'])}** "
-                f"were Title 42 expulsions (a public-health rule in force since March 2020) and "
-                f"**{fmt_number(check['usbp_title8'])}** were Title 8 apprehensions, the kind of count the older table holds.",
-                f"The Border Patrol's annual table gives **{fmt_number(check['claim_year_apprehensions'])}** apprehensions "
-                f"in fiscal year {check['claim_year']}, and its highest year is {check['peak_year']} with "
-                f"**{fmt_number(check['peak_apprehensions'])}**.",
-            ]
-        )
-        + "\n\n"
-        + (
-            f"So the all-encounters figure for {fy} is above every year in the annual table, including "
-            f"{check['claim_year']} and {check['peak_year']}. "
-            if not check["years_at_or_above"]
-            else f"So the annual table has years at or above the {fy} figure: "
-            + ", ".join(str(y) for y in check["years_at_or_above"])
-            + ". "
-        )
-        + "But the two numbers are not counted the same way: the recent one includes Title 42 expulsions, which "
-        "did not exist before 2020, and people caught more than once count each time. Counting only Title 8 "
-        f"apprehensions, fiscal year {fy} would sit below "
-        + plural(len(check["title8_years_at_or_above"]), "earlier year")
-        + " in the table. Whether the claim holds depends on what is counted, which the article does not say."
+        f"The articles make {plural(len(checks), 'claim')} that CBP's tables can test. For each: the claim and who "
+        "makes it, the official figures, and a verdict.\n\n"
+        + "\n\n".join(parts)
+        + "\n\n**Two cautions for every verdict.** Since March 2020, many people stopped at the border were expelled "
+        "at once under Title 42, a public-health rule, instead of being apprehended under Title 8, the usual "
+        "immigration law; the yearly table before 2020 holds only apprehensions. And CBP counts encounters, not "
+        "people: someone expelled who tries again is counted again, which happened often under Title 42. So a "
+        "“record” can depend on which count you use, and none of these counts is a number of different people."
     )
 
 
+def record_claim(sel: Selection) -> tuple[pd.DataFrame, dict | None]:
+    """The fiscal year of the articles' record claims, checked with queries.record_check (for the chart)."""
+    checks = [c for c in queries.claim_checks(sel) if c["test"] in ("record", "highest_since", "highest_in_years")]
+    if not checks:
+        return pd.DataFrame(), None
+    since = [c for c in checks if c["test"] == "highest_since"]
+    last_year = int(queries.apprehensions_annual()["fiscal_year"].max())
+    claim_year = int(since[0]["figure"]["value"]) if since else last_year
+    return pd.DataFrame([c["figure"] for c in checks]), queries.record_check(claim_year, checks[0]["fiscal_year"])
+
+
 # ---------------------------------------------------------------- responses
+def _statement_blocks(rows: pd.DataFrame) -> list[str]:
+    """Quote blocks; statements shown in the same article sentence are shown once."""
+    blocks, shown = [], set()
+    for _, r in rows.iterrows():
+        key = (r["speaker"], r["source_id"], r["excerpt"])
+        if in_context(r):
+            if key in shown:
+                continue
+            shown.add(key)
+        blocks.append(quote_block(r))
+    return blocks
+
+
 def responses_text(sel: Selection) -> str:
     frame = queries.statements(sel)
     if frame.empty:
@@ -241,9 +330,24 @@ def responses_text(sel: Selection) -> str:
     parts = []
     for group, rows in frame.groupby("group", sort=False):
         intro = f"**{md(GROUPS[group])}** — {plural(len(rows), 'statement')}"
-        quotes = "\n\n".join(quote_block(r) for _, r in rows.iterrows())
+        quotes = "\n\n".join(_statement_blocks(rows))
         parts.append(f"{intro}\n\n{quotes}")
     return "\n\n---\n\n".join(parts) + f"\n\n{INFERRED_KEY}"
+
+
+def responses_lead(sel: Selection) -> str:
+    """Each group's leading statement, one per group, so every side is heard before the full lists."""
+    frame = queries.statements(sel)
+    if frame.empty:
+        return ""
+    items = []
+    for group, rows in frame.groupby("group", sort=False):
+        first = rows.iloc[0]
+        items.append(f"**{md(GROUPS[group])}**\n\n{quote_block(first)}")
+    return (
+        "First, one statement from each group the articles quote, the one the articles give most weight to, "
+        "so that every side is heard before the full lists:\n\n" + "\n\n".join(items)
+    )
 
 
 def responses_summary(sel: Selection) -> str:
@@ -271,9 +375,11 @@ def discussion(section: str, sel: Selection | None = None) -> str:
     questions = {
         "narrative": [
             "Which events on this page did a reporter see, and which did they learn from officials or agencies? How can you tell?",
-            "If you only had one of these articles, what would you miss?" if several
+            "If you only had one of these articles, what would you miss?"
+            if several
             else "This page uses a single article. What would you want a second source to confirm?",
-            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?" if several
+            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
+            if several
             else "Which events on this page could the reporter have seen, and which come from what someone told them?",
         ],
         "numbers": [
@@ -299,62 +405,107 @@ def discussion(section: str, sel: Selection | None = None) -> str:
 
 
 # ---------------------------------------------------------------- comparison
+def _h(text) -> str:
+    """Data text for a raw HTML table: whitespace collapsed, HTML escaped (Markdown is not parsed there)."""
+    return html.escape(" ".join(str(text).split()), quote=False)
+
+
+def _article_html(row) -> str:
+    if row.get("outlet_basis") == "not stated":
+        byline = row.get("byline")
+        return (
+            f"an article by {_h(byline)} (outlet not named)"
+            if isinstance(byline, str)
+            else "an unsigned article (outlet not named)"
+        )
+    name = outlet_name(row)
+    return ("the " if name.isupper() else "") + _h(name)
+
+
 def _cell(items: list[str]) -> str:
-    return "<br>".join(f"• {item}" for item in items) if items else "not reported"
+    if not items:
+        return "not reported"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
 def _facts_cell(sel: Selection, topic: str) -> str:
     frame = queries.facts(sel)
     rows = frame[frame["topic"] == topic]
-    return _cell([f"{md(r['value'])} ({md(outlet_name(r))})" for _, r in rows.iterrows()])
+    return _cell([f"{_h(r['value'])} — {_article_html(r)}" for _, r in rows.iterrows()])
 
 
-def _figures_cell(sel: Selection, metrics: tuple[str, ...]) -> str:
+def _figure_html(row) -> str:
+    """'Group at the border fence: “nearly 500 migrants”, Mexico's Interior Ministry according to BBC'."""
+    if isinstance(row["attributed_to"], str):
+        who = f"{_h(row['attributed_to'])}, according to {_article_html(row)}"
+    else:
+        who = _article_html(row)
+    return f"{_h(row['metric_label'])}: “{_h(row['as_printed'])}” — {who}"
+
+
+def _figures_cell(sel: Selection, metrics: list[str]) -> str:
     frame = queries.figures(sel)
     rows = frame[frame["metric"].isin(metrics)]
-    return _cell([f"{md(r['metric_label'])}: {figure_phrase(r)} ({md(outlet_name(r))})" for _, r in rows.iterrows()])
+    return _cell([_figure_html(r) for _, r in rows.iterrows()])
 
 
 def _statements_cell(sel: Selection) -> str:
     frame = queries.statements(sel)
     counts = frame.groupby("group", sort=False).size()
-    return _cell([f"{md(GROUPS[g])}: {int(n)}" for g, n in counts.items()])
+    return _cell([f"{_h(GROUPS[g])}: {int(n)}" for g, n in counts.items()])
 
 
 def _border_cell(sel: Selection) -> str:
     month = queries.incident_month(sel)
-    shown, count = _month_count(month)
-    items = []
-    if count is not None:
-        note = "" if shown == month else f" (the table ends before {month:%B %Y})"
-        items.append(f"{shown:%B %Y}: {fmt_number(count)}{note}")
-    fy = queries.fiscal_year(shown if shown is not None else month)
+    count = queries.encounters_in_month(month)
+    first, last = queries.monthly_span()
+    if count is None:
+        return f"not in CBP's monthly table ({first:%B %Y} to {last:%B %Y})"
+    items = [f"{month:%B %Y}: {fmt_number(count)}"]
+    fy = queries.fiscal_year(month)
     try:
         items.append(f"fiscal year {fy}: {fmt_number(queries.encounters_fiscal_year(fy)['total_swb_encounters'])}")
     except KeyError:
         pass
-    return _cell(items) + " (CBP)"
+    return _cell(items) + "(CBP, all encounters at the Southwest border)"
 
 
 def comparison_table(left: Selection, right: Selection) -> str:
+    """The two incidents side by side, as an HTML table whose row labels are row headers.
+
+    The rows that show article figures come from ``metrics.compare_group``, so the comparison works
+    for any two incidents in the data.
+    """
     li, ri = queries.incident(left), queries.incident(right)
     rows = [
-        ("Place", md(li["place"]), md(ri["place"])),
-        ("Date", fmt_date(li["start_date"], li["start_date_basis"]), fmt_date(ri["start_date"], ri["start_date_basis"])),
-        ("Size of the group", _figures_cell(left, GROUP_SIZE_METRICS), _figures_cell(right, GROUP_SIZE_METRICS)),
+        ("Place", _h(li["place"]), _h(ri["place"])),
+        (
+            "Date",
+            fmt_date(li["start_date"], li["start_date_basis"]),
+            fmt_date(ri["start_date"], ri["start_date_basis"]),
+        ),
+    ]
+    for group, metrics in queries.compare_groups().items():
+        a, b = _figures_cell(left, metrics), _figures_cell(right, metrics)
+        if a != "not reported" or b != "not reported":
+            rows.append((_h(group), a, b))
+    rows += [
         ("Force used", _facts_cell(left, "force_used"), _facts_cell(right, "force_used")),
-        ("Officers and troops", _figures_cell(left, FORCE_METRICS), _figures_cell(right, FORCE_METRICS)),
-        ("Who is quoted", _statements_cell(left), _statements_cell(right)),
+        ("Who is quoted (statements)", _statements_cell(left), _statements_cell(right)),
         ("US administration", _facts_cell(left, "us_administration"), _facts_cell(right, "us_administration")),
         ("US response", _facts_cell(left, "us_response"), _facts_cell(right, "us_response")),
         ("Mexico's response", _facts_cell(left, "mexico_response"), _facts_cell(right, "mexico_response")),
         ("Where the group came from", _facts_cell(left, "origin"), _facts_cell(right, "origin")),
         ("Where it was heading", _facts_cell(left, "destination"), _facts_cell(right, "destination")),
-        ("Border encounters", _border_cell(left), _border_cell(right)),
+        ("Why they said they travelled", _facts_cell(left, "stated_reasons"), _facts_cell(right, "stated_reasons")),
+        ("Border encounters in the incident's month", _border_cell(left), _border_cell(right)),
     ]
-    lines = [f"| | {md(li['title'])} | {md(ri['title'])} |", "| --- | --- | --- |"]
-    lines += [f"| **{label}** | {a} | {b} |" for label, a, b in rows]
-    return "\n".join(lines) + f"\n\n{INFERRED_KEY}"
+    head = (
+        '<table class="table caravan-compare">\n<thead><tr><td></td>'
+        f'<th scope="col">{_h(li["title"])}</th><th scope="col">{_h(ri["title"])}</th></tr></thead>\n<tbody>\n'
+    )
+    body = "".join(f'<tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr>\n' for label, a, b in rows)
+    return head + body + f"</tbody>\n</table>\n\n{INFERRED_KEY}"
 
 
 def _first_fact(sel: Selection, topic: str) -> pd.Series | None:
@@ -373,32 +524,36 @@ def comparison_text(left: Selection, right: Selection) -> str:
     )
     if li["place"] != ri["place"]:
         where += f" and about {fmt_number(round(queries.distance_km(li['place'], ri['place']), -2))} km apart in a straight line"
-    where += (
-        ". Where a group is decides which government's officers meet it: at the border fence, US officers; "
-        "inside Mexico, Mexican police and National Guard."
-    )
+    where += ". Where a group is decides which government's officers it meets."
     paragraphs.append(where)
-    admins = [(_first_fact(s, "us_administration"), i) for s, i in ((left, li), (right, ri))]
-    if all(a is not None for a, _ in admins):
+    first_admin, second_admin = _first_fact(left, "us_administration"), _first_fact(right, "us_administration")
+    if first_admin is not None and second_admin is not None:
         paragraphs.append(
             "**Who governed.** According to the articles, the first happened under the "
-            f"{md(admins[0][0]['value'])} and the second under the {md(admins[1][0]['value'])}. "
+            f"{md(first_admin['value'])} and the second under the {md(second_admin['value'])}. "
             "The statements page of each incident shows what each government said."
         )
     lm, rm = queries.incident_month(left), queries.incident_month(right)
     (lshown, lc), (rshown, rc) = _month_count(lm), _month_count(rm)
     if lc is not None and rc is not None:
         frame = queries.encounters_monthly()
-        right_42 = int(frame[(frame["month_start"] == rshown) & (frame["authority"] == "Title 42")]["encounters"].sum())
-        counting = (
-            f" Of the {fmt_number(rc)} in {rshown:%B %Y}, {fmt_number(right_42)} were Title 42 expulsions, a rule "
-            "used from March 2020, so the two months are not counted in the same way."
-            if right_42
-            else ""
+        title42 = {
+            shown: int(frame[(frame["month_start"] == shown) & (frame["authority"] == "Title 42")]["encounters"].sum())
+            for shown in (lshown, rshown)
+        }
+        counting = " ".join(
+            f"Of the {fmt_number(count)} in {shown:%B %Y}, {fmt_number(title42[shown])} were Title 42 expulsions, a "
+            "public-health rule used from March 2020 to May 2023."
+            for shown, count in ((lshown, lc), (rshown, rc))
+            if title42[shown]
         )
+        if counting and not all(title42.values()):
+            counting += " So the two months are not counted in the same way."
+        ratio = rc / lc
+        comparison = f"about {ratio:.1f} times as many" if ratio >= 1 else f"about {1 / ratio:.1f} times fewer"
         paragraphs.append(
             f"**Border numbers.** CBP counted {fmt_number(lc)} Southwest border encounters in {lshown:%B %Y} and "
-            f"{fmt_number(rc)} in {rshown:%B %Y}, about {rc / lc:.1f} times as many.{counting}"
+            f"{fmt_number(rc)} in {rshown:%B %Y}, {comparison}. {counting}".rstrip()
         )
     return "\n\n".join(paragraphs)
 
@@ -419,7 +574,7 @@ def sources_table() -> str:
         n = {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()}
         byline = f", by {md(s['byline'])}" if isinstance(s["byline"], str) else ""
         lines.append(
-            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” ({code(s['source_id'])}) | "
+            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” (id for re-running a page: {code(s['source_id'])}) | "
             f"{fmt_date(s['published'], s['published_basis'])} | {n['events']} | {n['figures']} | "
             f"{n['statements']} | {n['facts']} | {md(s['contributes'])} |"
         )
@@ -446,7 +601,8 @@ def defects_list() -> str:
     labels = tables.load("sources").set_index("source_id")["label"]
     rows = tables.load("defects").sort_values(["source_id", "defect_id"])
     return bullet_list(
-        f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”" for _, r in rows.iterrows()
+        f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”"
+        for _, r in rows.iterrows()
     )
 
 
@@ -466,11 +622,18 @@ def provenance_list() -> str:
 def data_counts_text() -> str:
     from caravan_book import tables
 
-    names = {"sources": "articles", "events": "events", "figures": "figures", "statements": "statements",
-             "facts": "comparison facts", "places": "places", "defects": "known source defects"}
+    names = {
+        "sources": "articles",
+        "events": "events",
+        "figures": "figures",
+        "statements": "statements",
+        "facts": "comparison facts",
+        "claims": "claims checked against CBP's tables",
+        "places": "places",
+        "defects": "known source defects",
+    }
     counts = ", ".join(f"{fmt_number(len(tables.load(n)))} {label}" for n, label in names.items())
     return (
         f"The data folder holds {counts}. Each file and column is described in the data folder's README, and "
         "`caravan-book check` validates them all."
     )
-

@@ -76,6 +76,15 @@ BAD_CELLS = [
     ("events.csv", 2, "summary", "", "is empty but a value is required"),
     ("figures.csv", 4, "metric", "made_up_metric", "'made_up_metric' is not a known metric of metrics.csv"),
     ("statements.csv", 9, "quote_kind", "paraphrase", "allowed values: direct, reported"),
+    ("figures.csv", 0, "as_printed", "a group of about 500 people", "is not a phrase of the row's excerpt, character for character"),
+    ("figures.csv", 2, "as_printed", "joined a march from their shelter", "does not contain value_text"),
+    ("figures.csv", 3, "as_printed", "", "is empty but a value is required"),
+    ("figures.csv", 5, "prominence", "4", "allowed values: 1 (the news), 2 (context), 3 (detail)"),
+    ("events.csv", 6, "date_precision", "week", "allowed values: day, month, year"),
+    ("events.csv", 7, "prominence", "", "is empty but a value is required"),
+    ("statements.csv", 10, "prominence", "first", "'first' is not a whole number"),
+    ("claims.csv", 0, "figure_id", "2021-made-up", "is not a known figure_id of figures.csv"),
+    ("claims.csv", 1, "test", "vibes", "allowed values: fiscal_year_total, month_total"),
 ]
 
 
@@ -142,6 +151,34 @@ def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
     assert any(re.search(r"figures\.csv, row 5, column 'value': '192,00' is not a number", l) for l in lines), lines
     assert any("places.csv, row 2, column 'latitude'" in l for l in lines), lines
     assert lines[-1] == "2 problem(s) found."
+
+
+def test_as_printed_keeps_the_articles_qualifier_and_unit_words():
+    """The article's own phrase, not the book's normalised qualifier: 'almost 7,500 migrants', not 'nearly 7,500 people'."""
+    figures = tables.load("figures").set_index("figure_id")
+    assert figures.loc["2018-migrants-arrived-bbc", "as_printed"].endswith("almost 7,500 migrants over the past weeks")
+    assert figures.loc["2018-arrests-border-closure-report", "as_printed"] == "Forty two people were arrested"
+    assert figures.loc["2021-asylum-seekers-awaiting-mailonline", "as_printed"].startswith("Roughly 55,000")
+    for _, f in figures.iterrows():
+        assert f["value_text"] in f["as_printed"] and f["as_printed"] in f["excerpt"]
+
+
+def test_month_only_dates_are_recorded_as_months():
+    events = tables.load("events").set_index("event_id")
+    assert events.loc["2021-supreme-court-order-mailonline", "date_precision"] == "month"  # "In August"
+    assert events.loc["2018-teargas-bbc", "date_precision"] == "day"  # "Sunday"
+
+
+def test_reference_series_runs_through_the_2021_caravan_and_after():
+    later = tables.load("encounters_monthly_fy2022")
+    assert (later["fiscal_year"].min(), later["fiscal_year"].max()) == (2022, 2023)
+    october = later[(later["calendar_year"] == 2021) & (later["calendar_month"] == 10)]
+    assert int(october["total_swb_encounters"].iloc[0]) == 164_837
+    assert int(later[later["fiscal_year"] == 2022]["total_swb_encounters"].sum()) == 2_378_944
+    assert int(later[later["fiscal_year"] == 2023]["total_swb_encounters"].sum()) == 2_475_669
+    files = set(tables.load("provenance")["file"])
+    assert {"reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",
+            "reference/cbp_swb_encounters_monthly_by_citizenship_fy2022_fy2023.csv"} <= files
 
 
 def test_every_table_has_a_schema_file_present():

@@ -1,0 +1,314 @@
+"""What a standards editor checks, pinned across every built page of the book.
+
+Each test states one class of defect in general terms (the articles' words, attribution, the news
+first, dates, claims, balance, labels) and checks it on every page where it can occur, from the
+data, so a new row or a new page is covered without editing the test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import require_seeds
+
+from caravan_book import queries, sections, tables
+from caravan_book.params import select
+from caravan_book.prose import in_context
+from caravan_book.story import _story_key
+
+pytestmark = pytest.mark.xdist_group("site")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _articles() -> str:
+    seeds = require_seeds()
+    documents = tables.load("sources")["document"]
+    return "\n".join(_collapse((seeds / d).read_text(encoding="utf-8")) for d in documents)
+
+
+def _pages(site: Path) -> dict[str, BeautifulSoup]:
+    generated = site / "_build" / "html" / "book" / "generated"
+    return {
+        page.page: BeautifulSoup((generated / f"{page.page}.html").read_text(encoding="utf-8"), "html.parser")
+        for page in sections.load().pages
+    }
+
+
+@pytest.fixture(scope="module")
+def pages(built_book) -> dict[str, BeautifulSoup]:
+    return _pages(built_book)
+
+
+def _text(node) -> str:
+    return _collapse(node.get_text(" ")).replace(" ,", ",").replace(" .", ".")
+
+
+def _page_text(soup: BeautifulSoup) -> str:
+    main = soup.select_one("main") or soup
+    return _collapse(main.get_text(""))
+
+
+def _incident_pages(prefix: str) -> list[tuple[str, str]]:
+    return [(p.page, p.parameters["incident"]) for p in sections.load().pages if p.page.startswith(prefix)]
+
+
+def _quoted(text: str) -> str:
+    """The text inside the outer curly quotation marks the book puts around an article's words."""
+    text = _collapse(text)
+    assert text.startswith("“") and text.endswith("”"), text
+    return text[1:-1]
+
+
+# ------------------------------------------------------------ 1. the articles' words are the articles'
+def test_every_figure_shown_as_the_articles_words_is_in_the_article(pages):
+    articles = _articles()
+    checked = 0
+    for name, soup in pages.items():
+        for table in soup.select("table:not(.caravan-data-table)"):
+            headers = [_collapse(th.get_text()) for th in table.select("thead th")]
+            if "The article’s words" not in headers and "The article's words" not in headers:
+                continue
+            column = [h.replace("’", "'") for h in headers].index("The article's words")
+            for row in table.select("tbody tr"):
+                cell = row.select("td")[column]
+                words = _quoted(cell.get_text(""))
+                assert words in articles, f"{name}: {words!r} is not in any article"
+                checked += 1
+    figures = tables.load("figures")
+    assert checked == len(figures), "every figure appears once in a numbers table"
+
+
+def test_claims_and_comparison_quote_the_article_character_for_character(pages):
+    articles = _articles()
+    phrases = set(tables.load("figures")["as_printed"])
+    found = 0
+    for name, soup in pages.items():
+        text = _page_text(soup)
+        for quoted in re.findall(r"“([^“”]*(?:“[^“”]*”[^“”]*)*)”", text):
+            if any(p in quoted for p in phrases) and len(quoted) < 200:
+                assert quoted in articles, f"{name}: {quoted!r} is not in any article"
+                found += 1
+    assert found > 0
+
+
+def test_headlines_printed_in_quotation_marks_are_the_articles_words(pages):
+    articles = _articles()
+    text = _page_text(pages["methods"])
+    for headline in tables.load("sources")["headline"]:
+        assert headline in articles, headline
+        assert f"“{_collapse(headline)}”" in text, headline
+
+
+def test_exercises_quote_the_articles_own_qualifier(pages):
+    articles = _articles()
+    for name, soup in pages.items():
+        for match in re.finditer(r"writes “([^”]+)”\. What does the word “([^”]+)”", _page_text(soup)):
+            phrase, word = match.groups()
+            assert phrase in articles, f"{name}: {phrase!r}"
+            assert word in phrase, f"{name}: {word!r} is not the article's word in {phrase!r}"
+
+
+# ------------------------------------------------------------ 3. every figure keeps its speaker
+def test_comparison_names_the_speaker_of_every_attributed_figure(pages):
+    text = _page_text(pages["comparison"])
+    page = next(p for p in sections.load().pages if p.page == "comparison")
+    metrics = {m for group in queries.compare_groups().values() for m in group}
+    figures = tables.load("figures")
+    incidents = set(page.parameters.values())
+    shown = figures[figures["incident"].isin(incidents) & figures["metric"].isin(metrics)]
+    assert not shown.empty
+    for _, f in shown.iterrows():
+        phrase = _collapse(f["as_printed"])
+        assert f"“{phrase}”" in text, f["figure_id"]
+        if isinstance(f["attributed_to"], str):
+            assert f"“{phrase}” — {f['attributed_to']}, according to" in text, f["figure_id"]
+
+
+def test_comparison_row_labels_are_row_headers(pages):
+    table = pages["comparison"].select_one("table.caravan-compare")
+    assert table is not None
+    for row in table.select("tbody tr"):
+        header = row.find(["th", "td"])
+        assert header.name == "th" and header.get("scope") == "row", header
+
+
+# ------------------------------------------------------------ 4. fragments keep their context
+def test_reported_speech_and_fragments_are_shown_in_the_articles_sentence(pages):
+    statements = tables.load("statements")
+    for page, incident in _incident_pages("responses-"):
+        text = _page_text(pages[page])
+        rows = statements[statements["incident"] == incident]
+        for _, s in rows.iterrows():
+            if in_context(s):
+                assert _collapse(s["excerpt"]) in text, s["statement_id"]
+            else:
+                assert f"“{_collapse(s['quote'])}”" in text, s["statement_id"]
+    for name, soup in pages.items():
+        text = _page_text(soup)
+        assert "— about" not in text, name
+        assert "in its own words: " not in text.replace("in its own words: “", ""), name
+
+
+def test_statements_of_one_speaker_keep_the_order_they_were_written(pages):
+    statements = tables.load("statements")
+    for page, incident in _incident_pages("responses-"):
+        text = _page_text(pages[page])
+        mine = statements[statements["incident"] == incident]
+        for (_, _), rows in mine.groupby(["speaker", "source_id"], sort=False):
+            quotes = [q for (_, r), q in zip(rows.iterrows(), rows["quote"]) if not in_context(r)]
+            positions = [text.find(f"“{_collapse(q)}”") for q in quotes]
+            assert -1 not in positions and positions == sorted(positions), rows["statement_id"].tolist()
+
+
+# ------------------------------------------------------------ 5. balance
+def test_each_group_quoted_is_heard_in_the_brief_before_the_full_lists(pages):
+    statements = tables.load("statements")
+    for page, incident in _incident_pages("responses-"):
+        soup = pages[page]
+        heading = soup.find(lambda tag: tag.name in ("h2", "h3") and "Each side, in brief" in tag.get_text())
+        assert heading is not None, page
+        section = heading.find_parent("section")
+        groups = statements[statements["incident"] == incident]["group"].unique()
+        assert len(section.select("blockquote")) == len(groups), page
+
+
+def test_narrative_pages_give_the_migrants_stated_reasons(pages):
+    facts = tables.load("facts")
+    for page, incident in _incident_pages("narrative-"):
+        text = _page_text(pages[page])
+        for excerpt in facts[(facts["incident"] == incident) & (facts["topic"] == "stated_reasons")]["excerpt"]:
+            assert _collapse(excerpt) in text, page
+
+
+# ------------------------------------------------------------ 6. the news first
+def test_numbers_tables_lead_with_the_news(pages):
+    figures = tables.load("figures")
+    for page, incident in _incident_pages("numbers-"):
+        table = next(
+            t
+            for t in pages[page].select("table:not(.caravan-data-table)")
+            if any("article" in _collapse(th.get_text()).lower() and "words" in th.get_text() for th in t.select("th"))
+        )
+        first = _quoted(table.select_one("tbody tr").select("td")[1].get_text(""))
+        lead = figures[(figures["incident"] == incident) & (figures["as_printed"].map(_collapse) == first)]
+        assert (lead["prominence"] == 1).all() and not lead.empty, page
+
+
+def test_day_summaries_keep_every_headline_event(pages):
+    """Every event of prominence 1 is in the day's summary, once per story however many articles report it."""
+    events = tables.load("events")
+    events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"])]
+    for page, incident in _incident_pages("narrative-"):
+        heading = pages[page].find(lambda tag: tag.name == "h2" and "Day by day" in tag.get_text())
+        text = _text(heading.find_parent("section").find("ul"))
+        top = events[(events["incident"] == incident) & (events["prominence"] == 1)]
+        for story, rows in top.groupby("story"):
+            assert any(_collapse(s) in text for s in rows["summary"]), f"{page}: {story}"
+
+
+# ------------------------------------------------------------ 7. claims checked, with a verdict
+def test_every_testable_claim_has_a_plain_verdict(pages):
+    claims = tables.load("claims").merge(tables.load("figures"), on="figure_id")
+    for page, incident in _incident_pages("numbers-"):
+        text = _page_text(pages[page])
+        mine = claims[claims["incident"] == incident]
+        verdicts = re.findall(r"Verdict: (holds only if you count|holds|does not hold)", text)
+        assert len(verdicts) == len(mine), page
+        for phrase in mine["as_printed"]:
+            assert f"“{_collapse(phrase)}”" in text, phrase
+        if len(mine):
+            assert "Title 42" in text and "counted again" in text, "the caveat on expulsions and repeat crossings"
+
+
+def test_claim_verdicts_follow_the_official_tables():
+    checks = {c["claim_id"]: c for c in queries.claim_checks(select("2021-tapachula", "all", None))}
+    assert checks["2021-july"]["verdict"] == "holds"  # 213,593 > 213,000
+    assert checks["2021-highest-since-1986"]["verdict"] == "does not hold"  # FY2021 tops every year, 1986 included
+    fy = checks["2021-fy-total-cbp"]
+    assert fy["verdict"] == "holds only if"
+    assert [line[2] for line in fy["lines"]] == [1734686, 1659206, 618986]
+
+
+def test_chart_series_labels_say_which_count_a_point_is(built_book):
+    generated = built_book / "_build" / "html" / "book" / "generated"
+    for page, incident in _incident_pages("numbers-"):
+        html = (generated / f"{page}.html").read_text(encoding="utf-8")
+        records = [c for c in queries.claim_checks(select(incident, "all", None)) if c["test"] != "month_total"]
+        for check in records[:1]:
+            year = check["fiscal_year"]
+            assert f"FY{year}: Border Patrol encounters, Title 8 and Title 42" in html, page
+            assert f"FY{year}: Border Patrol Title 8 apprehensions only" in html, page
+            assert f"FY{year}, all encounters" not in html, page
+        assert "Counted under" in html and '"Under"' not in html, page
+
+
+# ------------------------------------------------------------ 8. dates as precise as the article
+def test_month_only_dates_never_show_a_day(pages):
+    events = tables.load("events")
+    for page, incident in _incident_pages("narrative-"):
+        text = _page_text(pages[page])
+        mine = events[events["incident"] == incident]
+        day_dates = set(mine[mine["date_precision"] == "day"]["date"])
+        for _, e in mine[mine["date_precision"] == "month"].iterrows():
+            assert f"{e['date']:%B %Y}" in text, e["event_id"]
+            if e["date"] not in day_dates:
+                assert not re.search(rf"(?<!\d){e['date'].day} {e['date']:%B %Y}", text), e["event_id"]
+
+
+def test_statements_dated_only_by_month_never_show_a_day(pages):
+    statements = tables.load("statements")
+    for page, incident in _incident_pages("responses-"):
+        text = _page_text(pages[page])
+        mine = statements[statements["incident"] == incident]
+        day_dates = set(mine[mine["date_precision"] != "month"]["date"])
+        for _, s in mine[mine["date_precision"] == "month"].iterrows():
+            assert f"{s['date']:%B %Y}" in text, s["statement_id"]
+            if s["date"] not in day_dates:
+                assert not re.search(rf"(?<!\d){s['date'].day} {s['date']:%B %Y}", text), s["statement_id"]
+
+
+def test_printed_dates_are_not_marked_inferred(pages):
+    events = tables.load("events")
+    for page, incident in _incident_pages("narrative-"):
+        text = _page_text(pages[page])
+        stated = events[(events["incident"] == incident) & (events["date_basis"] == "stated")]
+        for when in stated["date"]:
+            shown = f"{when.day} {when:%B %Y}"
+            assert shown in text
+            others = events[
+                (events["incident"] == incident) & (events["date"] == when) & (events["date_basis"] == "inferred")
+            ]
+            if others.empty:
+                assert f"{shown}†" not in text, shown
+
+
+# ------------------------------------------------------------ 9. the reference series covers both incidents
+def test_months_around_each_incident_are_in_the_reference_series():
+    for incident in tables.load("incidents")["incident"]:
+        around = queries.encounters_around(select(incident, "all", None), months=6)
+        assert sorted(around["months_from_incident"]) == list(range(-6, 7)), incident
+
+
+# ------------------------------------------------------------ 12. labels an editor would write
+MACHINE_WORDS = ("1986 year", "value_text", "source_id", "as_printed", "2018-tijuana,", "reports it, in its own words")
+
+
+def test_no_machine_made_labels_in_text_or_data_tables(pages):
+    for name, soup in pages.items():
+        main = soup.select_one("main") or soup
+        for param in main.select(".caravan-params"):
+            param.decompose()  # the page's parameters are stated as ids on purpose
+        for code in main.select("div.cell_input, pre, code"):
+            code.decompose()
+        text = _collapse(main.get_text(" "))
+        for word in MACHINE_WORDS:
+            assert word not in text, f"{name}: {word}"
+        for th in main.select("th"):
+            label = _collapse(th.get_text())
+            assert "_" not in label, f"{name}: column {label!r}"
