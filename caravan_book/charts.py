@@ -6,7 +6,10 @@ Each function returns a :class:`~caravan_book.render.Figure`: the chart plus its
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -24,6 +27,30 @@ AUTHORITY_NAMES = {"Title 8": "Title 8 (apprehensions and people refused at port
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
 
 
+class NoData:
+    """What a chart's place on the page says when the selection has no rows for it (an incident entered
+    step by step, a narrow choice of sources): a sentence instead of a crash."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def _repr_markdown_(self) -> str:
+        return f"*No chart here yet: the data has no {self.what} for this selection.*"
+
+
+def needs_rows(what: str) -> Callable[[Callable[..., Figure]], Callable[..., Figure | NoData]]:
+    """A chart whose first argument (a table) has no rows is replaced by a sentence saying so."""
+
+    def wrap(chart: Callable[..., Figure]) -> Callable[..., Figure | NoData]:
+        @functools.wraps(chart)
+        def draw(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> Figure | NoData:
+            return NoData(what) if frame.empty else chart(frame, *args, **kwargs)
+
+        return draw
+
+    return wrap
+
+
 def _source_list(frame: pd.DataFrame) -> str:
     outlets = sorted(set(frame["label"]))
     return "; ".join(outlets)
@@ -37,6 +64,7 @@ def _when(date: pd.Timestamp, precision: str) -> str:
     return f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}"
 
 
+@needs_rows("dated events")
 def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
     data = pd.DataFrame(
         {
@@ -81,6 +109,7 @@ def _world() -> str:
     return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
 
 
+@needs_rows("places")
 def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     """A map of the places of an incident, on offline country outlines."""
     lon_min, lon_max = places["longitude"].min(), places["longitude"].max()
@@ -138,6 +167,7 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
+@needs_rows("figures that sources give differently")
 def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
     data = figures[["metric", "quantity", "metric_label", "value", "value_text", "as_printed", "qualifier", "unit", "label", "source_id", "attributed_to", "excerpt"]].copy()
@@ -187,6 +217,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
+@needs_rows("monthly statistics")
 def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str, reported: pd.DataFrame, title: str, name: str) -> Figure:
     """CBP monthly encounters (Title 8 and Title 42 stacked), the incident's month marked,
     and any monthly figures the articles quote as points."""
@@ -264,6 +295,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
+@needs_rows("yearly statistics")
 def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, title: str, name: str) -> Figure:
     """Border Patrol Southwest apprehensions by fiscal year, one year marked. With a record
     ``check`` (see ``queries.record_check``), the later year's encounters are added as points."""
@@ -330,6 +362,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     return Figure(chart, caption=caption, alt_text=alt_text, data=table, name=name)
 
 
+@needs_rows("statements")
 def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     data = counts.copy()
     chart = (
@@ -352,6 +385,7 @@ def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
+@needs_rows("monthly statistics")
 def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     """Monthly encounters around two incidents, aligned on the incident's month."""
     data = around.copy()

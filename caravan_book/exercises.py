@@ -32,6 +32,8 @@ def _label(section: str, *selections: Selection) -> str:
 
 def render(section: str, items: list[tuple[str, str]], *selections: Selection) -> str:
     """MyST for a list of (question, solution) pairs (plain Markdown outside the Sphinx site)."""
+    if not items:
+        return "There are no exercises on this page yet: the data has too few rows for this selection."
     kind = medium()
     if kind == "print":
         return "\n\n".join(f"**Exercise {n}.** {q}" for n, (q, _) in enumerate(items, 1))
@@ -176,6 +178,9 @@ def responses(sel: Selection) -> str:
     def named(n: int) -> str:
         return " and ".join(md(g) for g in sorted(counts[counts == n].index))
 
+    items: list[tuple[str, str]] = []
+    if counts.empty:
+        return render("responses", items, sel)
     most, least = int(counts.max()), int(counts.min())
     items = [
         (

@@ -71,6 +71,13 @@ def lead(sel: Selection) -> str:
         if inferred
         else "Every date on this page is printed in the articles."
     )
+    if events.empty:
+        return (
+            f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
+            f"This page is built from {articles}. No events from {'it' if count == 1 else 'them'} are in the data "
+            f"yet, so the sections below are empty.\n\n"
+            f"{'The article' if count == 1 else 'The articles'} used here:\n\n{source_list(sel)}"
+        )
     return (
         f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
         f"This page is built from {articles} and the {plural(len(events), 'event')} {their}. "
@@ -102,6 +109,8 @@ def _days(events: pd.DataFrame):
 def day_by_day(sel: Selection) -> str:
     """For each day (or month), its main events: the news first, one line per event however many articles report it."""
     events = queries.timeline(sel)
+    if events.empty:
+        return "No events are in the data for this selection yet."
     events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"])]
     lines = []
     for (day, _), group in _days(events):
@@ -124,6 +133,8 @@ def day_by_day(sel: Selection) -> str:
 def events_by_day(sel: Selection) -> str:
     """Every event with the article's own words, in a section the reader opens."""
     events = queries.timeline(sel)
+    if events.empty:
+        return ""
     blocks = []
     for (day, _), group in _days(events):
         items = []
@@ -352,6 +363,10 @@ def responses_lead(sel: Selection) -> str:
 
 def responses_summary(sel: Selection) -> str:
     frame = queries.statements(sel)
+    if frame.empty:
+        return (
+            f"No statements from {'this article' if len(sel.sources) == 1 else 'these articles'} are in the data yet."
+        )
     counts = frame.groupby("group", sort=False).size()
     items = [f"{md(GROUPS[g])}: {plural(int(n), 'statement')}" for g, n in counts.items()]
     channels = frame["channel"].value_counts()
