@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from caravan_book import sections
-from conftest import edit_csv, run_cli
+from conftest import edit_csv, require_seeds, run_cli
 
 
 CHARTS_PER_PAGE = {
@@ -159,3 +159,9 @@ def test_notebook_error_fails_the_build_and_keeps_the_last_site(book_copy):
         assert (book_copy / "book" / "generated" / "responses-2018-tijuana.ipynb").is_file()
     finally:
         source.write_bytes(original)
+
+
+def test_methods_page_says_whether_this_build_checked_the_excerpts(built_book):
+    require_seeds()
+    text = soup_of(built_book / "_build" / "html" / "book" / "generated" / "methods.html").get_text(" ")
+    assert "For this build, every excerpt in the data was compared with its article (5 articles)" in " ".join(text.split())
