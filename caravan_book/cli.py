@@ -84,7 +84,9 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     where = args.data or "data/"
-    excerpts = f"excerpts checked against {seeds}" if seeds else "excerpts NOT checked against the articles (--no-excerpts)"
+    excerpts = (
+        f"excerpts checked against {seeds}" if seeds else "excerpts NOT checked against the articles (--no-excerpts)"
+    )
     print(f"{where}: clean ({excerpts}).")
     return 0
 
@@ -127,15 +129,22 @@ def _extract(args: argparse.Namespace) -> int:
 
     out = args.out or Path(f"review-{args.source}")
     counts, proposal = extract.extract(
-        args.article, args.source, args.incident, out, published=args.published,
-        new_incident=args.new_incident, data=args.data,
+        args.article,
+        args.source,
+        args.incident,
+        out,
+        published=args.published,
+        new_incident=args.new_incident,
+        data=args.data,
     )
     shown = ", ".join(f"{n} {table}" for table, n in counts.items() if n)
     print(f"wrote {out}/: {shown or 'no rows'} (status: proposed)")
     if proposal.known_places:
         print(f"places already in places.csv: {', '.join(proposal.known_places)}")
-    print(f"next: set status to accepted or rejected in each file, fill what 'reason' asks, "
-          f"then run: caravan-book accept {out}")
+    print(
+        f"next: set status to accepted or rejected in each file, fill what 'reason' asks, "
+        f"then run: caravan-book accept {out}"
+    )
     return 0
 
 
@@ -157,15 +166,15 @@ def _accept(args: argparse.Namespace) -> int:
     shown = ", ".join(f"{n} {table}" for table, n in result.merged.items())
     print(f"merged {shown} into {data} ({result.left_out} row(s) left out); the merged data passes check.")
     for article in result.articles_to_copy:
-        print(f"note: copy {article} into {seeds or 'your folder of source articles'} "
-              f"so that caravan-book check can verify its excerpts (or pass --seeds to check)")
+        print(
+            f"note: copy {article} into {seeds or 'your folder of source articles'} "
+            f"so that caravan-book check can verify its excerpts (or pass --seeds to check)"
+        )
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caravan_book import publish
-
-    from caravan_book import outputs
+    from caravan_book import outputs, publish
 
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
@@ -176,9 +185,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from caravan_book import publish
-
-    from caravan_book import outputs
+    from caravan_book import outputs, publish
 
     page = _page(args.section, args.p)
     outputs.check_file(args.pdf, (".pdf",), "handout output")
@@ -199,7 +206,10 @@ def _build(args: argparse.Namespace) -> int:
         out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
         edition = editions.student_edition(out)
     elif args.out:
-        raise ParameterError("--out is for custom books (--params) and student editions (--student); the published book goes to _build/html")
+        raise ParameterError(
+            "--out is for custom books (--params) and student editions (--student); "
+            "the published book goes to _build/html"
+        )
     else:
         edition = None
     summary = build.build(edition, jobs=args.jobs, force=args.force, log=_say)
@@ -211,7 +221,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="caravan-book", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="caravan-book", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate a data folder")

@@ -8,10 +8,10 @@ import sys
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from conftest import REPO, run_cli
 from pypdf import PdfReader
 
 from caravan_book import cli
-from conftest import REPO, run_cli
 
 
 def test_list_shows_parameters_from_papermill_with_allowed_values():
@@ -20,10 +20,10 @@ def test_list_shows_parameters_from_papermill_with_allowed_values():
     out = done.stdout
     for section in ("narrative", "numbers", "responses", "comparison", "methods"):
         assert f"{section}:" in out
-    assert "incident  type: str  default: \"2018-tijuana\"" in out
+    assert 'incident  type: str  default: "2018-tijuana"' in out
     assert "allowed: 2018-tijuana, 2021-tapachula" in out
     assert "the incident to tell" in out  # help text from the parameters cell
-    assert "right  type: str  default: \"2021-tapachula\"" in out
+    assert 'right  type: str  default: "2021-tapachula"' in out
 
 
 BAD_INPUT = [
@@ -35,9 +35,15 @@ BAD_INPUT = [
     (["run", "numbers", "-p", "as_of", "2018-13-01"], "is not a real calendar date"),
     (["run", "numbers", "-p", "as_of", "yesterday"], "is not a date written YYYY-MM-DD"),
     (["run", "numbers", "-p", "as_of", "1999-01-01"], "is before any chosen source"),
-    (["run", "responses", "-p", "sources", "mailonline"], "none of the chosen sources (mailonline) reports on 2018-tijuana; sources that do:"),
+    (
+        ["run", "responses", "-p", "sources", "mailonline"],
+        "none of the chosen sources (mailonline) reports on 2018-tijuana; sources that do:",
+    ),
     (["run", "comparison", "-p", "left", "2021-tapachula"], "left and right are both '2021-tapachula'"),
-    (["handout", "narrative", "-p", "incident", "x", "--pdf", "OUT.pdf"], "choose one of: 2018-tijuana, 2021-tapachula"),
+    (
+        ["handout", "narrative", "-p", "incident", "x", "--pdf", "OUT.pdf"],
+        "choose one of: 2018-tijuana, 2021-tapachula",
+    ),
 ]
 
 
@@ -104,8 +110,19 @@ def test_run_to_standalone_html_page(tmp_path):
 def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "numbers.ipynb"), str(out), "-p", "incident", "2019-nowhere"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(REPO / "notebooks" / "numbers.ipynb"),
+            str(out),
+            "-p",
+            "incident",
+            "2019-nowhere",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode != 0
     notebook = nbformat.read(out, as_version=4)
@@ -119,9 +136,22 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
 def test_plain_papermill_runs_with_new_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "comparison.ipynb"), str(out),
-         "-p", "left", "2021-tapachula", "-p", "right", "2018-tijuana"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(REPO / "notebooks" / "comparison.ipynb"),
+            str(out),
+            "-p",
+            "left",
+            "2021-tapachula",
+            "-p",
+            "right",
+            "2018-tijuana",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
 
@@ -170,7 +200,9 @@ def test_custom_book_and_student_edition(tmp_path):
     student = run_cli("build", "--params", spec, "--student", "--out", tmp_path / "student")
     assert student.returncode == 0, student.stderr
     student_site = tmp_path / "student" / "html"
-    numbers = (student_site / "book" / "generated" / "numbers-2021-tapachula-mailonline.html").read_text(encoding="utf-8")
+    numbers = (student_site / "book" / "generated" / "numbers-2021-tapachula-mailonline.html").read_text(
+        encoding="utf-8"
+    )
     assert 'class="exercise' in numbers
     assert 'class="solution' not in numbers
     assert not (student_site / "book" / "generated" / "teachers-guide.html").exists()

@@ -7,7 +7,6 @@ import csv
 import shutil
 
 from bs4 import BeautifulSoup
-
 from conftest import REPO, SEEDS, require_seeds, run_cli
 
 ARTICLE = REPO / "tests" / "fixtures" / "fictional-caravan-article.txt"
@@ -34,7 +33,9 @@ def test_an_incident_with_only_its_first_rows_builds_pages_that_say_what_is_miss
         "incident": "2029-empty", "title": "A caravan entered step by step", "start_date": "2029-03-13",
         "start_date_basis": "inferred", "place": "Mexico City", "country": "MX",
         "summary": "A caravan left on foot, the article says.", "source_id": "ruiz-empty",
-        "excerpt": "About 1,200 migrants set off on foot from Villa Esperanza on Tuesday, heading north towards Mexico City.",
+        "excerpt": (
+            "About 1,200 migrants set off on foot from Villa Esperanza on Tuesday, heading north towards Mexico City."
+        ),
     })  # fmt: skip
     _append(data / "sources.csv", {
         "source_id": "ruiz-empty", "outlet": "unnamed outlet", "label": "Ruiz article (outlet not named)",
@@ -46,7 +47,10 @@ def test_an_incident_with_only_its_first_rows_builds_pages_that_say_what_is_miss
     spec = tmp_path / "empty.yml"
     spec.write_text(
         "title: Step by step\npages:\n"
-        + "".join(f"  - notebook: {n}\n    parameters: {{incident: 2029-empty}}\n" for n in ("narrative", "numbers", "responses"))
+        + "".join(
+            f"  - notebook: {n}\n    parameters: {{incident: 2029-empty}}\n"
+            for n in ("narrative", "numbers", "responses")
+        )
         + "  - notebook: comparison\n    parameters: {left: 2018-tijuana, right: 2029-empty}\n",
         encoding="utf-8",
     )

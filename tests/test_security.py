@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
-
 from conftest import edit_csv, open_offline, run_cli, wait_for_charts
-
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 IMAGE = '<img src=x onerror="window.__pwned = 2">'
@@ -36,11 +33,17 @@ def test_markup_in_data_rows_shows_as_text(project_copy, tmp_path, browser):
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert not soup.select('img[src="x"]'), page.name
-        assert not [s for s in soup.select("script") if "__pwned" in (s.string or "") and "\\u003c" not in s.string], page.name
+        assert not [s for s in soup.select("script") if "__pwned" in (s.string or "") and "\\u003c" not in s.string], (
+            page.name
+        )
         assert not soup.select("main a[href='x']"), page.name  # Markdown in data is not a link
         shown += soup.get_text().replace("\u201d", '"').replace("\u201c", '"')  # Sphinx's smart quotes
-    for text in ("Hostile summary <script>window.__pwned = 1</script> end", 'Hostile role <img src=x onerror="window.__pwned = 2">',
-                 "Hostile fact <script>", "*bold* [link](x)"):
+    for text in (
+        "Hostile summary <script>window.__pwned = 1</script> end",
+        'Hostile role <img src=x onerror="window.__pwned = 2">',
+        "Hostile fact <script>",
+        "*bold* [link](x)",
+    ):
         assert text in shown, text
     for page in pages:
         context, tab, errors, remote = open_offline(browser, page)

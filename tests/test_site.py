@@ -7,19 +7,20 @@ import urllib.parse
 from pathlib import Path
 
 import nbformat
-import pytest
-import yaml
 from bs4 import BeautifulSoup
-
-from caravan_book import sections
 from conftest import edit_csv, require_seeds, run_cli
 
+from caravan_book import sections
 
 CHARTS_PER_PAGE = {
-    "narrative-2018-tijuana": 2, "narrative-2021-tapachula": 2,
-    "numbers-2018-tijuana": 3, "numbers-2021-tapachula": 2,  # 2021: no figure on which sources differ
-    "responses-2018-tijuana": 1, "responses-2021-tapachula": 1,
-    "comparison": 1, "methods": 0,
+    "narrative-2018-tijuana": 2,
+    "narrative-2021-tapachula": 2,
+    "numbers-2018-tijuana": 3,
+    "numbers-2021-tapachula": 2,  # 2021: no figure on which sources differ
+    "responses-2018-tijuana": 1,
+    "responses-2021-tapachula": 1,
+    "comparison": 1,
+    "methods": 0,
 }
 
 
@@ -49,7 +50,9 @@ def test_every_page_exists_with_its_charts(built_book):
 def test_pages_state_parameters_and_hide_code(built_book):
     page = built_book / "_build" / "html" / "book" / "generated" / "numbers-2021-tapachula.html"
     soup = soup_of(page)
-    assert "Incident: 2021-tapachula · all sources · everything published" in soup.select_one(".caravan-params").get_text()
+    assert (
+        "Incident: 2021-tapachula · all sources · everything published" in soup.select_one(".caravan-params").get_text()
+    )
     text = soup.get_text()
     assert "notebook.start(" not in text  # the setup cell is removed
     assert 'incident = "2021-tapachula"' not in text  # the injected parameters are removed
@@ -150,7 +153,10 @@ def test_notebook_error_fails_the_build_and_keeps_the_last_site(book_copy):
         done = run_cli("build", root=book_copy)
         assert done.returncode == 1
         message = done.stderr
-        assert "responses.ipynb (page responses-2018-tijuana; parameters: incident=2018-tijuana) failed in cell 4 (counting from 0)" in message
+        assert (
+            "responses.ipynb (page responses-2018-tijuana; parameters: incident=2018-tijuana) "
+            "failed in cell 4 (counting from 0)" in message
+        )
         assert "RuntimeError: a deliberate failure" in message
         assert "the previous site is left in place" in message
         assert "Traceback" not in message
@@ -164,4 +170,6 @@ def test_notebook_error_fails_the_build_and_keeps_the_last_site(book_copy):
 def test_methods_page_says_whether_this_build_checked_the_excerpts(built_book):
     require_seeds()
     text = soup_of(built_book / "_build" / "html" / "book" / "generated" / "methods.html").get_text(" ")
-    assert "For this build, every excerpt in the data was compared with its article (5 articles)" in " ".join(text.split())
+    assert "For this build, every excerpt in the data was compared with its article (5 articles)" in " ".join(
+        text.split()
+    )
