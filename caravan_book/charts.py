@@ -18,6 +18,8 @@ from caravan_book.render import Figure
 
 WIDTH = 400
 BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
+# Title 42 bars next to Title 8's dark blue: a mid orange, so the two stay apart in greyscale print
+TITLE42_COLOUR = "#e39b2d"
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
 
 
@@ -81,13 +83,13 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     # places closer than about 30 km share one label, so their names do not print over each other
     cluster = (data["latitude"] / 0.3).round().astype(int).astype(str) + ":" + (data["longitude"] / 0.3).round().astype(int).astype(str)
     label_data = data.groupby(cluster, sort=False).agg(
-        place=("place", " · ".join), latitude=("latitude", "first"), longitude=("longitude", "first")
+        place=("place", "\n".join), latitude=("latitude", "first"), longitude=("longitude", "first")
     )
     # labels go on the side of the point that has more room
     east = label_data["longitude"] > center[0]
     labels = [
         alt.Chart(label_data[side])
-        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222")
+        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222", lineBreak="\n")  # one place a line
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
         .project(**projection)
         for side, align, dx in ((east, "right", -7), (~east, "left", 7))
@@ -132,7 +134,14 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     chart = (
         alt.layer(bars, text, data=data)
         .properties(width=260, height=alt.Step(26))
-        .facet(row=alt.Row("metric label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+        .facet(
+            row=alt.Row(
+                "metric label:N",
+                title=None,
+                # each panel's name above it, not beside it: the chart keeps the column's width
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold", labelOrient="top", labelAnchor="start"),
+            )
+        )
         .resolve_scale(x="independent", y="independent")
         .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
     )
@@ -151,11 +160,11 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
     bars = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
         .encode(
             x=alt.X("yearmonth(month_start):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title="Encounters in the month", stack="zero"),
-            color=alt.Color("authority:N", title="Under", scale=alt.Scale(domain=["Title 8", "Title 42"], range=[PALETTE[0], "#9ecae1"])),
+            color=alt.Color("authority:N", title="Under", scale=alt.Scale(domain=["Title 8", "Title 42"], range=[PALETTE[0], TITLE42_COLOUR])),
             tooltip=[alt.Tooltip("yearmonth(month_start):T", title="Month", format="%B %Y"), "authority", alt.Tooltip("encounters:Q", format=",")],
         )
     )
@@ -218,7 +227,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     marked = check["claim_year"] if check else mark_year
     marks = pd.DataFrame({"fiscal_year": [marked], "label": [f"FY{marked}"]})
     rule = alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="fiscal_year:Q")
-    rule_text = alt.Chart(marks).mark_text(align="left", dx=4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
+    # the label sits left of the line, inside the plot, since the marked year is often the last one
+    rule_text = alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     layers = [line, rule, rule_text]
     table = data.assign(series="Border Patrol apprehensions (annual table)")
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
@@ -288,6 +298,9 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
             x=alt.X("months_from_incident:Q", title="Months before (−) and after (+) the incident's month", axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y("total_swb_encounters:Q", title="CBP Southwest border encounters"),
             color=alt.Color("incident:N", title="Incident", scale=alt.Scale(range=PALETTE)),
+            # a dash and a point shape as well as a colour, so the lines stay apart in greyscale print
+            strokeDash=alt.StrokeDash("incident:N", title="Incident", scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            shape=alt.Shape("incident:N", title="Incident", scale=alt.Scale(range=["circle", "square"])),
             tooltip=["incident", alt.Tooltip("month_start:T", format="%B %Y"), alt.Tooltip("total_swb_encounters:Q", format=",")],
         )
         .properties(description="Monthly encounters around each incident")
