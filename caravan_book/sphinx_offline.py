@@ -43,6 +43,24 @@ _THEME_FIXES = (
 _FA_STYLE = {"fa-solid", "fas", "fab", "fa-brands", "fa-regular", "far", "fa-lg", "fa-fw"}
 _ICON_CLASS = re.compile(r'class="([^"]*\bfa-[a-z0-9-]+[^"]*)"')
 _UNIQUE_IDS = ("exercise-content", "solution-content")
+#: Assets a page loads only if its body has what they style or drive: (file name part, body pattern).
+_OPTIONAL_ASSETS = (
+    ("sphinx-design", re.compile(r'class="[^"]*\bsd-')),
+    ("design-tabs.js", re.compile(r'class="[^"]*\bsd-tab')),
+    ("mystnb.", re.compile(r'class="[^"]*\bcell\b')),
+    ("copybutton", re.compile(r"<pre")),
+    ("clipboard.min.js", re.compile(r"<pre")),
+    ("pygments.css", re.compile(r"<pre")),
+)
+#: The theme loads Sphinx's search scripts and index on every page for a search-as-you-type box
+#: this book does not use (the search page loads them itself); and its icon script.
+_SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"></script>'
+)
+_ICON_SCRIPT = re.compile(r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>|\s*<link [^>]*href="[^"]*fontawesome\.js[^"]*"[^>]*>')
+#: Font Awesome's icon rules in the theme's stylesheet (about 90 KiB): no page uses them any more.
+_FA_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
+_THEME_CSS = ("_static", "styles", "pydata-sphinx-theme.css")
 _DESCRIPTION_LIMIT = 155
 
 
@@ -85,11 +103,17 @@ def lead_description(body: str) -> str:
     return ""
 
 
+def _needed(asset: Any, body: str) -> bool:
+    filename = str(getattr(asset, "filename", "") or "")
+    return all(pattern.search(body) for part, pattern in _OPTIONAL_ASSETS if part in filename)
+
+
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    body = context.get("body", "")
     for key in ("script_files", "css_files"):
         files = context.get(key)
         if files:
-            files[:] = [f for f in files if not _is_dropped(f)]
+            files[:] = [f for f in files if not _is_dropped(f) and _needed(f, body)]
     description = lead_description(context.get("body", "")) or app.config.project
     context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description)}">'
 
@@ -138,6 +162,9 @@ def fix_page(text: str, *, project: str = "") -> str:
     for pattern, replacement in _THEME_FIXES:
         text = pattern.sub(replacement, text)
     text = _ICON_CLASS.sub(_icon_classes, text)
+    text = _ICON_SCRIPT.sub("", text)
+    if 'id="search-results"' not in text:  # the search page needs its search scripts
+        text = _SEARCH_SCRIPTS.sub("", text)
     return _unique_ids(text)
 
 
@@ -151,6 +178,12 @@ def _fix_pages(app: Any, exception: Exception | None) -> None:
         fixed = fix_page(text, project=app.config.project)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+    theme_css = Path(app.outdir).joinpath(*_THEME_CSS)
+    if theme_css.is_file():
+        css = theme_css.read_text(encoding="utf-8")
+        stripped = _FA_RULES.sub("", css)
+        if stripped != css:
+            theme_css.write_text(stripped, encoding="utf-8")
 
 
 def setup(app: Any) -> dict:
