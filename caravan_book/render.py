@@ -108,7 +108,9 @@ def _titles_for_marks(svg: str) -> str:
     def mark(match: re.Match[str]) -> str:
         tag, before, label, after, closing = match.groups()
         attrs = _ARIA_ATTR.sub("", before + after)
-        is_mark = 'role="graphics-symbol"' in before + after
+        attributes = before + after
+        guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
+        is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
         if not is_mark:
             return f"<{tag}{attrs}{closing}>"
         title = f"<title>{label}</title>"  # already escaped by Vega

@@ -151,6 +151,7 @@ def _redirect_page(text: str, project: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{target}">\n'
+        '<link rel="icon" href="_static/favicon.svg">\n'
         f'</head>\n<body>\n<p><a href="{target}">Go to the first page of the book</a></p>\n</body>\n</html>\n'
     )
 
