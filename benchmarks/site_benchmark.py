@@ -41,7 +41,7 @@ GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, gzipped when the client accepts it (as any production host would serve them)."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # the base class's signature
         pass
 
     def send_head(self):  # type: ignore[no-untyped-def]
@@ -49,7 +49,11 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         ctype = self.guess_type(str(path))
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not ctype.startswith(GZIP_TYPES):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not ctype.startswith(GZIP_TYPES)
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), compresslevel=6)
         self.send_response(200)
@@ -97,9 +101,9 @@ def transfers(base: str, pages: list[str], width: int = 390) -> dict[str, dict]:
                 "requests": len(entries),
                 "decoded_bytes": sum(e["decoded"] for e in entries),
                 "transfer_bytes": sum(e["transfer"] for e in entries),
-                "largest": sorted(
-                    ((e["url"].replace(base, ""), e["decoded"]) for e in entries), key=lambda x: -x[1]
-                )[:5],
+                "largest": sorted(((e["url"].replace(base, ""), e["decoded"]) for e in entries), key=lambda x: -x[1])[
+                    :5
+                ],
             }
         browser.close()
     return out
@@ -113,21 +117,28 @@ def lighthouse(base: str, pages: list[str], desktop: bool) -> dict[str, dict]:
         for name in pages:
             report = Path(tmp) / "report.json"
             command = [
-                str(LIGHTHOUSE), base + name, "--output=json", f"--output-path={report}", "--quiet",
+                str(LIGHTHOUSE),
+                base + name,
+                "--output=json",
+                f"--output-path={report}",
+                "--quiet",
                 f"--only-categories={','.join(CATEGORIES)}",
                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
             ]
             if desktop:
                 command.append("--preset=desktop")
-            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
             if done.returncode != 0 or not report.is_file():
                 out[name] = {"error": done.stderr[-300:]}
                 continue
             data = json.loads(report.read_text())
             scores = {c: round(100 * (data["categories"][c]["score"] or 0)) for c in CATEGORIES}
             failed = sorted(
-                a["id"] for a in data["audits"].values()
-                if a.get("score") is not None and a["score"] < 0.9 and a.get("scoreDisplayMode") in ("binary", "numeric")
+                a["id"]
+                for a in data["audits"].values()
+                if a.get("score") is not None
+                and a["score"] < 0.9
+                and a.get("scoreDisplayMode") in ("binary", "numeric")
             )
             metrics = data["audits"]
             scores["fcp_s"] = round(metrics["first-contentful-paint"]["numericValue"] / 1000, 2)
@@ -142,7 +153,10 @@ def nu_errors(site: Path, pages: list[str]) -> dict[str, list[str]]:
     """Nu checker errors per page (one JVM for all pages)."""
     done = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *[str(site / p) for p in pages]],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     messages = json.loads(done.stderr or "{}").get("messages", [])
     out: dict[str, list[str]] = {p: [] for p in pages}
@@ -176,8 +190,10 @@ def main() -> None:
                 results["lighthouse_desktop"] = lighthouse(base, pages, desktop=True)
     finally:
         server.shutdown()
-    print(f"{'page':<46} {'KiB':>7} {'gz KiB':>7} {'req':>4} {'Nu':>3}  Lighthouse mobile P/A/BP/SEO" +
-          ("   desktop" if args.desktop else ""))
+    print(
+        f"{'page':<46} {'KiB':>7} {'gz KiB':>7} {'req':>4} {'Nu':>3}  Lighthouse mobile P/A/BP/SEO"
+        + ("   desktop" if args.desktop else "")
+    )
     for name in pages:
         t = results["transfer_390px"][name]
         line = f"{name:<46} {t['decoded_bytes'] / 1024:7.0f} {t['transfer_bytes'] / 1024:7.0f} {t['requests']:4d} {len(results['nu_errors'][name]):3d}"

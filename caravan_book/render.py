@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import copy
 import html
-import json
 import math
 import os
 import re
@@ -122,7 +121,8 @@ def _titles_for_marks(svg: str) -> str:
 
 def _wrap_expr(chars: int) -> str:
     """A Vega expression that breaks an axis label into lines of at most ``chars`` characters."""
-    return r"split(trim(replace(datum.label, regexp('(.{1,%d})(\\s+|$)', 'g'), '$1\n')), '\n')" % chars
+    pattern = "(.{1,%d})(\\\\s+|$)".replace("%d", str(chars))
+    return "split(trim(replace(datum.label, regexp('" + pattern + "', 'g'), '$1\\n')), '\\n')"
 
 
 def _wrapped_title(title: Any) -> Any:

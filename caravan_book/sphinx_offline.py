@@ -25,7 +25,9 @@ from typing import Any
 _THEME_FIXES = (
     # the search field shows "Search Ctrl+K": its name must include what it shows
     (
-        re.compile(r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'),
+        re.compile(
+            r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'
+        ),
         r"\1",
     ),
     # the colour-mode button shows its current mode's icon titled Light / Dark / System Settings
@@ -57,7 +59,9 @@ _OPTIONAL_ASSETS = (
 _SEARCH_SCRIPTS = re.compile(
     r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"></script>'
 )
-_ICON_SCRIPT = re.compile(r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>|\s*<link [^>]*href="[^"]*fontawesome\.js[^"]*"[^>]*>')
+_ICON_SCRIPT = re.compile(
+    r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>|\s*<link [^>]*href="[^"]*fontawesome\.js[^"]*"[^>]*>'
+)
 #: Font Awesome's icon rules in the theme's stylesheet (about 90 KiB): no page uses them any more.
 _FA_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
 _THEME_CSS = ("_static", "styles", "pydata-sphinx-theme.css")
@@ -90,7 +94,7 @@ def lead_description(body: str) -> str:
     Parameter notes and admonitions are skipped, so the description is the news the page leads
     with; long leads are cut before ``_DESCRIPTION_LIMIT`` characters, at a word, with an ellipsis.
     """
-    for match in re.finditer(r"<p(?: class=\"([^\"]*)\")?>(.*?)</p>", body, flags=re.S):
+    for match in re.finditer(r"<p(?: class=\"([^\"]*)\")?>(.*?)</p>", body, flags=re.DOTALL):
         classes = match.group(1) or ""
         if "caravan-params" in classes or "admonition-title" in classes:
             continue
@@ -115,7 +119,9 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
         if files:
             files[:] = [f for f in files if not _is_dropped(f) and _needed(f, body)]
     description = lead_description(context.get("body", "")) or app.config.project
-    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description)}">'
+    context["metatags"] = (
+        context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description)}">'
+    )
 
 
 def _icon_classes(match: re.Match[str]) -> str:
@@ -131,8 +137,8 @@ def _icon_classes(match: re.Match[str]) -> str:
 def _unique_ids(text: str) -> str:
     """Number the ids sphinx-exercise repeats in every exercise (``exercise-content-2`` ...)."""
     for name in _UNIQUE_IDS:
-        counter = iter(range(1, 10_000))
-        text = re.sub(f'id="{name}"', lambda _m, n=name, c=counter: f'id="{n}-{next(c)}"', text)
+        parts = text.split(f'id="{name}"')
+        text = parts[0] + "".join(f'id="{name}-{n}"{part}' for n, part in enumerate(parts[1:], 1))
     return text
 
 

@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, html_pages
 
@@ -134,10 +133,14 @@ def test_charts_and_tables_fit_the_column(built_book, browser, width):
                 if not chart["loaded"] or chart["width"] < 100 or chart["height"] < 50:
                     problems.append(f"{name}: chart {n} is not drawn ({chart})")
                 if chart["left"] < left or chart["right"] > right:
-                    problems.append(f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, the column {left:.0f}-{right:.0f}")
+                    problems.append(
+                        f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                    )
             for n, table in enumerate(layout["tables"], 1):
                 if table["left"] < left or table["right"] > right:
-                    problems.append(f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, the column {left:.0f}-{right:.0f}")
+                    problems.append(
+                        f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                    )
     finally:
         context.close()
     assert charts_seen == sum(CHARTS_PER_PAGE.values())
@@ -166,7 +169,7 @@ def test_phone_sees_the_narrow_drawing_and_desktop_the_wide_one(built_book, brow
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):  # the base class's signature
         pass
 
 
@@ -204,9 +207,15 @@ def test_first_visit_within_budget_and_no_chart_library(served_site, browser):
         budget = CHART_PAGE_BUDGET if charts else PLAIN_PAGE_BUDGET
         if total > budget:
             largest = sorted(entries, key=lambda e: -e["bytes"])[:3]
-            over.append(f"{name}: {total / 1024:.0f} KiB > {budget / 1024:.0f} KiB; largest: "
-                        + ", ".join(f"{Path(e['url']).name} {e['bytes'] / 1024:.0f} KiB" for e in largest))
-        heavy += [f"{name}: {e['url']}" for e in entries if any(k in e["url"] for k in ("vega", "fontawesome", "webfonts/fa-"))]
+            over.append(
+                f"{name}: {total / 1024:.0f} KiB > {budget / 1024:.0f} KiB; largest: "
+                + ", ".join(f"{Path(e['url']).name} {e['bytes'] / 1024:.0f} KiB" for e in largest)
+            )
+        heavy += [
+            f"{name}: {e['url']}"
+            for e in entries
+            if any(k in e["url"] for k in ("vega", "fontawesome", "webfonts/fa-"))
+        ]
         assert len(entries) > 3, f"{name}: the page's own styles and scripts were not counted"
     assert not over, "\n".join(over)
     assert not heavy, "\n".join(heavy)

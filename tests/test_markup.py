@@ -14,10 +14,10 @@ import subprocess
 import altair as alt
 import pandas as pd
 import pytest
-
-from caravan_book import render, sphinx_offline
 from conftest import REPO
 from test_site import html_pages, soup_of
+
+from caravan_book import render, sphinx_offline
 
 pytestmark = pytest.mark.xdist_group("site")
 
@@ -31,7 +31,10 @@ def nu_errors(pages: list) -> list[str]:
         pytest.fail("the Nu checker needs Java and node_modules/vnu-jar: apt-get install default-jre-headless; npm ci")
     done = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     messages = json.loads(done.stderr or "{}").get("messages", [])
     assert done.returncode in (0, 1), done.stderr[-500:]
@@ -96,7 +99,9 @@ def test_figures_hold_caption_last_and_no_code_in_summaries(built_book):
 
 
 # ------------------------------------------------------------------ the pieces, on small inputs
-def _bar_chart(labels: list[str], width: int, title: str = "A title long enough that a phone must break it onto two lines") -> alt.Chart:
+def _bar_chart(
+    labels: list[str], width: int, title: str = "A title long enough that a phone must break it onto two lines"
+) -> alt.Chart:
     frame = pd.DataFrame({"who": labels, "value": range(1, len(labels) + 1)})
     return (
         alt.Chart(frame, title=title)
@@ -115,7 +120,9 @@ def test_wide_chart_gets_a_narrow_drawing_with_every_label():
     svg, width, _ = render._svg(spec)
     assert width <= render.NARROW_WIDTH + 40
     assert "…" not in svg  # labels wrapped, not cut off
-    titles = re.findall(r"<title>([^<]*)</title>", render._titles_for_marks(render._svg(_bar_chart(labels, 420).to_dict())[0]))
+    titles = re.findall(
+        r"<title>([^<]*)</title>", render._titles_for_marks(render._svg(_bar_chart(labels, 420).to_dict())[0])
+    )
     assert titles == [f"value: 1; who: {labels[0]}", "value: 2; who: Short"]  # data marks only, not axes or title
 
 
@@ -135,14 +142,15 @@ def test_fix_page_repairs_ids_summaries_icons_and_redirect():
     assert 'id="exercise-content-1"' in fixed and 'id="exercise-content-2"' in fixed
     assert '<summary><span class="collapsed admonition-title">Show</span></summary>' in fixed
     assert 'class="caravan-icon caravan-icon-bars"' in fixed and "fontawesome" not in fixed
-    redirect = sphinx_offline.fix_page('<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n', project="Book")
-    assert redirect.startswith("<!DOCTYPE html>") and '<html lang="en">' in redirect and "<title>Book</title>" in redirect
+    redirect = sphinx_offline.fix_page(
+        '<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n', project="Book"
+    )
+    assert (
+        redirect.startswith("<!DOCTYPE html>") and '<html lang="en">' in redirect and "<title>Book</title>" in redirect
+    )
 
 
 def test_lead_description_skips_notes_and_cuts_at_a_word():
-    body = (
-        '<p class="caravan-params">This page was made with: all sources</p><p>Short.</p>'
-        "<p>" + "Word " * 60 + "</p>"
-    )
+    body = '<p class="caravan-params">This page was made with: all sources</p><p>Short.</p><p>' + "Word " * 60 + "</p>"
     text = sphinx_offline.lead_description(body)
     assert text.startswith("Word Word") and text.endswith("…") and len(text) <= 155
