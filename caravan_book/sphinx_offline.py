@@ -85,7 +85,7 @@ def _is_dropped(asset: Any) -> bool:
 
 
 def _text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
 def lead_description(body: str) -> str:
@@ -118,7 +118,7 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
         files = context.get(key)
         if files:
             files[:] = [f for f in files if not _is_dropped(f) and _needed(f, body)]
-    description = lead_description(context.get("body", "")) or app.config.project
+    description = lead_description(context.get("body", "")) or _book_title(app)
     context["metatags"] = (
         context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description)}">'
     )
@@ -145,7 +145,7 @@ def _unique_ids(text: str) -> str:
 def _redirect_page(text: str, project: str) -> str:
     """Jupyter Book's ``index.html`` is one bare ``<meta http-equiv>`` line: make it a real page."""
     match = re.search(r'url=([^"\s]+)', text)
-    if not match or "<html" in text:
+    if not match:
         return text
     target = html.escape(match.group(1))
     title = html.escape(project)
@@ -164,7 +164,7 @@ def _redirect_page(text: str, project: str) -> str:
 
 def fix_page(text: str, *, project: str = "") -> str:
     """Every post-build repair of one HTML page (see the module docstring)."""
-    if 'http-equiv="Refresh"' in text and "<body" not in text:
+    if 'http-equiv="Refresh"' in text and 'class="bd-' not in text:  # the redirect, not a theme page
         return _redirect_page(text, project)
     for pattern, replacement in _THEME_FIXES:
         text = pattern.sub(replacement, text)
@@ -175,6 +175,11 @@ def fix_page(text: str, *, project: str = "") -> str:
     return _unique_ids(text)
 
 
+def _book_title(app: Any) -> str:
+    """The book's title (Jupyter Book sets ``html_title`` from ``_config.yml``; ``project`` stays unset)."""
+    return str(app.config.html_title or app.config.project)
+
+
 def _fix_pages(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -182,7 +187,7 @@ def _fix_pages(app: Any, exception: Exception | None) -> None:
         if "_static" in page.parts:
             continue
         text = page.read_text(encoding="utf-8")
-        fixed = fix_page(text, project=app.config.project)
+        fixed = fix_page(text, project=_book_title(app))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
     theme_css = Path(app.outdir).joinpath(*_THEME_CSS)
