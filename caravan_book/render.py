@@ -204,7 +204,7 @@ def narrow_drawing(spec: dict, width: float) -> str | None:
         return None  # fits already; a map is a picture, scaled as a whole rather than cropped
     shrink = width - NARROW_WIDTH
     svg, narrow_width, _ = _svg(fitted_spec(spec, shrink=shrink, narrow=True))
-    if narrow_width > NARROW_WIDTH + 10:  # wrapped labels took less room than the cut: cut the plot more
+    if narrow_width > NARROW_WIDTH + 10:  # still too wide (labels, titles, legend need more): cut the plot more
         svg, narrow_width, _ = _svg(fitted_spec(spec, shrink=shrink + narrow_width - NARROW_WIDTH, narrow=True))
     return svg
 
