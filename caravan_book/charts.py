@@ -66,7 +66,8 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     height = 380
     scale = WIDTH / math.radians(span)
     center = [(lon_min + lon_max) / 2, (lat_min + lat_max) / 2]
-    projection = {"type": "mercator", "scale": scale, "center": center}
+    # outlines are cut to the drawn area, so the page does not carry the rest of the world (~150 KB of SVG)
+    projection = {"type": "mercator", "scale": scale, "center": center, "clipExtent": [[0, 0], [WIDTH, height]]}
     outlines = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
     land = (
         alt.Chart(outlines)
