@@ -219,3 +219,22 @@ def test_first_visit_within_budget_and_no_chart_library(served_site, browser):
         assert len(entries) > 3, f"{name}: the page's own styles and scripts were not counted"
     assert not over, "\n".join(over)
     assert not heavy, "\n".join(heavy)
+
+
+def test_printed_charts_fit_the_page(built_book, browser):
+    """In print (A4 width, print styles), each chart shows its wide drawing inside the text column
+    and no taller than about a third of the page, so it can sit on a page with its introduction."""
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, offline=True)
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.goto(page_file.as_uri(), wait_until="load")
+        layout = page.evaluate(LAYOUT_JS)
+    finally:
+        context.close()
+    left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
+    assert [c["tag"].lower() for c in layout["charts"]] == ["svg"] * 3
+    for chart in layout["charts"]:
+        assert left <= chart["left"] and chart["right"] <= right, (chart, layout["column"])
+        assert 50 < chart["height"] <= 0.37 * 1123, chart
