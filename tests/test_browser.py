@@ -92,7 +92,7 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
     for path in html_pages(site):
         if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
             continue  # a redirect to the first page, which is checked itself
-        context, page, errors, remote = open_offline(browser, path)
+        context, page, _errors, _remote = open_offline(browser, path)
         try:
             wait_for_charts(page)
             page.add_script_tag(path=str(AXE))
