@@ -118,7 +118,8 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     height = 380
     scale = WIDTH / math.radians(span)
     center = [(lon_min + lon_max) / 2, (lat_min + lat_max) / 2]
-    projection = {"type": "mercator", "scale": scale, "center": center}
+    # outlines are cut to the drawn area, so the page does not carry the rest of the world (~150 KB of SVG)
+    projection = {"type": "mercator", "scale": scale, "center": center, "clipExtent": [[0, 0], [WIDTH, height]]}
     outlines = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
     land = (
         alt.Chart(outlines)
@@ -135,13 +136,13 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     # places closer than about 30 km share one label, so their names do not print over each other
     cluster = (data["latitude"] / 0.3).round().astype(int).astype(str) + ":" + (data["longitude"] / 0.3).round().astype(int).astype(str)
     label_data = data.groupby(cluster, sort=False).agg(
-        place=("place", " · ".join), latitude=("latitude", "first"), longitude=("longitude", "first")
+        place=("place", "\n".join), latitude=("latitude", "first"), longitude=("longitude", "first")
     )
     # labels go on the side of the point that has more room
     east = label_data["longitude"] > center[0]
     labels = [
         alt.Chart(label_data[side])
-        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222")
+        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222", lineBreak="\n")  # one place a line
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
         .project(**projection)
         for side, align, dx in ((east, "right", -7), (~east, "left", 7))
@@ -190,7 +191,14 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     chart = (
         alt.layer(bars, text, data=data)
         .properties(width=260, height=alt.Step(26))
-        .facet(row=alt.Row("metric label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+        .facet(
+            row=alt.Row(
+                "metric label:N",
+                title=None,
+                # each panel's name above it, not beside it: the chart keeps the column's width
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold", labelOrient="top", labelAnchor="start"),
+            )
+        )
         .resolve_scale(x="independent", y="independent")
         .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
     )
@@ -225,7 +233,7 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
     data["counted under"] = data["authority"].map(AUTHORITY_NAMES)
     bars = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
         .encode(
             x=alt.X("yearmonth(month_start):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title="Encounters in the month", stack="zero"),
@@ -318,7 +326,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     marked = check["claim_year"] if check else mark_year
     marks = pd.DataFrame({"fiscal_year": [marked], "label": [f"FY{marked}"]})
     rule = alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="fiscal_year:Q")
-    rule_text = alt.Chart(marks).mark_text(align="left", dx=4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
+    # the label sits left of the line, inside the plot, since the marked year is often the last one
+    rule_text = alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     layers = [line, rule, rule_text]
     table = data.assign(series="Border Patrol apprehensions at the Southwest border (yearly table)")
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])

@@ -73,8 +73,15 @@ def title_of(notebook: nbformat.NotebookNode) -> str:
     return "Section"
 
 
-def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bool) -> str:
-    """A self-contained page of the notebook's prose and outputs, without code."""
+def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bool = False) -> str:
+    """A self-contained page of the notebook's prose and outputs, without code.
+
+    Charts are inline SVG (drawn when the notebook ran), so the page needs no script at all;
+    ``inline_bundle`` is accepted for callers written when a chart library travelled with the page.
+    The print rules (``@page`` margins here, breaks in ``caravan.css``) keep a handout's charts on
+    the page with their captions and start no page with a lone heading.
+    """
+    del inline_bundle  # nothing to inline any more
     body = []
     for cell in notebook.cells:
         tags = set(cell.metadata.get("tags", []))
@@ -85,7 +92,6 @@ def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bo
         elif cell.cell_type == "code":
             body.extend(_output_html(o) for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result"))
     css = (STATIC_DIR / "caravan.css").read_text(encoding="utf-8")
-    bundle = f"<script>{render.bundle_source()}</script>" if inline_bundle else ""
     title = html.escape(title_of(notebook))
     return (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -94,8 +100,9 @@ def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bo
         "<style>\nbody { font-family: sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }\n"
         "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }\n"
         "blockquote { border-left: 3px solid #999; margin-left: 0; padding-left: 1rem; }\n"
-        "@media print { details.caravan-chart-data { display: none; } figure { break-inside: avoid; } }\n"
-        f"{css}\n</style>\n{bundle}\n</head>\n<body>\n<main>\n"
+        "@page { size: A4; margin: 15mm 16mm; }\n"
+        "@media print { body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; } }\n"
+        f"{css}\n</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )

@@ -1,28 +1,51 @@
-"""Put Altair charts on a page that works offline.
+"""Put Altair charts on a page as static SVG, drawn at build time.
 
-The site carries one copy of the Vega bundle (from ``vl_convert``) in ``book/_static``,
-wrapped in a function so its names do not clash with Sphinx's globals. Each chart is a
-``<figure>`` that calls ``vegaEmbed`` on its spec, with a caption naming its source, a
-text alternative, and the chart's data as a table and a CSV download one click away.
+Each chart is drawn by ``vl_convert`` to SVG while the notebook runs, so a page needs no chart
+library at all: nothing to download, nothing blocking the first paint, and the same markup works
+on the site, on a standalone page and in a printed handout. The SVG keeps its ``viewBox`` and is
+scaled by CSS to the width of the text column.
 
-With ``CARAVAN_BOOK_MEDIUM=print`` (handouts) the chart is drawn to SVG in Python
-instead, so the page needs no JavaScript at all.
+A chart wider than a phone's column also gets a narrow drawing (plot areas shrunk, long axis
+labels wrapped onto several lines) that CSS shows instead of the wide one when the column is
+narrow, so a reader on a phone sees every bar and label at a readable size without scrolling
+sideways. The wide drawing is inline ``<svg>``; its marks carry ``<title>`` elements, so a mouse
+pointer shows the same details Vega's tooltips did. The narrow one is an ``<img>`` of the SVG
+(touch screens have no hover, and one inline ``<svg>`` per chart keeps the markup simple).
+
+Each chart is a ``<figure>`` whose ``<figcaption>`` holds the source, a text description and
+the chart's data as a table and a CSV download one click away.
 """
 
 from __future__ import annotations
 
-import hashlib
+import base64
+import copy
 import html
-import json
+import math
 import os
+import re
+import textwrap
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 #: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
-#: or "print" (handouts: charts drawn to SVG, exercises without solutions).
+#: or "print" (handouts: exercises without solutions). Charts are SVG in all three.
 MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
 MEDIUMS = ("web", "page", "print")
+#: The name of the chart library earlier builds copied into ``_static``; removed if found.
 BUNDLE_NAME = "vega-bundle.js"
+#: A chart drawn wider than this (CSS px) also gets a narrow drawing for phones.
+NARROW_WIDTH = 340
+#: Longest line of a wrapped axis label, and of a wrapped title, in the narrow drawing (characters).
+WRAP_CHARS = 26
+#: The same in the wide drawing, whose label columns are up to about 280 px wide.
+WIDE_WRAP_CHARS = 40
+TITLE_CHARS = 42
+#: Widest line of a wrapped axis label in the narrow drawing (px).
+LABEL_LIMIT = 170
+#: Height of one line of a wrapped axis label (px).
+LINE_HEIGHT = 13
 
 
 def medium() -> str:
@@ -30,92 +53,202 @@ def medium() -> str:
     return value if value in MEDIUMS else "web"
 
 
-def _bundle_stamp() -> str:
-    from importlib.metadata import version
-
-    return f"/* vega bundle from vl-convert-python {version('vl-convert-python')} */\n"
-
-
-def bundle_source() -> str:
-    """The Vega, Vega-Lite and vega-embed bundle, wrapped in a function scope.
-
-    It depends only on the installed vl-convert, so it is generated once per environment and
-    kept beside it (``<venv>/share/caravan-book``); generating it takes a second or two.
-    """
-    import sys
-    from importlib.metadata import version
-
-    cache = Path(sys.prefix) / "share" / "caravan-book" / f"vega-bundle-{version('vl-convert-python')}.js"
-    if cache.is_file():
-        return cache.read_text(encoding="utf-8")
-    import vl_convert
-
-    source = _bundle_stamp() + "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n"
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(source, encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:
-        pass  # a read-only environment still works
-    return source
-
-
 def write_bundle(static_dir: Path) -> bool:
-    """Write the bundle into ``static_dir`` unless the same version is there; True if it changed."""
+    """Remove the chart library an earlier build left in ``static_dir``; True if one was removed.
+
+    Charts are drawn to SVG at build time, so the site ships no chart library. The build still
+    calls this before Jupyter Book runs, and a True answer makes it copy ``_static`` afresh.
+    """
     target = static_dir / BUNDLE_NAME
     if target.is_file():
-        with open(target, encoding="utf-8") as fh:
-            if fh.readline() == _bundle_stamp():
-                return False
-    source = bundle_source()
-    static_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(source, encoding="utf-8")
-    tmp.replace(target)
-    return True
+        target.unlink()
+        return True
+    return False
 
 
-def _script_json(spec: dict) -> str:
-    """JSON that is safe inside a <script> element, whatever the data's text holds."""
-    return json.dumps(spec, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _chart_id(spec_json: str) -> str:
-    return "chart-" + hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:12]
-
-
-def embed_html(chart, alt_text: str) -> str:
-    """The chart alone: vegaEmbed into a div, or an inline SVG in print mode."""
+def _prepared_spec(chart: Any) -> dict:
+    """The chart's Vega-Lite spec with the settings every drawing shares."""
     spec = chart.to_dict(validate=False)  # charts are built by the package and tested; skip re-validation
-    spec.pop("$schema", None)  # a remote address; vegaEmbed is told the mode instead
-    # legends below the plot keep charts within the page's text column
+    spec.pop("$schema", None)
     config = spec.setdefault("config", {})
+    # legends below the plot keep charts within the page's text column
     config.setdefault("legend", {"orient": "bottom", "direction": "vertical"})
-    # the figure's container carries the text alternative; marks get no ARIA of their own
-    config.setdefault("aria", False)
-    if medium() == "print":
-        import vl_convert
+    config.setdefault("background", None)  # the page's background shows through (no white box)
+    config.setdefault("axisX", {}).setdefault("labelOverlap", True)  # drop a tick label rather than print two as one
+    return spec
 
-        svg = vl_convert.vegalite_to_svg(spec).replace("<svg ", '<svg aria-hidden="true" ', 1)
-        return f'<div class="caravan-chart caravan-chart-svg" role="img" aria-label="{html.escape(alt_text)}">{svg}</div>'
-    spec_json = _script_json(spec)
-    chart_id = _chart_id(spec_json + alt_text)
+
+_SIZE = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"')
+
+
+def _svg(spec: dict) -> tuple[str, float, float]:
+    """Draw a Vega-Lite spec to SVG; return the SVG and its width and height in CSS px."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    match = _SIZE.search(svg)
+    if not match:
+        raise ValueError("vl-convert returned an SVG without a width and height")
+    return svg, float(match.group(1)), float(match.group(2))
+
+
+_LABELLED = re.compile(r'<(path|rect|line|text|g)( [^>]*?)aria-label="([^"]*)"([^>]*?)(/?)>')
+_ARIA_ATTR = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def _titles_for_marks(svg: str) -> str:
+    """Turn each mark's ARIA label (Vega writes the tooltip fields there) into an SVG ``<title>``.
+
+    Browsers show a ``<title>`` when the pointer rests on the mark, which keeps the details Vega's
+    tooltips showed; the whole SVG is hidden from assistive technology, since the figure carries
+    a text description and the data table, so the ARIA attributes themselves are dropped.
+    """
+
+    def mark(match: re.Match[str]) -> str:
+        tag, before, label, after, closing = match.groups()
+        attrs = _ARIA_ATTR.sub("", before + after)
+        attributes = before + after
+        guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
+        is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
+        if not is_mark:
+            return f"<{tag}{attrs}{closing}>"
+        title = f"<title>{label}</title>"  # already escaped by Vega
+        return f"<{tag}{attrs}>{title}</{tag}>" if closing else f"<{tag}{attrs}>{title}"
+
+    svg = _LABELLED.sub(mark, svg)
+    return _ARIA_ATTR.sub("", svg)
+
+
+def _wrap_expr(chars: int) -> str:
+    """A Vega expression that breaks an axis label into lines of at most ``chars`` characters."""
+    pattern = "(.{1,%d})(\\\\s+|$)".replace("%d", str(chars))
+    return "split(trim(replace(datum.label, regexp('" + pattern + "', 'g'), '$1\\n')), '\\n')"
+
+
+def _wrapped_title(title: Any) -> Any:
+    """A long title as lines of at most ``TITLE_CHARS`` characters (Vega draws a list as lines)."""
+    if isinstance(title, str) and len(title) > TITLE_CHARS:
+        return textwrap.wrap(title, TITLE_CHARS)
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        return {**title, "text": _wrapped_title(title["text"])}
+    return title
+
+
+def _row_step(spec: dict, wrap_chars: int) -> int:
+    """Height of a bar's row: room for the longest label's lines once wrapped at ``wrap_chars``.
+
+    The labels are the values of the fields whose axes have a long ``labelLimit``; a label of
+    ``n`` characters takes about ``n / wrap_chars`` lines once wrapped at word boundaries."""
+    fields: list[str] = []
+
+    def find(node: Any) -> None:
+        if isinstance(node, dict):
+            axis = node.get("axis")
+            if isinstance(axis, dict) and axis.get("labelLimit", 0) > LABEL_LIMIT and "field" in node:
+                fields.append(node["field"])
+            for value in node.values():
+                find(value)
+        elif isinstance(node, list):
+            for value in node:
+                find(value)
+
+    find(spec)
+    longest = 0
+    for rows in (spec.get("datasets") or {}).values():
+        for row in rows:
+            for field in fields:
+                longest = max(longest, len(str(row.get(field, ""))))
+    lines = max(1, math.ceil(longest * 1.15 / wrap_chars))  # word breaks leave lines a little short
+    return lines * LINE_HEIGHT + 12
+
+
+def fitted_spec(spec: dict, *, shrink: float = 0, narrow: bool = False) -> dict:
+    """A copy of ``spec`` whose long axis labels wrap onto several lines instead of being cut off
+    (rows made taller to hold them). With ``narrow``, for a column about ``NARROW_WIDTH`` px wide:
+    every plot width cut by ``shrink`` px (never below 120 px), labels and titles wrapped shorter."""
+    fitted = copy.deepcopy(spec)
+    wrap_chars = WRAP_CHARS if narrow else WIDE_WRAP_CHARS
+    step = _row_step(fitted, wrap_chars)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            width = node.get("width")
+            if narrow and isinstance(width, (int, float)) and not isinstance(width, bool):
+                node["width"] = max(120, int(width - shrink))
+            if isinstance(node.get("height"), dict) and "step" in node["height"]:
+                node["height"] = {"step": max(node["height"]["step"], step)}
+            if node.get("labelLimit", 0) > LABEL_LIMIT:
+                if narrow:
+                    node["labelLimit"] = LABEL_LIMIT
+                node["labelExpr"] = _wrap_expr(wrap_chars)
+                node["labelLineHeight"] = LINE_HEIGHT
+            if narrow and "title" in node:
+                node["title"] = _wrapped_title(node["title"])
+            for key, value in node.items():
+                if key not in ("tooltip", "data", "datasets"):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(fitted)
+    if narrow:
+        # fewer ticks on a horizontal axis, so numbers such as "4,000 6,000" do not run together
+        fitted.setdefault("config", {}).setdefault("axisX", {}).setdefault("tickCount", 4)
+    return fitted
+
+
+def narrow_drawing(spec: dict, width: float) -> str | None:
+    """The narrow SVG of a chart drawn ``width`` px wide, or None if it already fits a phone."""
+    if width <= NARROW_WIDTH + 10 or _has_key(spec, "projection"):
+        return None  # fits already; a map is a picture, scaled as a whole rather than cropped
+    shrink = width - NARROW_WIDTH
+    svg, narrow_width, _ = _svg(fitted_spec(spec, shrink=shrink, narrow=True))
+    if narrow_width > NARROW_WIDTH + 10:  # still too wide (labels, titles, legend need more): cut the plot more
+        svg, narrow_width, _ = _svg(fitted_spec(spec, shrink=shrink + narrow_width - NARROW_WIDTH, narrow=True))
+    return svg
+
+
+def _has_key(node: Any, key: str) -> bool:
+    if isinstance(node, dict):
+        return key in node or any(_has_key(v, key) for v in node.values() if isinstance(v, (dict, list)))
+    if isinstance(node, list):
+        return any(_has_key(v, key) for v in node)
+    return False
+
+
+def _sized(svg: str, width: float, extra_class: str) -> str:
+    """Let CSS scale the SVG to its column: keep the viewBox, cap it at its drawn width."""
+    svg = re.sub(r'(<svg[^>]*?) width="[\d.]+" height="[\d.]+"', r"\1", svg, count=1)
+    svg = svg.replace(' class="marks"', "", 1)
+    return svg.replace(
+        "<svg ",
+        f'<svg class="{extra_class}" aria-hidden="true" focusable="false" style="max-width: {width:.0f}px" ',
+        1,
+    )
+
+
+def embed_html(chart: Any, alt_text: str) -> str:
+    """The chart alone: a wide inline SVG and, for charts wider than a phone's column, a narrow one."""
+    spec = _prepared_spec(chart)
+    svg, width, _ = _svg(fitted_spec(spec))
+    wide = _sized(_titles_for_marks(svg), width, "caravan-chart-wide")
+    narrow_svg = narrow_drawing(spec, width)
+    parts = [wide]
+    classes = "caravan-chart"
+    if narrow_svg is not None:
+        classes += " caravan-chart-has-narrow"
+        narrow_svg = _ARIA_ATTR.sub("", narrow_svg)
+        narrow_width = float(_SIZE.search(narrow_svg).group(1))  # type: ignore[union-attr]
+        data = base64.b64encode(narrow_svg.encode("utf-8")).decode("ascii")
+        parts.append(
+            f'<img class="caravan-chart-narrow" alt="" src="data:image/svg+xml;base64,{data}" '
+            f'style="max-width: {narrow_width:.0f}px">'
+        )
     return (
-        f'<div id="{chart_id}" class="caravan-chart" role="img" tabindex="0" aria-label="{html.escape(alt_text)}"></div>\n'
-        "<script>\n"
-        "(function () {\n"
-        f'  var el = document.getElementById("{chart_id}");\n'
-        "  if (!window.vegaEmbed) { el.textContent = 'This chart needs JavaScript; its data is in the table below.'; return; }\n"
-        f"  window.vegaEmbed(el, {spec_json}, {{mode: 'vega-lite', actions: false, renderer: 'svg'}})\n"
-        "    .then(function () {\n"
-        "      var svg = el.querySelector('svg');\n"
-        "      if (svg) { svg.setAttribute('aria-hidden', 'true'); }\n"
-        "      el.setAttribute('data-rendered', 'true');\n"
-        "    })\n"
-        "    .catch(function (err) { el.textContent = 'The chart could not be drawn: ' + err; });\n"
-        "})();\n"
-        "</script>"
+        f'<div class="{classes}" role="img" aria-label="{html.escape(alt_text)}" data-rendered="true">'
+        + "".join(parts)
+        + "</div>"
     )
 
 
@@ -139,14 +272,20 @@ def data_html(data, name: str) -> str:
     )
 
 
-def figure_html(chart, *, caption: str, alt_text: str, data, name: str) -> str:
+def figure_html(chart: Any, *, caption: str, alt_text: str, data: Any, name: str) -> str:
+    """The chart with everything that explains it inside its ``<figcaption>``: source, description, data.
+
+    HTML allows a ``figcaption`` only as the first or last child of a ``figure``, so the description
+    and the data table live inside it rather than after it.
+    """
     return (
         '<figure class="caravan-figure">\n'
         + embed_html(chart, alt_text)
-        + f"\n<figcaption>{html.escape(caption)}</figcaption>\n"
+        + "\n<figcaption>\n"
+        + f'<p class="caravan-chart-source">{html.escape(caption)}</p>\n'
         + f'<p class="caravan-chart-description"><strong>What the chart shows:</strong> {html.escape(alt_text)}</p>\n'
         + data_html(data, name)
-        + "\n</figure>"
+        + "\n</figcaption>\n</figure>"
     )
 
 
@@ -169,7 +308,7 @@ def _renderer(spec: dict, **metadata) -> dict:
 
 
 def enable() -> None:
-    """Make plain Altair display use the offline embed (or SVG in print mode)."""
+    """Make plain Altair display draw static SVG too, like the book's own figures."""
     import altair as alt
 
     alt.renderers.register("caravan", _renderer)

@@ -3,18 +3,52 @@
 Playwright drives Debian's chromium (``$CARAVAN_BOOK_CHROMIUM``, default /usr/bin/chromium;
 its own browser download does not work here). Every
 request that is not a local file is blocked and recorded. axe-core (pinned in package.json)
-checks accessibility.
+checks accessibility. Layout is checked on a phone (390 px) and a desktop (1280 px): no chart or
+table wider than the text column. Page weight is measured as a first visit over HTTP from a
+server on 127.0.0.1, counting every request the page makes.
 """
 
 from __future__ import annotations
 
-import pytest
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
 
+import pytest
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, html_pages
 
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (390, 1280)
+#: First-visit budgets, uncompressed, all requests: a page with a chart, a page without.
+CHART_PAGE_BUDGET = 1024 * 1024
+PLAIN_PAGE_BUDGET = 600 * 1024
+
+#: For each chart and each wide table: the visible drawing's box and the article's content box.
+LAYOUT_JS = """() => {
+  const article = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
+  const style = getComputedStyle(article), box = article.getBoundingClientRect();
+  const column = {left: box.left + parseFloat(style.paddingLeft), right: box.right - parseFloat(style.paddingRight)};
+  const visible = el => el && getComputedStyle(el).display !== 'none';
+  const charts = [...document.querySelectorAll('.caravan-chart')].map(chart => {
+    const drawing = [...chart.querySelectorAll('svg.caravan-chart-wide, img.caravan-chart-narrow')].filter(visible)[0];
+    const r = (drawing || chart).getBoundingClientRect();
+    return {left: r.left, right: r.right, width: r.width, height: r.height, tag: drawing ? drawing.tagName : null,
+            loaded: drawing && drawing.tagName === 'IMG' ? drawing.complete && drawing.naturalWidth > 0 : !!drawing};
+  });
+  // a table may be wider than the column only inside a box that scrolls sideways within it
+  const tables = [...article.querySelectorAll('table')].filter(t => t.offsetParent !== null).map(t => {
+    let el = t;
+    while (el && el !== article && getComputedStyle(el).overflowX !== 'auto' && getComputedStyle(el).overflowX !== 'scroll') {
+      el = el.parentElement;
+    }
+    const r = (el && el !== article ? el : t).getBoundingClientRect();
+    return {left: r.left, right: r.right};
+  });
+  return {column, charts, tables, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+}"""
 
 
 def test_every_page_renders_its_charts_offline_without_errors(built_book, browser):
@@ -57,7 +91,7 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
     for path in html_pages(site):
         if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
             continue  # a redirect to the first page, which is checked itself
-        context, page, errors, remote = open_offline(browser, path)
+        context, page, _errors, _remote = open_offline(browser, path)
         try:
             wait_for_charts(page)
             page.add_script_tag(path=str(AXE))
@@ -73,3 +107,133 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
         finally:
             context.close()
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_charts_and_tables_fit_the_column(built_book, browser, width):
+    """On a phone and a desktop, every chart is drawn inside the article's column (no sideways
+    scrolling), and every table either fits or scrolls inside a box that does."""
+    site = built_book / "_build" / "html"
+    context = browser.new_context(viewport={"width": width, "height": 844}, offline=True)
+    problems, charts_seen = [], 0
+    try:
+        page = context.new_page()
+        for path in html_pages(site):
+            if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
+                continue  # the redirect to the first page, which is checked itself
+            page.goto(path.as_uri(), wait_until="load")
+            charts_seen += wait_for_charts(page)
+            layout = page.evaluate(LAYOUT_JS)
+            left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
+            name = f"{path.relative_to(site)} at {width} px"
+            if layout["pageWidth"] > layout["viewport"]:
+                problems.append(f"{name}: the page scrolls sideways ({layout['pageWidth']} > {layout['viewport']} px)")
+            for n, chart in enumerate(layout["charts"], 1):
+                if not chart["loaded"] or chart["width"] < 100 or chart["height"] < 50:
+                    problems.append(f"{name}: chart {n} is not drawn ({chart})")
+                if chart["left"] < left or chart["right"] > right:
+                    problems.append(
+                        f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                    )
+            for n, table in enumerate(layout["tables"], 1):
+                if table["left"] < left or table["right"] > right:
+                    problems.append(
+                        f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                    )
+    finally:
+        context.close()
+    assert charts_seen == sum(CHARTS_PER_PAGE.values())
+    assert not problems, "\n".join(problems)
+
+
+def test_phone_sees_the_narrow_drawing_and_desktop_the_wide_one(built_book, browser):
+    """A chart wider than a phone's column switches to its narrow drawing at 390 px, drawn at
+    its own size (not shrunk), and back to the wide inline SVG at 1280 px."""
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    seen = {}
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 844}, offline=True)
+        try:
+            page = context.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            seen[width] = page.evaluate(LAYOUT_JS)["charts"]
+        finally:
+            context.close()
+    assert [c["tag"] for c in seen[390]] == ["IMG"] * 3
+    assert [c["tag"].lower() for c in seen[1280]] == ["svg"] * 3
+    narrow = page_file.read_text(encoding="utf-8")
+    assert narrow.count('class="caravan-chart-narrow"') == 3
+    for chart in seen[390]:
+        assert chart["width"] >= 300  # readable: the drawing fills the phone's column
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the base class's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_site(built_book):
+    """The built site over HTTP on 127.0.0.1 (a first visit needs a real server, not file: URLs)."""
+    site = built_book / "_build" / "html"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield site, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+TRANSFER_JS = """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+  .map(e => ({url: e.name, bytes: e.decodedBodySize}))"""
+
+
+def test_first_visit_within_budget_and_no_chart_library(served_site, browser):
+    """A first visit (empty cache) to each page, every request counted uncompressed: a chart page
+    stays within 1 MiB, a page without charts within 600 KiB. Charts are SVG drawn at build time,
+    so no page asks for a chart library, and no page downloads an icon font or the icon script."""
+    site, base = served_site
+    over, heavy = [], []
+    for path in html_pages(site):
+        name = str(path.relative_to(site))
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        try:
+            page = context.new_page()
+            page.goto(base + name, wait_until="networkidle")
+            entries = page.evaluate(TRANSFER_JS)
+            charts = page.locator(".caravan-chart").count()
+        finally:
+            context.close()
+        total = sum(e["bytes"] for e in entries)
+        budget = CHART_PAGE_BUDGET if charts else PLAIN_PAGE_BUDGET
+        if total > budget:
+            largest = sorted(entries, key=lambda e: -e["bytes"])[:3]
+            over.append(
+                f"{name}: {total / 1024:.0f} KiB > {budget / 1024:.0f} KiB; largest: "
+                + ", ".join(f"{Path(e['url']).name} {e['bytes'] / 1024:.0f} KiB" for e in largest)
+            )
+        heavy += [
+            f"{name}: {e['url']}"
+            for e in entries
+            if any(k in e["url"] for k in ("vega", "fontawesome", "webfonts/fa-"))
+        ]
+        assert len(entries) > 3, f"{name}: the page's own styles and scripts were not counted"
+    assert not over, "\n".join(over)
+    assert not heavy, "\n".join(heavy)
+
+
+def test_printed_charts_fit_the_page(built_book, browser):
+    """In print (A4 width, print styles), each chart shows its wide drawing inside the text column
+    and no taller than about a third of the page, so it can sit on a page with its introduction."""
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    context = browser.new_context(viewport={"width": 794, "height": 1123}, offline=True)
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.goto(page_file.as_uri(), wait_until="load")
+        layout = page.evaluate(LAYOUT_JS)
+    finally:
+        context.close()
+    left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
+    assert [c["tag"].lower() for c in layout["charts"]] == ["svg"] * 3
+    for chart in layout["charts"]:
+        assert left <= chart["left"] and chart["right"] <= right, (chart, layout["column"])
+        assert 50 < chart["height"] <= 0.37 * 1123, chart

@@ -1,0 +1,156 @@
+"""The built site's markup: valid HTML (the W3C Nu checker), a description and favicon on every
+page, and the chart figures' structure. Also the pieces that produce it, on small inputs.
+
+The Nu checker is ``vnu-jar`` from npm (pinned in package.json), run by Java once over all pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import altair as alt
+import pandas as pd
+import pytest
+from conftest import REPO
+from test_site import html_pages, soup_of
+
+from caravan_book import render, sphinx_offline
+
+pytestmark = pytest.mark.xdist_group("site")
+
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_errors(pages: list) -> list[str]:
+    """Errors the Nu checker finds in ``pages`` (one JVM run for all of them)."""
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.fail("the Nu checker needs Java and node_modules/vnu-jar: apt-get install default-jre-headless; npm ci")
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(done.stderr or "{}").get("messages", [])
+    assert done.returncode in (0, 1), done.stderr[-500:]
+    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in messages]
+
+
+def test_every_page_is_valid_html(built_book):
+    pages = html_pages(built_book / "_build" / "html")
+    assert len(pages) >= 10
+    errors = nu_errors(pages)
+    assert errors == [], "\n".join(errors[:40])
+
+
+def test_nu_checker_reports_what_it_should(tmp_path):
+    """The check above can fail: the figure markup of earlier builds is reported."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
+        '<figure><div id="a"></div><figcaption>c</figcaption><p>after</p></figure><p id="a">x</p></body></html>',
+        encoding="utf-8",
+    )
+    errors = nu_errors([bad])
+    assert any("not allowed as child of element “figure”" in e for e in errors), errors
+    assert any("Duplicate ID" in e for e in errors), errors
+
+
+def test_every_page_has_a_description_favicon_and_language(built_book):
+    site = built_book / "_build" / "html"
+    for path in html_pages(site):
+        soup = soup_of(path)
+        name = str(path.relative_to(site))
+        assert soup.html.get("lang") == "en", name
+        assert soup.title and soup.title.get_text(strip=True), name
+        description = soup.find("meta", attrs={"name": "description"})
+        assert description and 20 <= len(description["content"]) <= 160, name
+        icon = soup.find("link", rel="icon")
+        assert icon and (path.parent / icon["href"]).is_file(), name
+    lead = soup_of(site / "book" / "generated" / "numbers-2018-tijuana.html")
+    text = lead.find("meta", attrs={"name": "description"})["content"].rstrip("…")
+    assert text in " ".join(lead.select_one("article").get_text(" ").split())  # the page's own first words
+
+
+def test_no_icon_font_or_chart_library_in_any_page(built_book):
+    site = built_book / "_build" / "html"
+    for path in html_pages(site):
+        text = path.read_text(encoding="utf-8")
+        assert "fontawesome" not in text and "vega" not in text.lower().split("</head>")[0], path.name
+        assert 'class="fa-' not in text and " fa-solid" not in text, path.name
+    assert not (site / "_static" / render.BUNDLE_NAME).exists()
+
+
+def test_figures_hold_caption_last_and_no_code_in_summaries(built_book):
+    page = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    soup = soup_of(page)
+    for figure in soup.select("figure.caravan-figure"):
+        children = [c for c in figure.children if getattr(c, "name", None)]
+        assert [c.name for c in children] == ["div", "figcaption"]
+        assert figure.select_one("figcaption details.caravan-chart-data table")
+        chart = figure.select_one(".caravan-chart")
+        assert chart["data-rendered"] == "true" and chart.select_one("svg[viewBox][aria-hidden=true]")
+    assert not soup.select("summary p")
+
+
+# ------------------------------------------------------------------ the pieces, on small inputs
+def _bar_chart(
+    labels: list[str], width: int, title: str = "A title long enough that a phone must break it onto two lines"
+) -> alt.Chart:
+    frame = pd.DataFrame({"who": labels, "value": range(1, len(labels) + 1)})
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(y=alt.Y("who:N", axis=alt.Axis(labelLimit=280)), x="value:Q", tooltip=["who", "value"])
+        .properties(width=width)
+    )
+
+
+def test_wide_chart_gets_a_narrow_drawing_with_every_label():
+    labels = ["A source with a long name — and a speaker quoted by it (via an agency)", "Short"]
+    html = render.embed_html(_bar_chart(labels, 420), "Two bars")
+    assert "caravan-chart-has-narrow" in html and 'class="caravan-chart-narrow"' in html
+    assert html.count("<svg") == 1  # one inline drawing; the narrow one is an image
+    spec = render.fitted_spec(_bar_chart(labels, 420).to_dict(), shrink=300, narrow=True)
+    svg, width, _ = render._svg(spec)
+    assert width <= render.NARROW_WIDTH + 40
+    assert "…" not in svg  # labels wrapped, not cut off
+    titles = re.findall(
+        r"<title>([^<]*)</title>", render._titles_for_marks(render._svg(_bar_chart(labels, 420).to_dict())[0])
+    )
+    assert titles == [f"value: 1; who: {labels[0]}", "value: 2; who: Short"]  # data marks only, not axes or title
+
+
+def test_small_chart_has_no_narrow_drawing():
+    html = render.embed_html(_bar_chart(["a", "b"], 150, title="Short"), "Two bars")
+    assert "caravan-chart-narrow" not in html and 'role="img"' in html and 'aria-label="Two bars"' in html
+
+
+def test_fix_page_repairs_ids_summaries_icons_and_redirect():
+    page = (
+        '<html><head><script defer src="_static/scripts/fontawesome.js?x=1"></script></head><body>'
+        '<summary aria-label="Toggle hidden content"><p class="collapsed admonition-title">Show</p></summary>'
+        '<section id="exercise-content"></section><section id="exercise-content"></section>'
+        '<i class="fa-solid fa-bars fa-lg"></i></body></html>'
+    )
+    fixed = sphinx_offline.fix_page(page, project="Book")
+    assert 'id="exercise-content-1"' in fixed and 'id="exercise-content-2"' in fixed
+    assert '<summary><span class="collapsed admonition-title">Show</span></summary>' in fixed
+    assert 'class="caravan-icon caravan-icon-bars"' in fixed and "fontawesome" not in fixed
+    redirect = sphinx_offline.fix_page(
+        '<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n', project="Book"
+    )
+    assert (
+        redirect.startswith("<!DOCTYPE html>") and '<html lang="en">' in redirect and "<title>Book</title>" in redirect
+    )
+
+
+def test_lead_description_skips_notes_and_cuts_at_a_word():
+    body = '<p class="caravan-params">This page was made with: all sources</p><p>Short.</p><p>' + "Word " * 60 + "</p>"
+    text = sphinx_offline.lead_description(body)
+    assert text.startswith("Word Word") and text.endswith("…") and len(text) <= 155
