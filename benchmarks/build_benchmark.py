@@ -110,7 +110,9 @@ def page_weights(site: Path) -> dict[str, int]:
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="caravan-bench-"))
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}}
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
+    }
     try:
         cold_runs = []
         for attempt in range(REPEAT):
@@ -124,13 +126,17 @@ def main() -> None:
         changed, done = timed(cli("build"), root)
         rerun_pages = sorted(re.findall(r"\] (\S+): done", done.stderr))
 
-        rerun, _ = timed(cli("run", "narrative", "-p", "incident", "2021-tapachula", "-o", str(work / "page.html")), root, cwd=work)
+        rerun, _ = timed(
+            cli("run", "narrative", "-p", "incident", "2021-tapachula", "-o", str(work / "page.html")), root, cwd=work
+        )
 
         jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
         baseline_runs = []
         for attempt in range(REPEAT):
             base_root = baseline_project(work / f"baseline-{attempt}", root)
-            baseline_runs.append(timed([jupyter_book, "build", str(base_root), "-W", "-n", "--keep-going"], base_root)[0])
+            baseline_runs.append(
+                timed([jupyter_book, "build", str(base_root), "-W", "-n", "--keep-going"], base_root)[0]
+            )
         baseline = statistics.median(baseline_runs)
 
         weights = page_weights(root / "_build" / "html")
@@ -159,7 +165,8 @@ def main() -> None:
         f"warm rebuild, nothing changed           {warm:8.2f} s   ({warm / cold:.1%} of cold; target <= 10%)",
         f"rebuild after one figures.csv row edit  {changed:8.2f} s   re-ran: {', '.join(rerun_pages)}",
         f"one section rerun (run -o page.html)    {rerun:8.2f} s",
-        f"baseline: jupyter-book, execute force   {baseline:8.2f} s   (cold is {cold / baseline:.1%} of it; target <= 60%)"
+        f"baseline: jupyter-book, execute force   {baseline:8.2f} s   "
+        f"(cold is {cold / baseline:.1%} of it; target <= 60%)"
         f"   runs: {', '.join(f'{b:.2f}' for b in baseline_runs)}",
     ]
     lines += [f"first visit {name:<44} {size / 1024:8.1f} KiB" for name, size in weights.items()]

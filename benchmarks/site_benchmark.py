@@ -204,7 +204,8 @@ def main() -> None:
     )
     for name in pages:
         t = results["transfer_390px"][name]
-        line = f"{name:<46} {t['decoded_bytes'] / 1024:7.0f} {t['transfer_bytes'] / 1024:7.0f} {t['requests']:4d} {len(results['nu_errors'][name]):3d}"
+        kib, wire = t["decoded_bytes"] / 1024, t["transfer_bytes"] / 1024
+        line = f"{name:<46} {kib:7.0f} {wire:7.0f} {t['requests']:4d} {len(results['nu_errors'][name]):3d}"
         for key in ("lighthouse_mobile", "lighthouse_desktop"):
             score = results.get(key, {}).get(name)
             if score:

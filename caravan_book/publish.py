@@ -90,33 +90,41 @@ def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bo
         if cell.cell_type == "markdown":
             body.append(_MARKDOWN.render(cell.source))
         elif cell.cell_type == "code":
-            body.extend(_output_html(o) for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result"))
-    css = (STATIC_DIR / "caravan.css").read_text(encoding="utf-8")
+            body.extend(
+                _output_html(o)
+                for o in cell.get("outputs", [])
+                if o.get("output_type") in ("display_data", "execute_result")
+            )
+    css = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in ("standalone.css", "caravan.css"))
     title = html.escape(title_of(notebook))
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}: {html.escape(subtitle)}</title>\n"
-        "<style>\nbody { font-family: sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }\n"
-        "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.25rem 0.5rem; vertical-align: top; }\n"
-        "blockquote { border-left: 3px solid #999; margin-left: 0; padding-left: 1rem; }\n"
-        "@page { size: A4; margin: 15mm 16mm; }\n"
-        "@media print { body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; } }\n"
-        f"{css}\n</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body)
-        + "\n</main>\n</body>\n</html>\n"
+        f"<style>\n{css}\n</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
 
 def print_pdf(html_file: Path, pdf_file: Path) -> None:
     """Print an HTML file to PDF with headless Debian chromium."""
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        raise PublishError(f"chromium is needed to print a PDF and was not found at {CHROMIUM} (apt-get install chromium)")
+        raise PublishError(
+            f"chromium is needed to print a PDF and was not found at {CHROMIUM} (apt-get install chromium)"
+        )
     with tempfile.TemporaryDirectory() as profile:
         command = [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-            "--virtual-time-budget=10000", "--no-pdf-header-footer", f"--print-to-pdf={pdf_file}",
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=10000",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_file}",
             html_file.resolve().as_uri(),
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -145,7 +153,9 @@ def handout(page: Page, pdf: Path) -> Path:
     notebook = execute(page.notebook, page.parameters, medium="print")
     with tempfile.TemporaryDirectory() as work:
         page_file = Path(work) / "handout.html"
-        page_file.write_text(to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=False), encoding="utf-8")
+        page_file.write_text(
+            to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=False), encoding="utf-8"
+        )
         with atomic_path(pdf) as tmp:
             print_pdf(page_file, tmp)
     return pdf

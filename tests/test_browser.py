@@ -19,7 +19,6 @@ import pytest
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, html_pages
 
-
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (390, 1280)
 #: First-visit budgets, uncompressed, all requests: a page with a chart, a page without.
@@ -41,7 +40,7 @@ LAYOUT_JS = """() => {
   // a table may be wider than the column only inside a box that scrolls sideways within it
   const tables = [...article.querySelectorAll('table')].filter(t => t.offsetParent !== null).map(t => {
     let el = t;
-    while (el && el !== article && getComputedStyle(el).overflowX !== 'auto' && getComputedStyle(el).overflowX !== 'scroll') {
+    while (el && el !== article && !['auto', 'scroll'].includes(getComputedStyle(el).overflowX)) {
       el = el.parentElement;
     }
     const r = (el && el !== article ? el : t).getBoundingClientRect();
@@ -101,7 +100,8 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
                     targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
                     found.append(f"{path.relative_to(site)}: {violation['id']} ({violation['impact']}): {targets}")
             unlabeled = page.evaluate(
-                "() => [...document.querySelectorAll('.caravan-chart')].filter(c => !c.getAttribute('aria-label')).length"
+                "() => [...document.querySelectorAll('.caravan-chart')]"
+                ".filter(c => !c.getAttribute('aria-label')).length"
             )
             assert unlabeled == 0, f"{path.name}: a chart has no text alternative"
         finally:
@@ -133,12 +133,14 @@ def test_charts_and_tables_fit_the_column(built_book, browser, width):
                     problems.append(f"{name}: chart {n} is not drawn ({chart})")
                 if chart["left"] < left or chart["right"] > right:
                     problems.append(
-                        f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                        f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, "
+                        f"the column {left:.0f}-{right:.0f}"
                     )
             for n, table in enumerate(layout["tables"], 1):
                 if table["left"] < left or table["right"] > right:
                     problems.append(
-                        f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, the column {left:.0f}-{right:.0f}"
+                        f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, "
+                        f"the column {left:.0f}-{right:.0f}"
                     )
     finally:
         context.close()
