@@ -80,10 +80,23 @@ def lead(sel: Selection) -> str:
         )
     return (
         f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
+        f"{lead_numbers(sel)}"
         f"This page is built from {articles} and the {plural(len(events), 'event')} {their}. "
         f"Each event names the article it comes from. {dates}\n\n"
         f"{'The article' if count == 1 else 'The articles'} used here:\n\n{source_list(sel)}"
     )
+
+
+def lead_numbers(sel: Selection) -> str:
+    """The numbers the news is about (the articles' most prominent figures of the comparison's quantities, one per
+    quantity), in the articles' words, so the lead paragraph gives the size of the group and the arrests."""
+    compared = {m for metrics in queries.compare_groups().values() for m in metrics}
+    frame = queries.figures(sel)
+    top = frame[(frame["prominence"] == 1) & frame["metric"].isin(compared)].drop_duplicates("metric")
+    if top.empty:
+        return ""
+    items = [f"{metric_label(f['metric'])}: {printed(f)} — {speaker_of_figure(f)}" for _, f in top.iterrows()]
+    return "The numbers at the centre of the story, in the articles' words:\n\n" + bullet_list(items) + "\n\n"
 
 
 def _story_key(event_id: str, source_id: str) -> str:
@@ -256,10 +269,15 @@ def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict)
         then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
         if since is None:
             line += (
-                f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
-                f"not “the highest since {claimed}”"
+                f". That is higher than every earlier year in the tables, {claimed} included{then}: the highest "
+                f"since {claimed}, and in fact a record, so the claim understates"
             )
-        elif since != claimed:
+        elif since < claimed:
+            line += (
+                f". That is higher than every year from {claimed} on{then}; the last year at or above it is "
+                f"{since}, so the claim understates"
+            )
+        elif since > claimed:
             line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
         else:
             line += f". The last year at or above it is {claimed}{then}"
@@ -291,6 +309,11 @@ def claims_text(sel: Selection) -> str:
     for n, check in enumerate(checks, 1):
         f = check["figure"]
         note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
+        if check["test"] != "month_total" and check["test"] != "fiscal_year_total":
+            note += (
+                f" Up to fiscal year {check['last_yearly']}, the tables hold only the Border Patrol's yearly "
+                "apprehensions, so each count below is compared with that series for those years."
+            )
         lines = [_counting_line(counted, check) for counted in check["lines"]]
         parts.append(
             f"**Claim {n}.** {capital(speaker_of_figure(f))}: {printed(f)}.{note}\n\n"
@@ -361,6 +384,20 @@ def responses_lead(sel: Selection) -> str:
     )
 
 
+#: How a channel reads after a count ("5 at a town hall"); ``statement`` also covers words whose channel the
+#: article does not give (see data/README.md).
+CHANNEL_PHRASES = {
+    "statement": "in statements or without saying how",
+    "tweet": "on Twitter",
+    "interview": "in interviews",
+    "press briefing": "at press briefings",
+    "town hall": "at a town hall",
+    "chant": "chanted",
+    "speech": "in speeches",
+    "report": "in reports",
+}
+
+
 def responses_summary(sel: Selection) -> str:
     frame = queries.statements(sel)
     if frame.empty:
@@ -370,7 +407,7 @@ def responses_summary(sel: Selection) -> str:
     counts = frame.groupby("group", sort=False).size()
     items = [f"{md(GROUPS[g])}: {plural(int(n), 'statement')}" for g, n in counts.items()]
     channels = frame["channel"].value_counts()
-    by_channel = ", ".join(f"{plural(int(n), md(c))}" for c, n in channels.items())
+    by_channel = "; ".join(f"{fmt_number(int(n))} {CHANNEL_PHRASES.get(c, md(c))}" for c, n in channels.items())
     direct = int((frame["quote_kind"] == "direct").sum())
     return (
         f"The {'article reports' if len(sel.sources) == 1 else 'articles report'} "
@@ -378,7 +415,7 @@ def responses_summary(sel: Selection) -> str:
         f"{plural(direct, 'statement')} {'is' if direct == 1 else 'are'} quoted in the speaker's own words, shown in "
         f"quotation marks; the other {fmt_number(len(frame) - direct)} {'is' if len(frame) - direct == 1 else 'are'} "
         "the article's own summary of what was said, shown as such.\n\n"
-        f"By group:\n\n{bullet_list(items)}\n\nBy channel: {by_channel}. A statement printed in two articles is "
+        f"By group:\n\n{bullet_list(items)}\n\nHow the words reached the articles: {by_channel}. A statement printed in two articles is "
         "listed once for each article, so you can compare their wording."
     )
 
