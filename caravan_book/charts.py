@@ -129,7 +129,15 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     points = (
         alt.Chart(data)
         .mark_circle(size=90, color=PALETTE[1], opacity=0.9)
-        .encode(longitude="longitude:Q", latitude="latitude:Q", tooltip=["place", "country", "reliability"])
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            tooltip=[
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("reliability:N", title="How exact the position is"),
+            ],
+        )
         .project(**projection)
     )
     # places closer than about 30 km share one label, so their names do not print over each other
@@ -207,7 +215,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     shown = pd.DataFrame(
         {
             "What is counted": data["metric label"],
-            "Number": data["value"],
+            "Number": data["value"].map(fmt_number),
             "The article's words": data["as_printed"],
             "Who gives the number": data["who"],
             "Article": figures["label"].to_numpy(),
@@ -312,7 +320,10 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 scale=alt.Scale(domain=[int(data["fiscal_year"].min()), last_year + 1], nice=False),
             ),
             y=alt.Y("apprehensions:Q", title="Southwest border apprehensions"),
-            tooltip=["fiscal_year", alt.Tooltip("apprehensions:Q", format=",")],
+            tooltip=[
+                alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                alt.Tooltip("apprehensions:Q", format=",", title="Apprehensions (yearly table)"),
+            ],
         )
     )
     marked = check["claim_year"] if check else mark_year
@@ -346,7 +357,11 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 y="apprehensions:Q",
                 shape=alt.Shape("series:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
                 color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], "#111111"])),
-                tooltip=["series", alt.Tooltip("apprehensions:Q", format=",")],
+                tooltip=[
+                    alt.Tooltip("series:N", title="What is counted"),
+                    alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                    alt.Tooltip("apprehensions:Q", format=",", title="Count"),
+                ],
             )
         )
         table = pd.concat([table, later], ignore_index=True)
