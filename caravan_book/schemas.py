@@ -35,6 +35,7 @@ FACT_TOPICS = (
     "destination",
     "composition",
     "stated_reasons",
+    "carried",
     "route_start",
     "us_response",
 )
@@ -45,7 +46,7 @@ GROUPS = {
     "us-federal": "US federal government",
     "mexico-federal": "Mexican federal government",
     "local-official": "Local officials",
-    "organizer-advocate": "Organizers and advocates",
+    "organizer-advocate": "Organizers, advocates and critics",
     "migrant": "Migrants",
     "resident": "Local residents",
 }
@@ -53,6 +54,15 @@ MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 INCIDENT_PATTERN = r"^\d{4}-[a-z]+(-[a-z]+)*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+#: Country names for the codes the data uses, so pages say "Tijuana, Mexico", never "Tijuana (MX)".
+COUNTRY_NAMES = {
+    "MX": "Mexico",
+    "US": "the United States",
+    "GT": "Guatemala",
+    "HN": "Honduras",
+    "SV": "El Salvador",
+    "HT": "Haiti",
+}
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:

@@ -179,9 +179,16 @@ def stated_reasons(sel: Selection) -> str:
     rows = frame[frame["topic"] == "stated_reasons"]
     if rows.empty:
         return "The selected articles do not say why the migrants travelled."
-    return bullet_list(
+    reasons = bullet_list(
         f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
         for _, r in rows.iterrows()
+    )
+    carried = frame[frame["topic"] == "carried"]
+    if carried.empty:
+        return reasons
+    return reasons + "\n\nWhat they carried, which the articles report but which is not a stated reason:\n\n" + bullet_list(
+        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
+        for _, r in carried.iterrows()
     )
 
 
@@ -432,7 +439,8 @@ def discussion(section: str, sel: Selection | None = None) -> str:
             else "This page uses a single article. What would you want a second source to confirm?",
             "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
             if several
-            else "Which events on this page could the reporter have seen, and which come from what someone told them?",
+            else "The article dates some events only roughly (a weekday, a month). How would the story change if you "
+            "knew the exact day?",
         ],
         "numbers": [
             "Why might a reporter write “about” or “at least” instead of an exact number?",
@@ -550,8 +558,10 @@ def comparison_table(left: Selection, right: Selection) -> str:
         ("Where the group came from", _facts_cell(left, "origin"), _facts_cell(right, "origin")),
         ("Where it was heading", _facts_cell(left, "destination"), _facts_cell(right, "destination")),
         ("Why they said they travelled", _facts_cell(left, "stated_reasons"), _facts_cell(right, "stated_reasons")),
-        ("Border encounters in the incident's month", _border_cell(left), _border_cell(right)),
+        ("Banners and flags they carried", _facts_cell(left, "carried"), _facts_cell(right, "carried")),
+        ("Border encounters in the incident's month and fiscal year", _border_cell(left), _border_cell(right)),
     ]
+    rows = [row for row in rows if row[1] != "not reported" or row[2] != "not reported"]
     head = (
         '<table class="table caravan-compare">\n<thead><tr><td></td>'
         f'<th scope="col">{_h(li["title"])}</th><th scope="col">{_h(ri["title"])}</th></tr></thead>\n<tbody>\n'
