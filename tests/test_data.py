@@ -219,3 +219,23 @@ def test_direct_quote_must_stand_between_quotation_marks(data_copy):
 def test_every_metric_has_a_label_and_every_label_is_used():
     metrics = set(tables.load("metrics")["metric"])
     assert metrics == set(tables.load("figures")["metric"])
+
+
+#: Words by which an article gives a reason: someone says, wants, hopes or flees, or the sentence says what they
+#: are going to do. A banner or a flag that a crowd carries is not one of them.
+REASON_WORDS = ("say", "said", "want", "hope", "fleeing", "to apply", "demanded", "protest")
+
+
+def test_stated_reasons_are_reasons_someone_gives_not_things_carried():
+    facts = tables.load("facts")
+    for _, fact in facts[facts["topic"] == "stated_reasons"].iterrows():
+        excerpt = fact["excerpt"].lower()
+        assert any(word in excerpt for word in REASON_WORDS), f"{fact['fact_id']}: not a reason anyone gives"
+
+
+def test_a_stated_incident_date_is_printed_in_its_excerpt():
+    """A date marked stated is one the article prints: its day and month stand in the excerpt."""
+    for _, incident in tables.load("incidents").iterrows():
+        if incident["start_date_basis"] == "stated":
+            when = incident["start_date"]
+            assert f"{when.day} {when:%B}" in incident["excerpt"], incident["incident"]

@@ -295,6 +295,16 @@ def test_printed_dates_are_not_marked_inferred(pages):
                 assert f"{shown}†" not in text, shown
 
 
+def test_printed_incident_dates_are_not_marked_inferred(pages):
+    text = _page_text(pages["comparison"])
+    for _, incident in tables.load("incidents").iterrows():
+        when = incident["start_date"]
+        shown = f"{when.day} {when:%B %Y}"
+        assert shown in text, incident["incident"]
+        if incident["start_date_basis"] == "stated":
+            assert f"{shown}†" not in text, incident["incident"]
+
+
 # ------------------------------------------------------------ 9. the reference series covers both incidents
 def test_months_around_each_incident_are_in_the_reference_series():
     for incident in tables.load("incidents")["incident"]:
