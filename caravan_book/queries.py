@@ -302,7 +302,26 @@ def claim_checks(sel: Selection) -> list[dict]:
         figure = figs.loc[claim["figure_id"]]
         year = int(claim["fiscal_year"])
         lines: list[tuple[str, str, int, bool, int | None]] = []
-        if claim["test"] == "month_total":
+        compared: tuple[pd.Timestamp, int] | None = None  # the month a month's count is compared with
+        if claim["test"] in ("peak_month", "fell_from_month_before"):
+            month = figure["as_of"].to_period("M").to_timestamp()
+            table = monthly_table()
+            column = "total_swb_encounters"
+            counts = table.set_index("month_start")[column]
+            if month not in counts.index:
+                continue
+            if claim["test"] == "peak_month":
+                same_year = table[table["fiscal_year"] == year].set_index("month_start")[column]
+                compared = (same_year.idxmax(), int(same_year.max()))
+                holds = compared[0] == month
+            else:
+                before = month - pd.DateOffset(months=1)
+                if before not in counts.index:
+                    continue
+                compared = (before, int(counts.loc[before]))
+                holds = int(counts.loc[month]) < compared[1]
+            lines.append((column, f"{month:%B %Y}", int(counts.loc[month]), bool(holds), None))
+        elif claim["test"] == "month_total":
             month = figure["as_of"].to_period("M").to_timestamp()
             row = monthly_table().set_index("month_start")
             if month not in row.index:
@@ -350,6 +369,7 @@ def claim_checks(sel: Selection) -> list[dict]:
                 "verdict": verdict,
                 "first_year": int(apprehensions_annual()["fiscal_year"].min()),
                 "last_yearly": int(apprehensions_annual()["fiscal_year"].max()),
+                "compared": compared,
             }
         )
     return checks

@@ -40,7 +40,15 @@ FACT_TOPICS = (
     "us_response",
 )
 #: How an article's claim is tested against CBP's tables (see queries.claim_checks).
-CLAIM_TESTS = ("fiscal_year_total", "month_total", "record", "highest_since", "highest_in_years")
+CLAIM_TESTS = (
+    "fiscal_year_total",
+    "month_total",
+    "peak_month",
+    "fell_from_month_before",
+    "record",
+    "highest_since",
+    "highest_in_years",
+)
 #: Speaker groups, in the order the responses section presents them, with their headings.
 GROUPS = {
     "us-federal": "US federal government",

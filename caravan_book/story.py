@@ -288,6 +288,18 @@ def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict)
             line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
         else:
             line += f". The last year at or above it is {claimed}{then}"
+    elif check["test"] == "peak_month":
+        peak, count = check["compared"]
+        line += (
+            f". That is the highest month of fiscal year {check['fiscal_year']}"
+            if peak.to_period("M") == pd.Timestamp(check["figure"]["as_of"]).to_period("M")
+            else f". The highest month of fiscal year {check['fiscal_year']} was {peak:%B %Y} ({fmt_number(count)})"
+        )
+    elif check["test"] == "fell_from_month_before":
+        before, count = check["compared"]
+        change = (official - count) / count * 100
+        line += f"; {before:%B %Y}: {fmt_number(count)}, so the count {'fell' if change < 0 else 'rose'} by "
+        line += f"{abs(change):.1f}%"
     elif check["test"] in ("record", "highest_in_years"):
         if since is None:
             line += f". That is higher than every earlier year in the tables (from {check['first_year']})"
@@ -316,7 +328,7 @@ def claims_text(sel: Selection) -> str:
     for n, check in enumerate(checks, 1):
         f = check["figure"]
         note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
-        if check["test"] != "month_total" and check["test"] != "fiscal_year_total":
+        if check["test"] in ("record", "highest_since", "highest_in_years"):
             note += (
                 f" Up to fiscal year {check['last_yearly']}, the tables hold only the Border Patrol's yearly "
                 "apprehensions, so each count below is compared with that series for those years."

@@ -230,6 +230,8 @@ def test_every_testable_claim_has_a_plain_verdict(pages):
 def test_claim_verdicts_follow_the_official_tables():
     checks = {c["claim_id"]: c for c in queries.claim_checks(select("2021-tapachula", "all", None))}
     assert checks["2021-july"]["verdict"] == "holds"  # 213,593 > 213,000
+    assert checks["2021-july-peak"]["verdict"] == "holds"  # July is the highest month of FY2021
+    assert checks["2021-september-decrease"]["verdict"] == "holds"  # 192,001 < 209,840 in August
     # "the highest number since 1986" holds, understated, where FY2021 tops every year after 1986 (and 1986 too)
     assert checks["2021-highest-since-1986"]["verdict"] == "holds only if"
     for check in checks.values():  # a record bears out every "highest since" and "N-year high" claim
