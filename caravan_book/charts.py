@@ -292,12 +292,14 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
         f"Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, FY{years[0]}–FY{years[-1]}), "
         "as archived in the public repositories named on the Sources and methods page."
     )
+    # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
+    unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     shown = pd.DataFrame(
         {
             "Month": data["month_start"].dt.strftime("%B %Y"),
             "Fiscal year": data["fiscal_year"],
-            "Counted under": data["counted under"],
-            "Encounters": data["encounters"],
+            "Counted under": data["counted under"].where(~unused, data["counted under"] + ": not in use that month"),
+            "Encounters": data["encounters"].astype(object).where(~unused, ""),
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
