@@ -94,10 +94,11 @@ def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
     )
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
+    printed = len(data) - inferred
+    rest = f"; the other {printed} are printed in the articles (circles)" if printed else ""
     alt_text = (
         f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
-        f"article. {inferred} of the dates are worked out by the book from the text (triangles)"
-        + (f"; the other {len(data) - inferred} are printed in the articles (circles)." if inferred < len(data) else ".")
+        f"article. {inferred} of the dates are worked out by the book from the text (triangles){rest}."
     )
     caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)

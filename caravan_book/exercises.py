@@ -252,8 +252,8 @@ def comparison(left: Selection, right: Selection) -> str:
             "Name one way the places of the two incidents differ, and why it matters for who could respond.",
             (
                 f"The first ({md(li['title'])}) happened in {md(li['place'])}, {_country(li['country'])}; the second "
-                f"({md(ri['title'])}) in {md(ri['place'])}, {_country(ri['country'])}. Which government's officers are present "
-                "depends on where the group is."
+                f"({md(ri['title'])}) in {md(ri['place'])}, {_country(ri['country'])}. Which government's officers are "
+                "present depends on where the group is."
             ),
         ),
         (

@@ -186,9 +186,13 @@ def stated_reasons(sel: Selection) -> str:
     carried = frame[frame["topic"] == "carried"]
     if carried.empty:
         return reasons
-    return reasons + "\n\nWhat they carried, which the articles report but which is not a stated reason:\n\n" + bullet_list(
-        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
-        for _, r in carried.iterrows()
+    return (
+        reasons
+        + "\n\nWhat they carried, which the articles report but which is not a stated reason:\n\n"
+        + bullet_list(
+            f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
+            for _, r in carried.iterrows()
+        )
     )
 
 
@@ -434,8 +438,8 @@ def responses_summary(sel: Selection) -> str:
         f"{plural(direct, 'statement')} {'is' if direct == 1 else 'are'} quoted in the speaker's own words, shown in "
         f"quotation marks; the other {fmt_number(len(frame) - direct)} {'is' if len(frame) - direct == 1 else 'are'} "
         "the article's own summary of what was said, shown as such.\n\n"
-        f"By group:\n\n{bullet_list(items)}\n\nHow the words reached the articles: {by_channel}. A statement printed in two articles is "
-        "listed once for each article, so you can compare their wording."
+        f"By group:\n\n{bullet_list(items)}\n\nHow the words reached the articles: {by_channel}. "
+        "A statement printed in two articles is listed once for each article, so you can compare their wording."
     )
 
 
