@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from caravan_book import queries
-from caravan_book.params import Selection
+from caravan_book.params import Selection, select
 from caravan_book.prose import (
     INFERRED_KEY,
     article_phrase,
@@ -80,23 +80,10 @@ def lead(sel: Selection) -> str:
         )
     return (
         f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
-        f"{lead_numbers(sel)}"
         f"This page is built from {articles} and the {plural(len(events), 'event')} {their}. "
         f"Each event names the article it comes from. {dates}\n\n"
         f"{'The article' if count == 1 else 'The articles'} used here:\n\n{source_list(sel)}"
     )
-
-
-def lead_numbers(sel: Selection) -> str:
-    """The numbers the news is about (the articles' most prominent figures of the comparison's quantities, one per
-    quantity), in the articles' words, so the lead paragraph gives the size of the group and the arrests."""
-    compared = {m for metrics in queries.compare_groups().values() for m in metrics}
-    frame = queries.figures(sel)
-    top = frame[(frame["prominence"] == 1) & frame["metric"].isin(compared)].drop_duplicates("metric")
-    if top.empty:
-        return ""
-    items = [f"{metric_label(f['metric'])}: {printed(f)} — {speaker_of_figure(f)}" for _, f in top.iterrows()]
-    return "The numbers at the centre of the story, in the articles' words:\n\n" + bullet_list(items) + "\n\n"
 
 
 def _story_key(event_id: str, source_id: str) -> str:
@@ -641,9 +628,10 @@ def sources_table() -> str:
     from caravan_book import tables
 
     sources = tables.load("sources")
-    counts = {
-        name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "statements", "facts")
-    }
+    counts = {name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
+    # statements as the responses pages show them (one block per article sentence), so the counts agree
+    shown = [queries.statements(select(i, "all", None)) for i in tables.load("incidents")["incident"]]
+    counts["statements"] = pd.concat(shown).groupby("source_id").size()
     lines = [
         "| Article | Published | Events | Figures | Statements | Comparison facts | What it contributes |",
         "| --- | --- | --- | --- | --- | --- | --- |",
