@@ -364,6 +364,7 @@ def claim_checks(sel: Selection) -> list[dict]:
                 "test": claim["test"],
                 "fiscal_year": year,
                 "note": claim["note"],
+                "claim_words": claim.get("claim_words"),
                 "figure": figure,
                 "lines": lines,
                 "verdict": verdict,

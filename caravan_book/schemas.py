@@ -389,6 +389,7 @@ CLAIMS = TableSpec(
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "claim_words": text(required=False),
         "note": text(required=False),
     },
     references={"figure_id": ("figures", "figure_id")},

@@ -307,6 +307,12 @@ def _verdict(check: dict) -> str:
     return f"**Verdict: {check['verdict']}.**"
 
 
+def _claim_words(check: dict) -> str:
+    """The article's words for a claim: its own phrase (claims.claim_words) or the figure's, in quotation marks."""
+    words = check.get("claim_words")
+    return f"“{md(words)}”" if isinstance(words, str) and words.strip() else printed(check["figure"])
+
+
 def claims_text(sel: Selection) -> str:
     """Every claim of the articles that CBP's tables can test, with its source, the figures used and a verdict."""
     checks = queries.claim_checks(sel)
@@ -326,7 +332,7 @@ def claims_text(sel: Selection) -> str:
             )
         lines = [_counting_line(counted, check) for counted in check["lines"]]
         parts.append(
-            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {printed(f)}.{note}\n\n"
+            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {_claim_words(check)}.{note}\n\n"
             + bullet_list(lines)
             + f"\n\n{_verdict(check)}"
         )

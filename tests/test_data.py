@@ -261,3 +261,11 @@ def test_a_stated_incident_date_is_printed_in_its_excerpt():
         if incident["start_date_basis"] == "stated":
             when = incident["start_date"]
             assert f"{when.day} {when:%B}" in incident["excerpt"], incident["incident"]
+
+
+def test_a_claims_own_words_stand_in_its_figures_sentence():
+    claims = tables.load("claims").merge(tables.load("figures"), on="figure_id")
+    worded = claims[claims["claim_words"].notna()]
+    assert not worded.empty
+    for _, claim in worded.iterrows():
+        assert claim["claim_words"] in claim["excerpt"], claim["claim_id"]
