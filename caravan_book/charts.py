@@ -94,10 +94,11 @@ def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
     )
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
+    printed = len(data) - inferred
+    rest = f"; the other {printed} are printed in the articles (circles)" if printed else ""
     alt_text = (
         f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
-        f"article. {inferred} of the dates are worked out by the book from the text (triangles); the rest are printed "
-        "in the articles (circles)."
+        f"article. {inferred} of the dates are worked out by the book from the text (triangles){rest}."
     )
     caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
@@ -130,7 +131,15 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     points = (
         alt.Chart(data)
         .mark_circle(size=90, color=PALETTE[1], opacity=0.9)
-        .encode(longitude="longitude:Q", latitude="latitude:Q", tooltip=["place", "country", "reliability"])
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            tooltip=[
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("reliability:N", title="How exact the position is"),
+            ],
+        )
         .project(**projection)
     )
     # places closer than about 30 km share one label, so their names do not print over each other
@@ -215,7 +224,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     shown = pd.DataFrame(
         {
             "What is counted": data["metric label"],
-            "Number": data["value"],
+            "Number": data["value"].map(fmt_number),
             "The article's words": data["as_printed"],
             "Who gives the number": data["who"],
             "Article": figures["label"].to_numpy(),
@@ -292,12 +301,14 @@ def encounters_chart(monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str,
         f"Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly, FY{years[0]}–FY{years[-1]}), "
         "as archived in the public repositories named on the Sources and methods page."
     )
+    # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
+    unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     shown = pd.DataFrame(
         {
             "Month": data["month_start"].dt.strftime("%B %Y"),
             "Fiscal year": data["fiscal_year"],
-            "Counted under": data["counted under"],
-            "Encounters": data["encounters"],
+            "Counted under": data["counted under"].where(~unused, data["counted under"] + ": not in use that month"),
+            "Encounters": data["encounters"].astype(object).where(~unused, ""),
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
@@ -320,7 +331,10 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 scale=alt.Scale(domain=[int(data["fiscal_year"].min()), last_year + 1], nice=False),
             ),
             y=alt.Y("apprehensions:Q", title="Southwest border apprehensions"),
-            tooltip=["fiscal_year", alt.Tooltip("apprehensions:Q", format=",")],
+            tooltip=[
+                alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                alt.Tooltip("apprehensions:Q", format=",", title="Apprehensions (yearly table)"),
+            ],
         )
     )
     marked = check["claim_year"] if check else mark_year
@@ -355,7 +369,11 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 y="apprehensions:Q",
                 shape=alt.Shape("series:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
                 color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], "#111111"])),
-                tooltip=["series", alt.Tooltip("apprehensions:Q", format=",")],
+                tooltip=[
+                    alt.Tooltip("series:N", title="What is counted"),
+                    alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                    alt.Tooltip("apprehensions:Q", format=",", title="Count"),
+                ],
             )
         )
         table = pd.concat([table, later], ignore_index=True)

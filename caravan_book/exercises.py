@@ -18,11 +18,11 @@ from caravan_book.prose import (
     fmt_date,
     fmt_number,
     md,
-    outlet_name,
     plural,
     printed_qualifier,
 )
 from caravan_book.render import medium
+from caravan_book.schemas import COUNTRY_NAMES
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -106,13 +106,23 @@ def narrative(sel: Selection) -> str:
                     f"The book gives “{md(g['summary'])}” the date {fmt_date(g['date'], None, g['date_precision'])}, "
                     "marked *inferred*. What in the article lets us work out that date, and what could go wrong?"
                 ),
-                (
-                    f"{md(g['date_note'])} If the article was published later than we think, a weekday such as "
-                    "“Sunday” could point to a different week, so the date is marked as inferred, not stated."
-                ),
+                f"{md(g['date_note'])} {_what_could_go_wrong(str(g['date_note']))}",
             )
         )
     return render("narrative", items, sel)
+
+
+def _what_could_go_wrong(note: str) -> str:
+    """The risk of a worked-out date, fitted to how it was worked out (a weekday, a bound, a month)."""
+    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    if any(day in note for day in weekdays):
+        return (
+            "If the article was published in a different week than we think, the weekday would point to a different "
+            "date, so the date is marked as inferred, not stated."
+        )
+    if "bound" in note or "more than" in note or "before" in note:
+        return "The article gives only a limit (before or after some point), so the true date could be earlier."
+    return "The article does not print the date, so another reading of the text could give another date."
 
 
 def numbers(sel: Selection) -> str:
@@ -208,7 +218,7 @@ def responses(sel: Selection) -> str:
                 (
                     f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
                     f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in "
-                    f"{article(o['channel'])} {md(o['channel'])}, as reported by {md(outlet_name(o))}."
+                    f"{article(o['channel'])} {md(o['channel'])}, as reported in {article_phrase(o)}."
                 ),
             )
         )
@@ -228,6 +238,11 @@ def responses(sel: Selection) -> str:
     return render("responses", items, sel)
 
 
+def _country(code: str) -> str:
+    """A country's name for a code of the data (the code itself if the book has no name for it)."""
+    return md(COUNTRY_NAMES.get(code, code))
+
+
 def comparison(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
     lm, rm = queries.incident_month(left), queries.incident_month(right)
@@ -236,9 +251,9 @@ def comparison(left: Selection, right: Selection) -> str:
         (
             "Name one way the places of the two incidents differ, and why it matters for who could respond.",
             (
-                f"The first ({md(li['title'])}) happened in {md(li['place'])} ({md(li['country'])}); the second "
-                f"({md(ri['title'])}) in {md(ri['place'])} ({md(ri['country'])}). Which government's officers are present "
-                "depends on where the group is."
+                f"The first ({md(li['title'])}) happened in {md(li['place'])}, {_country(li['country'])}; the second "
+                f"({md(ri['title'])}) in {md(ri['place'])}, {_country(ri['country'])}. Which government's officers are "
+                "present depends on where the group is."
             ),
         ),
         (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from IPython.display import Markdown, display
 
 from caravan_book import params, render
@@ -20,14 +22,14 @@ def start(incident, sources="all", as_of=None) -> Selection:
     """Validate a section's parameters (clear error, no traceback), enable offline charts, state them."""
     selection = params.select(incident, sources, as_of)
     render.enable()
-    _state("This page was made with: " + selection.describe().replace("<", "&lt;"))
+    _state("This page tells: " + html.escape(selection.for_readers()))
     return selection
 
 
 def start_pair(left, right) -> tuple[Selection, Selection]:
     pair = params.select_pair(left, right)
     render.enable()
-    _state(f"This page was made with: left = {pair[0].incident} · right = {pair[1].incident}")
+    _state(f"This page compares: {html.escape(pair[0].title())} and {html.escape(pair[1].title())} · all articles")
     return pair
 
 

@@ -142,9 +142,17 @@ QUALIFIER_WORDS = (
 SHORT_QUOTE_WORDS = 8
 
 
+def is_fragment(quote: str) -> bool:
+    """A quotation that starts in lower case is part of the article's sentence, not a sentence of its own
+    (“a whole hell of a lot of time to get down”), however long it is."""
+    first = next((c for c in quote if c.isalpha()), "")
+    return first.islower()
+
+
 def in_context(row) -> bool:
-    """Reported speech and short fragments are shown as the article's whole sentence."""
-    return row.get("quote_kind") == "reported" or len(str(row["quote"]).split()) < SHORT_QUOTE_WORDS
+    """Reported speech, short quotations and fragments are shown as the article's whole sentence."""
+    quote = str(row["quote"])
+    return row.get("quote_kind") == "reported" or len(quote.split()) < SHORT_QUOTE_WORDS or is_fragment(quote)
 
 
 def quote_block(row) -> str:

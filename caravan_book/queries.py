@@ -6,6 +6,7 @@ import pandas as pd
 
 from caravan_book import tables
 from caravan_book.params import Selection
+from caravan_book.prose import in_context
 from caravan_book.schemas import GROUPS, MONTHS
 
 
@@ -110,7 +111,21 @@ def statements(sel: Selection) -> pd.DataFrame:
     frame["speaker_order"] = frame.groupby("speaker")["file_order"].transform("min")
     keys = ["group_rank", "group_order", "speaker_rank", "speaker_order", "file_order"]
     frame = frame.sort_values(keys).drop(columns=["file_order", "group_rank", "speaker_rank", "speaker_order"])
-    return frame.reset_index(drop=True)
+    return _one_per_sentence(frame.reset_index(drop=True))
+
+
+def _one_per_sentence(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop a statement the book would show as the same article sentence as an earlier one.
+
+    Reported speech and fragments are shown as the article's whole sentence (``prose.in_context``),
+    so two rows quoting parts of one sentence by one speaker would show the reader the same block
+    twice. Every count of statements (pages, chart, exercises) is a count of what the reader sees.
+    """
+    if frame.empty:
+        return frame
+    shown = frame.apply(in_context, axis=1)
+    repeated = frame.duplicated(subset=["speaker", "source_id", "excerpt"]) & shown
+    return frame[~repeated].reset_index(drop=True)
 
 
 def statements_by_institution(sel: Selection) -> pd.DataFrame:
@@ -287,7 +302,26 @@ def claim_checks(sel: Selection) -> list[dict]:
         figure = figs.loc[claim["figure_id"]]
         year = int(claim["fiscal_year"])
         lines: list[tuple[str, str, int, bool, int | None]] = []
-        if claim["test"] == "month_total":
+        compared: tuple[pd.Timestamp, int] | None = None  # the month a month's count is compared with
+        if claim["test"] in ("peak_month", "fell_from_month_before"):
+            month = figure["as_of"].to_period("M").to_timestamp()
+            table = monthly_table()
+            column = "total_swb_encounters"
+            counts = table.set_index("month_start")[column]
+            if month not in counts.index:
+                continue
+            if claim["test"] == "peak_month":
+                same_year = table[table["fiscal_year"] == year].set_index("month_start")[column]
+                compared = (same_year.idxmax(), int(same_year.max()))
+                holds = compared[0] == month
+            else:
+                before = month - pd.DateOffset(months=1)
+                if before not in counts.index:
+                    continue
+                compared = (before, int(counts.loc[before]))
+                holds = int(counts.loc[month]) < compared[1]
+            lines.append((column, f"{month:%B %Y}", int(counts.loc[month]), bool(holds), None))
+        elif claim["test"] == "month_total":
             month = figure["as_of"].to_period("M").to_timestamp()
             row = monthly_table().set_index("month_start")
             if month not in row.index:
@@ -317,7 +351,8 @@ def claim_checks(sel: Selection) -> list[dict]:
                     if claim["test"] == "record":
                         holds = since is None
                     elif claim["test"] == "highest_since":
-                        holds = since == int(figure["value"])
+                        # "the highest since 1986": above every year after 1986 (a record understates, but holds)
+                        holds = since is None or since <= int(figure["value"])
                     else:
                         holds = since is None or since <= year - int(figure["value"])
                 lines.append((column, f"fiscal year {year}", official, bool(holds), since))
@@ -329,10 +364,13 @@ def claim_checks(sel: Selection) -> list[dict]:
                 "test": claim["test"],
                 "fiscal_year": year,
                 "note": claim["note"],
+                "claim_words": claim.get("claim_words"),
                 "figure": figure,
                 "lines": lines,
                 "verdict": verdict,
                 "first_year": int(apprehensions_annual()["fiscal_year"].min()),
+                "last_yearly": int(apprehensions_annual()["fiscal_year"].max()),
+                "compared": compared,
             }
         )
     return checks

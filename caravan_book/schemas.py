@@ -35,17 +35,26 @@ FACT_TOPICS = (
     "destination",
     "composition",
     "stated_reasons",
+    "carried",
     "route_start",
     "us_response",
 )
 #: How an article's claim is tested against CBP's tables (see queries.claim_checks).
-CLAIM_TESTS = ("fiscal_year_total", "month_total", "record", "highest_since", "highest_in_years")
+CLAIM_TESTS = (
+    "fiscal_year_total",
+    "month_total",
+    "peak_month",
+    "fell_from_month_before",
+    "record",
+    "highest_since",
+    "highest_in_years",
+)
 #: Speaker groups, in the order the responses section presents them, with their headings.
 GROUPS = {
     "us-federal": "US federal government",
     "mexico-federal": "Mexican federal government",
     "local-official": "Local officials",
-    "organizer-advocate": "Organizers and advocates",
+    "organizer-advocate": "Organizers, advocates and critics",
     "migrant": "Migrants",
     "resident": "Local residents",
 }
@@ -53,6 +62,15 @@ MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 INCIDENT_PATTERN = r"^\d{4}-[a-z]+(-[a-z]+)*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+#: Country names for the codes the data uses, so pages say "Tijuana, Mexico", never "Tijuana (MX)".
+COUNTRY_NAMES = {
+    "MX": "Mexico",
+    "US": "the United States",
+    "GT": "Guatemala",
+    "HN": "Honduras",
+    "SV": "El Salvador",
+    "HT": "Haiti",
+}
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
@@ -371,6 +389,7 @@ CLAIMS = TableSpec(
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "claim_words": text(required=False),
         "note": text(required=False),
     },
     references={"figure_id": ("figures", "figure_id")},

@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from caravan_book import queries
-from caravan_book.params import Selection
+from caravan_book.params import Selection, select
 from caravan_book.prose import (
     INFERRED_KEY,
     article_phrase,
@@ -166,9 +166,20 @@ def stated_reasons(sel: Selection) -> str:
     rows = frame[frame["topic"] == "stated_reasons"]
     if rows.empty:
         return "The selected articles do not say why the migrants travelled."
-    return bullet_list(
+    reasons = bullet_list(
         f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
         for _, r in rows.iterrows()
+    )
+    carried = frame[frame["topic"] == "carried"]
+    if carried.empty:
+        return reasons
+    return (
+        reasons
+        + "\n\nWhat they carried, which the articles report but which is not a stated reason:\n\n"
+        + bullet_list(
+            f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
+            for _, r in carried.iterrows()
+        )
     )
 
 
@@ -256,13 +267,30 @@ def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict)
         then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
         if since is None:
             line += (
-                f". That is higher than every earlier year in the tables, {claimed} included{then}: a record, "
-                f"not “the highest since {claimed}”"
+                f". That is higher than every earlier year in the tables, {claimed} included{then}: the highest "
+                f"since {claimed}, and in fact a record, so the claim understates"
             )
-        elif since != claimed:
+        elif since < claimed:
+            line += (
+                f". That is higher than every year from {claimed} on{then}; the last year at or above it is "
+                f"{since}, so the claim understates"
+            )
+        elif since > claimed:
             line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
         else:
             line += f". The last year at or above it is {claimed}{then}"
+    elif check["test"] == "peak_month":
+        peak, count = check["compared"]
+        line += (
+            f". That is the highest month of fiscal year {check['fiscal_year']}"
+            if peak.to_period("M") == pd.Timestamp(check["figure"]["as_of"]).to_period("M")
+            else f". The highest month of fiscal year {check['fiscal_year']} was {peak:%B %Y} ({fmt_number(count)})"
+        )
+    elif check["test"] == "fell_from_month_before":
+        before, count = check["compared"]
+        change = (official - count) / count * 100
+        line += f"; {before:%B %Y}: {fmt_number(count)}, so the count {'fell' if change < 0 else 'rose'} by "
+        line += f"{abs(change):.1f}%"
     elif check["test"] in ("record", "highest_in_years"):
         if since is None:
             line += f". That is higher than every earlier year in the tables (from {check['first_year']})"
@@ -279,6 +307,12 @@ def _verdict(check: dict) -> str:
     return f"**Verdict: {check['verdict']}.**"
 
 
+def _claim_words(check: dict) -> str:
+    """The article's words for a claim: its own phrase (claims.claim_words) or the figure's, in quotation marks."""
+    words = check.get("claim_words")
+    return f"“{md(words)}”" if isinstance(words, str) and words.strip() else printed(check["figure"])
+
+
 def claims_text(sel: Selection) -> str:
     """Every claim of the articles that CBP's tables can test, with its source, the figures used and a verdict."""
     checks = queries.claim_checks(sel)
@@ -291,9 +325,14 @@ def claims_text(sel: Selection) -> str:
     for n, check in enumerate(checks, 1):
         f = check["figure"]
         note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
+        if check["test"] in ("record", "highest_since", "highest_in_years"):
+            note += (
+                f" Up to fiscal year {check['last_yearly']}, the tables hold only the Border Patrol's yearly "
+                "apprehensions, so each count below is compared with that series for those years."
+            )
         lines = [_counting_line(counted, check) for counted in check["lines"]]
         parts.append(
-            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {printed(f)}.{note}\n\n"
+            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {_claim_words(check)}.{note}\n\n"
             + bullet_list(lines)
             + f"\n\n{_verdict(check)}"
         )
@@ -361,6 +400,20 @@ def responses_lead(sel: Selection) -> str:
     )
 
 
+#: How a channel reads after a count ("5 at a town hall"); ``statement`` also covers words whose channel the
+#: article does not give (see data/README.md).
+CHANNEL_PHRASES = {
+    "statement": "in statements or without saying how",
+    "tweet": "on Twitter",
+    "interview": "in interviews",
+    "press briefing": "at press briefings",
+    "town hall": "at a town hall",
+    "chant": "chanted",
+    "speech": "in speeches",
+    "report": "in reports",
+}
+
+
 def responses_summary(sel: Selection) -> str:
     frame = queries.statements(sel)
     if frame.empty:
@@ -370,7 +423,7 @@ def responses_summary(sel: Selection) -> str:
     counts = frame.groupby("group", sort=False).size()
     items = [f"{md(GROUPS[g])}: {plural(int(n), 'statement')}" for g, n in counts.items()]
     channels = frame["channel"].value_counts()
-    by_channel = ", ".join(f"{plural(int(n), md(c))}" for c, n in channels.items())
+    by_channel = "; ".join(f"{fmt_number(int(n))} {CHANNEL_PHRASES.get(c, md(c))}" for c, n in channels.items())
     direct = int((frame["quote_kind"] == "direct").sum())
     return (
         f"The {'article reports' if len(sel.sources) == 1 else 'articles report'} "
@@ -378,8 +431,8 @@ def responses_summary(sel: Selection) -> str:
         f"{plural(direct, 'statement')} {'is' if direct == 1 else 'are'} quoted in the speaker's own words, shown in "
         f"quotation marks; the other {fmt_number(len(frame) - direct)} {'is' if len(frame) - direct == 1 else 'are'} "
         "the article's own summary of what was said, shown as such.\n\n"
-        f"By group:\n\n{bullet_list(items)}\n\nBy channel: {by_channel}. A statement printed in two articles is "
-        "listed once for each article, so you can compare their wording."
+        f"By group:\n\n{bullet_list(items)}\n\nHow the words reached the articles: {by_channel}. "
+        "A statement printed in two articles is listed once for each article, so you can compare their wording."
     )
 
 
@@ -395,7 +448,8 @@ def discussion(section: str, sel: Selection | None = None) -> str:
             else "This page uses a single article. What would you want a second source to confirm?",
             "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
             if several
-            else "Which events on this page could the reporter have seen, and which come from what someone told them?",
+            else "The article dates some events only roughly (a weekday, a month). How would the story change if you "
+            "knew the exact day?",
         ],
         "numbers": [
             "Why might a reporter write “about” or “at least” instead of an exact number?",
@@ -513,8 +567,10 @@ def comparison_table(left: Selection, right: Selection) -> str:
         ("Where the group came from", _facts_cell(left, "origin"), _facts_cell(right, "origin")),
         ("Where it was heading", _facts_cell(left, "destination"), _facts_cell(right, "destination")),
         ("Why they said they travelled", _facts_cell(left, "stated_reasons"), _facts_cell(right, "stated_reasons")),
-        ("Border encounters in the incident's month", _border_cell(left), _border_cell(right)),
+        ("Banners and flags they carried", _facts_cell(left, "carried"), _facts_cell(right, "carried")),
+        ("Border encounters in the incident's month and fiscal year", _border_cell(left), _border_cell(right)),
     ]
+    rows = [row for row in rows if row[1] != "not reported" or row[2] != "not reported"]
     head = (
         '<table class="table caravan-compare">\n<thead><tr><td></td>'
         f'<th scope="col">{_h(li["title"])}</th><th scope="col">{_h(ri["title"])}</th></tr></thead>\n<tbody>\n'
@@ -578,9 +634,10 @@ def sources_table() -> str:
     from caravan_book import tables
 
     sources = tables.load("sources")
-    counts = {
-        name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "statements", "facts")
-    }
+    counts = {name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
+    # statements as the responses pages show them (one block per article sentence), so the counts agree
+    shown = [queries.statements(select(i, "all", None)) for i in tables.load("incidents")["incident"]]
+    counts["statements"] = pd.concat(shown).groupby("source_id").size()
     lines = [
         "| Article | Published | Events | Figures | Statements | Comparison facts | What it contributes |",
         "| --- | --- | --- | --- | --- | --- | --- |",

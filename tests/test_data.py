@@ -64,7 +64,13 @@ BAD_CELLS = [
     ("figures.csv", 1, "value_text", "9,999", "is not written in the row's excerpt"),
     ("figures.csv", 2, "value", "501", "does not match value_text"),
     ("events.csv", 4, "date", "2018-02-30", "'2018-02-30' is not a real date written YYYY-MM-DD"),
-    ("events.csv", 5, "source_id", "nytimes", "'nytimes' is not a known source_id of sources.csv (known: bbc, border-closure-report"),
+    (
+        "events.csv",
+        5,
+        "source_id",
+        "nytimes",
+        "'nytimes' is not a known source_id of sources.csv (known: bbc, border-closure-report",
+    ),
     ("statements.csv", 6, "incident", "2019-nowhere", "'2019-nowhere' is not a known incident of incidents.csv"),
     ("statements.csv", 7, "quote", "words nobody said", "is not found word for word in the row's excerpt"),
     ("statements.csv", 8, "group", "journalists", "allowed values: us-federal, mexico-federal"),
@@ -76,7 +82,13 @@ BAD_CELLS = [
     ("events.csv", 2, "summary", "", "is empty but a value is required"),
     ("figures.csv", 4, "metric", "made_up_metric", "'made_up_metric' is not a known metric of metrics.csv"),
     ("statements.csv", 9, "quote_kind", "paraphrase", "allowed values: direct, reported"),
-    ("figures.csv", 0, "as_printed", "a group of about 500 people", "is not a phrase of the row's excerpt, character for character"),
+    (
+        "figures.csv",
+        0,
+        "as_printed",
+        "a group of about 500 people",
+        "is not a phrase of the row's excerpt, character for character",
+    ),
     ("figures.csv", 2, "as_printed", "joined a march from their shelter", "does not contain value_text"),
     ("figures.csv", 3, "as_printed", "", "is empty but a value is required"),
     ("figures.csv", 5, "prominence", "4", "allowed values: 1 (the news), 2 (context), 3 (detail)"),
@@ -109,7 +121,8 @@ def test_excerpt_not_in_article_is_reported(data_copy):
     edit_csv(data_copy / "events.csv", 0, "excerpt", "A sentence that no article contains.")
     problems = [str(p) for p in tables.check_folder(data_copy, seeds)]
     assert any(
-        "events.csv, row 2, column 'excerpt'" in p and "is not found word for word in" in p and ".txt" in p for p in problems
+        "events.csv, row 2, column 'excerpt'" in p and "is not found word for word in" in p and ".txt" in p
+        for p in problems
     ), problems
 
 
@@ -177,8 +190,10 @@ def test_reference_series_runs_through_the_2021_caravan_and_after():
     assert int(later[later["fiscal_year"] == 2022]["total_swb_encounters"].sum()) == 2_378_944
     assert int(later[later["fiscal_year"] == 2023]["total_swb_encounters"].sum()) == 2_475_669
     files = set(tables.load("provenance")["file"])
-    assert {"reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",
-            "reference/cbp_swb_encounters_monthly_by_citizenship_fy2022_fy2023.csv"} <= files
+    assert {
+        "reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",
+        "reference/cbp_swb_encounters_monthly_by_citizenship_fy2022_fy2023.csv",
+    } <= files
 
 
 def test_every_table_has_a_schema_file_present():
@@ -188,7 +203,14 @@ def test_every_table_has_a_schema_file_present():
 
 @pytest.mark.parametrize(
     "text,value",
-    [("5,800", 5800), ("1.7 million", 1_700_000), ("Forty two", 42), ("900 billion", 9e11), ("three", 3), ("192,000", 192000)],
+    [
+        ("5,800", 5800),
+        ("1.7 million", 1_700_000),
+        ("Forty two", 42),
+        ("900 billion", 9e11),
+        ("three", 3),
+        ("192,000", 192000),
+    ],
 )
 def test_numbers_read_as_articles_print_them(text, value):
     assert parse_number_text(text) == value
@@ -219,3 +241,31 @@ def test_direct_quote_must_stand_between_quotation_marks(data_copy):
 def test_every_metric_has_a_label_and_every_label_is_used():
     metrics = set(tables.load("metrics")["metric"])
     assert metrics == set(tables.load("figures")["metric"])
+
+
+#: Words by which an article gives a reason: someone says, wants, hopes or flees, or the sentence says what they
+#: are going to do. A banner or a flag that a crowd carries is not one of them.
+REASON_WORDS = ("say", "said", "want", "hope", "fleeing", "to apply", "demanded", "protest")
+
+
+def test_stated_reasons_are_reasons_someone_gives_not_things_carried():
+    facts = tables.load("facts")
+    for _, fact in facts[facts["topic"] == "stated_reasons"].iterrows():
+        excerpt = fact["excerpt"].lower()
+        assert any(word in excerpt for word in REASON_WORDS), f"{fact['fact_id']}: not a reason anyone gives"
+
+
+def test_a_stated_incident_date_is_printed_in_its_excerpt():
+    """A date marked stated is one the article prints: its day and month stand in the excerpt."""
+    for _, incident in tables.load("incidents").iterrows():
+        if incident["start_date_basis"] == "stated":
+            when = incident["start_date"]
+            assert f"{when.day} {when:%B}" in incident["excerpt"], incident["incident"]
+
+
+def test_a_claims_own_words_stand_in_its_figures_sentence():
+    claims = tables.load("claims").merge(tables.load("figures"), on="figure_id")
+    worded = claims[claims["claim_words"].notna()]
+    assert not worded.empty
+    for _, claim in worded.iterrows():
+        assert claim["claim_words"] in claim["excerpt"], claim["claim_id"]

@@ -7,6 +7,7 @@ data, so a new row or a new page is covered without editing the test.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -220,8 +221,9 @@ def test_every_testable_claim_has_a_plain_verdict(pages):
         mine = claims[claims["incident"] == incident]
         verdicts = re.findall(r"Verdict: (holds only if you count|holds|does not hold)", text)
         assert len(verdicts) == len(mine), page
-        for phrase in mine["as_printed"]:
-            assert f"“{_collapse(phrase)}”" in text, phrase
+        for phrase, words in zip(mine["as_printed"], mine["claim_words"], strict=True):
+            claimed = words if isinstance(words, str) else phrase
+            assert f"“{_collapse(claimed)}”" in text, claimed
         if len(mine):
             assert "Title 42" in text and "counted again" in text, "the caveat on expulsions and repeat crossings"
 
@@ -229,7 +231,16 @@ def test_every_testable_claim_has_a_plain_verdict(pages):
 def test_claim_verdicts_follow_the_official_tables():
     checks = {c["claim_id"]: c for c in queries.claim_checks(select("2021-tapachula", "all", None))}
     assert checks["2021-july"]["verdict"] == "holds"  # 213,593 > 213,000
-    assert checks["2021-highest-since-1986"]["verdict"] == "does not hold"  # FY2021 tops every year, 1986 included
+    assert checks["2021-new-records"]["verdict"] == checks["2021-most-ever-recorded"]["verdict"]  # the same test
+    assert checks["2021-july-peak"]["verdict"] == "holds"  # July is the highest month of FY2021
+    assert checks["2021-september-decrease"]["verdict"] == "holds"  # 192,001 < 209,840 in August
+    # "the highest number since 1986" holds, understated, where FY2021 tops every year after 1986 (and 1986 too)
+    assert checks["2021-highest-since-1986"]["verdict"] == "holds only if"
+    for check in checks.values():  # a record bears out every "highest since" and "N-year high" claim
+        if check["test"] in ("record", "highest_since", "highest_in_years"):
+            for column, _, _, holds, since in check["lines"]:
+                if since is None:
+                    assert holds, (check["claim_id"], column)
     fy = checks["2021-fy-total-cbp"]
     assert fy["verdict"] == "holds only if"
     assert [line[2] for line in fy["lines"]] == [1734686, 1659206, 618986]
@@ -288,6 +299,16 @@ def test_printed_dates_are_not_marked_inferred(pages):
                 assert f"{shown}†" not in text, shown
 
 
+def test_printed_incident_dates_are_not_marked_inferred(pages):
+    text = _page_text(pages["comparison"])
+    for _, incident in tables.load("incidents").iterrows():
+        when = incident["start_date"]
+        shown = f"{when.day} {when:%B %Y}"
+        assert shown in text, incident["incident"]
+        if incident["start_date_basis"] == "stated":
+            assert f"{shown}†" not in text, incident["incident"]
+
+
 # ------------------------------------------------------------ 9. the reference series covers both incidents
 def test_months_around_each_incident_are_in_the_reference_series():
     for incident in tables.load("incidents")["incident"]:
@@ -300,15 +321,84 @@ MACHINE_WORDS = ("1986 year", "value_text", "source_id", "as_printed", "2018-tij
 
 
 def test_no_machine_made_labels_in_text_or_data_tables(pages):
+    ids = [*tables.load("incidents")["incident"], "Incident:"]  # the parameter line names incidents by title
     for name, soup in pages.items():
         main = soup.select_one("main") or soup
-        for param in main.select(".caravan-params"):
-            param.decompose()  # the page's parameters are stated as ids on purpose
         for code in main.select("div.cell_input, pre, code"):
             code.decompose()
         text = _collapse(main.get_text(" "))
         for word in MACHINE_WORDS:
             assert word not in text, f"{name}: {word}"
+        for word in ids:  # a download's file name ("timeline-2018-tijuana.csv") may hold the id
+            assert not re.search(rf"(?<![\w-]){re.escape(word)}(?!\.csv)", text), f"{name}: {word}"
+        for cell in main.select("td"):
+            assert not re.fullmatch(r"[\d,]+\.0", _collapse(cell.get_text())), f"{name}: {cell.get_text()!r}"
         for th in main.select("th"):
             label = _collapse(th.get_text())
             assert "_" not in label, f"{name}: column {label!r}"
+
+
+def _tooltips(html: str) -> list[dict]:
+    """Every tooltip channel of every chart spec embedded in a page."""
+    found = []
+    for match in re.finditer(r'"tooltip": (\[[^\]]*\])', html):
+        found.extend(json.loads(match.group(1)))
+    return found
+
+
+def test_chart_tooltips_name_their_values_in_words(built_book):
+    generated = built_book / "_build" / "html" / "book" / "generated"
+    checked = 0
+    for page in sections.load().pages:
+        html = (generated / f"{page.page}.html").read_text(encoding="utf-8")
+        for tip in _tooltips(html):
+            shown = tip.get("title", tip.get("field", ""))
+            assert "_" not in shown and shown[:1].isupper(), f"{page.page}: tooltip {shown!r}"
+            checked += 1
+    assert checked > 0
+
+
+def _group_blocks(soup: BeautifulSoup) -> dict[str, tuple[int, int]]:
+    """On a responses page: each group heading's count ("— 8 statements") and the quote blocks under it."""
+    counts = {}
+    for para in soup.select("main p"):
+        match = re.fullmatch(r"(.+?) — ([\d,]+) statements?", _collapse(para.get_text("")))
+        if not match or not para.find("strong"):
+            continue
+        shown = 0
+        for sibling in para.find_next_siblings():
+            if sibling.name in ("hr", "section") or sibling.find("hr") or sibling.get("class") == ["caravan-key"]:
+                break
+            if sibling.name == "p" and re.fullmatch(r".+ — [\d,]+ statements?", _collapse(sibling.get_text(""))):
+                break
+            shown += sibling.name == "blockquote"
+        counts[match.group(1)] = (int(match.group(2).replace(",", "")), shown)
+    return counts
+
+
+def test_statement_counts_are_counts_of_the_statements_shown(pages):
+    for page, _ in _incident_pages("responses-"):
+        counts = _group_blocks(pages[page])
+        assert counts, page
+        for group, (said, shown) in counts.items():
+            assert said == shown, f"{page}: {group} says {said} statements and shows {shown}"
+
+
+def test_quotations_shown_alone_are_whole_sentences_not_fragments(pages):
+    for page, _ in _incident_pages("responses-"):
+        for quote in pages[page].select("main blockquote"):
+            text = _collapse(quote.get_text(""))
+            if text.startswith("“"):
+                first = next(c for c in text if c.isalpha())
+                assert first.isupper(), f"{page}: a fragment shown without its sentence: {text[:80]!r}"
+
+
+def test_quotation_marks_on_the_numbers_pages_hold_the_articles_words(pages):
+    """Whatever the claims put in quotation marks is the article's, character for character ("the highest
+    number since 1986", never "the highest since 1986"), in the article's case ("in 2021", not "In 2021")."""
+    articles = _articles()
+    for page, _ in _incident_pages("numbers-"):
+        text = _page_text(pages[page])
+        for quoted in re.findall(r"“([^“”]{3,200})”", text):
+            if len(quoted.split()) >= 2 and not quoted.endswith("…"):  # "…" ends a sentence pattern, not a quote
+                assert quoted in articles, f"{page}: {quoted!r} is not in any article"
