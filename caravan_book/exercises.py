@@ -82,7 +82,8 @@ def narrative(sel: Selection) -> str:
                     "to the day?"
                 ),
                 (
-                    f"From {fmt_date(first['date'], first['date_basis'])} to {fmt_date(last['date'], last['date_basis'])}: "
+                    f"From {fmt_date(first['date'], first['date_basis'])} to "
+                    f"{fmt_date(last['date'], last['date_basis'])}: "
                     f"{plural((last['date'] - first['date']).days, 'day')}.{caveat} A date marked † is worked out by "
                     "the book, so the count is only as good as those dates."
                 ),
@@ -93,8 +94,10 @@ def narrative(sel: Selection) -> str:
             (
                 "Which article reports the most events here? Why might one article report more than another?",
                 (
-                    f"{leaders}, with {plural(int(top.iloc[0]), 'event')}{' each' if len(top) > 1 else ''}. Articles differ "
-                    "in length, in when they were written (before or after the main event) and in what the reporter could see."
+                    f"{leaders}, with {plural(int(top.iloc[0]), 'event')}{' each' if len(top) > 1 else ''}. "
+                    "Articles differ "
+                    "in length, in when they were written (before or after the main event) and in what the reporter "
+                    "could see."
                 ),
             )
         )
@@ -154,7 +157,8 @@ def numbers(sel: Selection) -> str:
         items.append(
             (
                 (
-                    f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word “{word}” tell "
+                    f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word "
+                    f"“{word}” tell "
                     "you that the number alone does not?"
                 ),
                 (
@@ -194,10 +198,12 @@ def responses(sel: Selection) -> str:
     most, least = int(counts.max()), int(counts.min())
     items = [
         (
-            "Which group has the most statements on this page, and which the fewest? What might explain the difference?",
+            "Which group has the most statements on this page, and which the fewest? What might explain the "
+            "difference?",
             f"Most: {named(most)} ({plural(most, 'statement')}"
             + (
-                f"); fewest: {named(least)} ({plural(least, 'statement')}{' each' if (counts == least).sum() > 1 else ''})."
+                f"); fewest: {named(least)} "
+                f"({plural(least, 'statement')}{' each' if (counts == least).sum() > 1 else ''})."
                 if least != most
                 else ", the same for every group)."
             )
@@ -214,7 +220,8 @@ def responses(sel: Selection) -> str:
         o = official.iloc[0]
         items.append(
             (
-                f"A classmate writes “{md(o['quote'])}” in a report as if it were a fact. Rewrite it so that it is attributed.",
+                f"A classmate writes “{md(o['quote'])}” in a report as if it were a fact. Rewrite it so that it is "
+                "attributed.",
                 (
                     f"For example: “{md(o['speaker'])} said that …”, or “According to {md(o['speaker'])}, …”. "
                     f"The words are a claim made by {md(o['speaker'])} ({md(o['institution'])}) in "
@@ -228,7 +235,8 @@ def responses(sel: Selection) -> str:
         speaker, quote = repeated.index[0]
         items.append(
             (
-                f"Find a quotation that appears in more than one article (hint: look at {md(speaker)}). Do the articles agree on the words?",
+                f"Find a quotation that appears in more than one article (hint: look at {md(speaker)}). Do the "
+                "articles agree on the words?",
                 (
                     f"“{md(quote)}” appears in {plural(int(repeated.iloc[0]), 'article')} with the same words, which "
                     "suggests they come from the same official statement."
@@ -258,11 +266,13 @@ def comparison(left: Selection, right: Selection) -> str:
         ),
         (
             (
-                "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or “violent” "
+                "Write one neutral sentence comparing the two incidents, with no adjectives like “massive” or "
+                "“violent” "
                 "unless you quote and attribute them."
             ),
             (
-                "For example: “In both cases the articles report a group trying to move past officers; the articles attribute "
+                "For example: “In both cases the articles report a group trying to move past officers; the articles "
+                "attribute "
                 "descriptions such as ‘violent’ to the officials who used them.”"
             ),
         ),
@@ -271,11 +281,13 @@ def comparison(left: Selection, right: Selection) -> str:
         items.append(
             (
                 (
-                    f"Using the CBP data, how many times as many Southwest border encounters were there in {rm:%B %Y} as in {lm:%B %Y}? "
+                    "Using the CBP data, how many times as many Southwest border encounters were there in "
+                    f"{rm:%B %Y} as in {lm:%B %Y}? "
                     "Is this a like-for-like comparison?"
                 ),
                 (
-                    f"{fmt_number(rc)} ÷ {fmt_number(lc)} ≈ {rc / lc:.1f}. Not fully: the later count includes Title 42 expulsions, "
+                    f"{fmt_number(rc)} ÷ {fmt_number(lc)} ≈ {rc / lc:.1f}. Not fully: the later count includes "
+                    "Title 42 expulsions, "
                     "which began in March 2020, and a person caught several times counts each time."
                 ),
             )

@@ -82,11 +82,13 @@ def disagreements(sel: Selection) -> pd.DataFrame:
     frame = figures(sel)
     dates_per_source = frame.groupby(["metric", "source_id"])["as_of"].nunique()
     series = set(dates_per_source[dates_per_source > 1].index.get_level_values("metric"))
-    frame["quantity"] = [f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"])]
+    frame["quantity"] = [
+        f"{m} ({d:%B %Y})" if m in series else m for m, d in zip(frame["metric"], frame["as_of"], strict=False)
+    ]
     frame["voice"] = frame["source_id"] + "|" + frame["attributed_to"].fillna("")
 
     def disputed(group: pd.DataFrame) -> bool:
-        return len(set(zip(group["value"], group["qualifier"]))) > 1 and group["voice"].nunique() > 1
+        return len(set(zip(group["value"], group["qualifier"], strict=False))) > 1 and group["voice"].nunique() > 1
 
     keep = [q for q, group in frame.groupby("quantity") if disputed(group)]
     return frame[frame["quantity"].isin(keep)].drop(columns="voice").reset_index(drop=True)
@@ -138,7 +140,7 @@ def compare_groups() -> dict[str, list[str]]:
     """Comparison row name -> the metrics it shows, in the order metrics.csv lists them."""
     frame = tables.load("metrics").dropna(subset=["compare_group"])
     groups: dict[str, list[str]] = {}
-    for metric, group in zip(frame["metric"], frame["compare_group"]):
+    for metric, group in zip(frame["metric"], frame["compare_group"], strict=False):
         groups.setdefault(group, []).append(metric)
     return groups
 
@@ -251,9 +253,13 @@ def encounters_around(sel: Selection, months: int = 6) -> pd.DataFrame:
 #: The ways of counting a fiscal year or a month that an article's claim is tested against:
 #: column of CBP's monthly table -> what it counts, in words a reader can repeat.
 COUNTINGS = {
-    "total_swb_encounters": "all CBP encounters at the Southwest border (Border Patrol and ports of entry, Title 8 and Title 42)",
+    "total_swb_encounters": (
+        "all CBP encounters at the Southwest border (Border Patrol and ports of entry, Title 8 and Title 42)"
+    ),
     "usbp_total_encounters": "Border Patrol encounters only (Title 8 apprehensions and Title 42 expulsions)",
-    "usbp_title8_apprehensions": "Border Patrol Title 8 apprehensions only, the kind of count the older yearly table holds",
+    "usbp_title8_apprehensions": (
+        "Border Patrol Title 8 apprehensions only, the kind of count the older yearly table holds"
+    ),
 }
 
 

@@ -96,12 +96,32 @@ _LABELLED = re.compile(r'<(path|rect|line|text|g)( [^>]*?)aria-label="([^"]*)"([
 _ARIA_ATTR = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
-def _titles_for_marks(svg: str) -> str:
+def tooltip_names(spec: Any) -> set[str]:
+    """The names a chart's tooltips give their values (each tooltip entry's title, else its field)."""
+    names: set[str] = set()
+    if isinstance(spec, dict):
+        tips = spec.get("tooltip")
+        for tip in tips if isinstance(tips, list) else [tips] if isinstance(tips, dict) else []:
+            if isinstance(tip, dict) and (tip.get("title") or tip.get("field")):
+                names.add(str(tip.get("title") or tip.get("field")))
+        for key, value in spec.items():
+            if key not in ("data", "datasets"):
+                names |= tooltip_names(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            names |= tooltip_names(value)
+    return names
+
+
+def _titles_for_marks(svg: str, keep: set[str]) -> str:
     """Turn each mark's ARIA label (Vega writes the tooltip fields there) into an SVG ``<title>``.
 
     Browsers show a ``<title>`` when the pointer rests on the mark, which keeps the details Vega's
-    tooltips showed; the whole SVG is hidden from assistive technology, since the figure carries
-    a text description and the data table, so the ARIA attributes themselves are dropped.
+    tooltips showed. Vega's label also names the mark's other encoded fields by their raw names
+    (``month_start: 2018-11-15``), so only the parts named in the chart's tooltips (``keep``) are
+    kept, and marks with none (text labels, rules) get no title. The whole SVG is hidden from
+    assistive technology, since the figure carries a text description and the data table, so the
+    ARIA attributes themselves are dropped.
     """
 
     def mark(match: re.Match[str]) -> str:
@@ -110,9 +130,10 @@ def _titles_for_marks(svg: str) -> str:
         attributes = before + after
         guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
         is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
-        if not is_mark:
+        parts = [part for part in label.split("; ") if part.partition(": ")[0] in keep]
+        if not is_mark or not parts:
             return f"<{tag}{attrs}{closing}>"
-        title = f"<title>{label}</title>"  # already escaped by Vega
+        title = f"<title>{'; '.join(parts)}</title>"  # already escaped by Vega
         return f"<{tag}{attrs}>{title}</{tag}>" if closing else f"<{tag}{attrs}>{title}"
 
     svg = _LABELLED.sub(mark, svg)
@@ -232,7 +253,7 @@ def embed_html(chart: Any, alt_text: str) -> str:
     """The chart alone: a wide inline SVG and, for charts wider than a phone's column, a narrow one."""
     spec = _prepared_spec(chart)
     svg, width, _ = _svg(fitted_spec(spec))
-    wide = _sized(_titles_for_marks(svg), width, "caravan-chart-wide")
+    wide = _sized(_titles_for_marks(svg, tooltip_names(spec)), width, "caravan-chart-wide")
     narrow_svg = narrow_drawing(spec, width)
     parts = [wide]
     classes = "caravan-chart"

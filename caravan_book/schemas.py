@@ -152,7 +152,9 @@ def _collapse(s: pd.Series) -> pd.Series:
 
 def _contains(part: str, whole: str) -> Callable[[pd.DataFrame], pd.Series]:
     def holds(df: pd.DataFrame) -> pd.Series:
-        return pd.Series([p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]))], index=df.index)
+        return pd.Series(
+            [p in w for p, w in zip(_collapse(df[part]), _collapse(df[whole]), strict=False)], index=df.index
+        )
 
     return holds
 
@@ -177,7 +179,9 @@ def _direct_quote_in_marks(df: pd.DataFrame) -> pd.Series:
             start = excerpt.find(quote, start + 1)
         return False
 
-    return pd.Series([ok(k, q, e) for k, q, e in zip(df["quote_kind"], df["quote"], df["excerpt"])], index=df.index)
+    return pd.Series(
+        [ok(k, q, e) for k, q, e in zip(df["quote_kind"], df["quote"], df["excerpt"], strict=False)], index=df.index
+    )
 
 
 def _value_matches_text(df: pd.DataFrame) -> pd.Series:
@@ -188,7 +192,7 @@ def _value_matches_text(df: pd.DataFrame) -> pd.Series:
         except (TypeError, ValueError):
             return True  # a non-number value is reported by its own column check
 
-    return pd.Series([ok(v, t) for v, t in zip(df["value"], df["value_text"])], index=df.index)
+    return pd.Series([ok(v, t) for v, t in zip(df["value"], df["value_text"], strict=False)], index=df.index)
 
 
 SOURCE_EXCERPT = {"source_id": ("sources", "source_id")}

@@ -6,6 +6,7 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import pandas as pd
@@ -65,7 +66,8 @@ def lead(sel: Selection) -> str:
     articles = "one article" if count == 1 else f"{plural(count, 'article')}"
     their = "it reports" if count == 1 else "they report"
     dates = (
-        f"For {plural(inferred, 'event')}, {'the article does' if count == 1 else 'the articles do'} not print the full "
+        f"For {plural(inferred, 'event')}, {'the article does' if count == 1 else 'the articles do'} not print the "
+        "full "
         "date: the book worked it out "
         "(for example from a weekday such as “Sunday”) and marks it †."
         if inferred
@@ -111,7 +113,7 @@ def day_by_day(sel: Selection) -> str:
     events = queries.timeline(sel)
     if events.empty:
         return "No events are in the data for this selection yet."
-    events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"])]
+    events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"], strict=False)]
     lines = []
     for (day, _), group in _days(events):
         top = group[group["prominence"] == group["prominence"].min()]
@@ -442,7 +444,8 @@ def discussion(section: str, sel: Selection | None = None) -> str:
     several = sel is None or len(sel.sources) > 1
     questions = {
         "narrative": [
-            "Which events on this page did a reporter see, and which did they learn from officials or agencies? How can you tell?",
+            "Which events on this page did a reporter see, and which did they learn from officials or agencies? How "
+            "can you tell?",
             "If you only had one of these articles, what would you miss?"
             if several
             else "This page uses a single article. What would you want a second source to confirm?",
@@ -454,15 +457,18 @@ def discussion(section: str, sel: Selection | None = None) -> str:
         "numbers": [
             "Why might a reporter write “about” or “at least” instead of an exact number?",
             "When two sources disagree, should a news story pick one number? What else could it do?",
-            "A record claim can be true for one way of counting and false for another. Why does it matter what is counted?",
+            "A record claim can be true for one way of counting and false for another. Why does it matter what is "
+            "counted?",
         ],
         "responses": [
             "Do the governments and the migrants describe the same events in the same way? Give an example.",
-            "What is the difference between a speaker's own words in quotation marks and an article's summary of what they said?",
+            "What is the difference between a speaker's own words in quotation marks and an article's summary of "
+            "what they said?",
             "Whose voices are missing from these articles?",
         ],
         "comparison": [
-            "Which differences between the two caravans come from the places, and which from the governments of the time?",
+            "Which differences between the two caravans come from the places, and which from the governments of the "
+            "time?",
             "The articles about the two caravans come from different outlets. How might that shape the comparison?",
             "What would you want to know that none of the articles tells us?",
         ],
@@ -532,10 +538,8 @@ def _border_cell(sel: Selection) -> str:
         return f"not in CBP's monthly table ({first:%B %Y} to {last:%B %Y})"
     items = [f"{month:%B %Y}: {fmt_number(count)}"]
     fy = queries.fiscal_year(month)
-    try:
+    with contextlib.suppress(KeyError):
         items.append(f"fiscal year {fy}: {fmt_number(queries.encounters_fiscal_year(fy)['total_swb_encounters'])}")
-    except KeyError:
-        pass
     return _cell(items) + "(CBP, all encounters at the Southwest border)"
 
 
@@ -594,7 +598,8 @@ def comparison_text(left: Selection, right: Selection) -> str:
         f"{md(ri['place'])} ({md(ri['country'])}), {plural(abs(years), 'year')} apart"
     )
     if li["place"] != ri["place"]:
-        where += f" and about {fmt_number(round(queries.distance_km(li['place'], ri['place']), -2))} km apart in a straight line"
+        distance = round(queries.distance_km(li["place"], ri["place"]), -2)
+        where += f" and about {fmt_number(distance)} km apart in a straight line"
     where += ". Where a group is decides which government's officers it meets."
     paragraphs.append(where)
     first_admin, second_admin = _first_fact(left, "us_administration"), _first_fact(right, "us_administration")
@@ -646,7 +651,8 @@ def sources_table() -> str:
         n = {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()}
         byline = f", by {md(s['byline'])}" if isinstance(s["byline"], str) else ""
         lines.append(
-            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” (id for re-running a page: {code(s['source_id'])}) | "
+            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” (id for re-running a page: "
+            f"{code(s['source_id'])}) | "
             f"{fmt_date(s['published'], s['published_basis'])} | {n['events']} | {n['figures']} | "
             f"{n['statements']} | {n['facts']} | {md(s['contributes'])} |"
         )

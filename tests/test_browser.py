@@ -182,6 +182,7 @@ def served_site(built_book):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield site, f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+    server.server_close()
 
 
 TRANSFER_JS = """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]

@@ -91,7 +91,7 @@ def test_run_to_executed_notebook(tmp_path):
     assert 'incident = "2021-tapachula"' in injected[0].source
     outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert any("sources: mailonline" in o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert any("MailOnline" in o.get("data", {}).get("text/markdown", "") for o in outputs)
     assert [p.name for p in tmp_path.iterdir()] == ["tapachula.ipynb"]  # no temporary file left
 
 

@@ -7,11 +7,11 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import REPO, edit_csv, require_seeds, run_cli
 
 from caravan_book import tables
 from caravan_book.numbers_in_text import parse_number_text
 from caravan_book.schemas import TABLES
-from conftest import REPO, edit_csv, require_seeds, run_cli
 
 
 def test_shipped_data_is_clean_including_excerpts():
@@ -161,13 +161,17 @@ def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
-    assert any(re.search(r"figures\.csv, row 5, column 'value': '192,00' is not a number", l) for l in lines), lines
-    assert any("places.csv, row 2, column 'latitude'" in l for l in lines), lines
+    assert any(re.search(r"figures\.csv, row 5, column 'value': '192,00' is not a number", line) for line in lines), (
+        lines
+    )
+    assert any("places.csv, row 2, column 'latitude'" in line for line in lines), lines
     assert lines[-1] == "2 problem(s) found."
 
 
 def test_as_printed_keeps_the_articles_qualifier_and_unit_words():
-    """The article's own phrase, not the book's normalised qualifier: 'almost 7,500 migrants', not 'nearly 7,500 people'."""
+    """The article's own phrase, not the book's normalised qualifier.
+
+    For example 'almost 7,500 migrants', not 'nearly 7,500 people'."""
     figures = tables.load("figures").set_index("figure_id")
     assert figures.loc["2018-migrants-arrived-bbc", "as_printed"].endswith("almost 7,500 migrants over the past weeks")
     assert figures.loc["2018-arrests-border-closure-report", "as_printed"] == "Forty two people were arrested"

@@ -120,10 +120,12 @@ def test_wide_chart_gets_a_narrow_drawing_with_every_label():
     svg, width, _ = render._svg(spec)
     assert width <= render.NARROW_WIDTH + 40
     assert "…" not in svg  # labels wrapped, not cut off
-    titles = re.findall(
-        r"<title>([^<]*)</title>", render._titles_for_marks(render._svg(_bar_chart(labels, 420).to_dict())[0])
-    )
+    chart_spec = _bar_chart(labels, 420).to_dict()
+    drawn = render._titles_for_marks(render._svg(chart_spec)[0], render.tooltip_names(chart_spec))
+    titles = re.findall(r"<title>([^<]*)</title>", drawn)
     assert titles == [f"value: 1; who: {labels[0]}", "value: 2; who: Short"]  # data marks only, not axes or title
+    # fields the tooltips do not name (here: none kept) give no title
+    assert "<title>" not in render._titles_for_marks(render._svg(chart_spec)[0], {"Count"})
 
 
 def test_small_chart_has_no_narrow_drawing():

@@ -15,10 +15,16 @@ from caravan_book.errors import ParameterError
         ({"incident": "2019-nowhere"}, "choose one of: 2018-tijuana, 2021-tapachula"),
         ({"incident": 2018}, "incident must be text such as '2018-tijuana', not int 2018"),
         ({"incident": "2018-tijuana", "sources": "nytimes"}, "unknown source(s): nytimes; choose from: herborn, bbc"),
-        ({"incident": "2018-tijuana", "sources": "mailonline"}, "none of the chosen sources (mailonline) reports on 2018-tijuana"),
+        (
+            {"incident": "2018-tijuana", "sources": "mailonline"},
+            "none of the chosen sources (mailonline) reports on 2018-tijuana",
+        ),
         ({"incident": "2018-tijuana", "as_of": "26/11/2018"}, "is not a date written YYYY-MM-DD"),
         ({"incident": "2018-tijuana", "as_of": "2018-02-30"}, "is not a real calendar date"),
-        ({"incident": "2018-tijuana", "as_of": "2001-01-01"}, "is before any chosen source on 2018-tijuana was published"),
+        (
+            {"incident": "2018-tijuana", "as_of": "2001-01-01"},
+            "is before any chosen source on 2018-tijuana was published",
+        ),
         ({"incident": "2018-tijuana", "as_of": "2999-01-01"}, "is in the future"),
         ({"incident": "2018-tijuana", "sources": 5}, "sources must be 'all', a comma-separated text or a list"),
     ],
@@ -52,7 +58,10 @@ def test_sources_and_as_of_narrow_the_story():
 
 
 def test_sources_accept_a_list_or_comma_separated_text():
-    assert params.select("2018-tijuana", sources=["bbc", "herborn"]).sources == params.select("2018-tijuana", sources="herborn, bbc").sources
+    assert (
+        params.select("2018-tijuana", sources=["bbc", "herborn"]).sources
+        == params.select("2018-tijuana", sources="herborn, bbc").sources
+    )
 
 
 def test_disagreement_groups_by_quantity_not_by_series():

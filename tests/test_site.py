@@ -51,7 +51,8 @@ def test_pages_state_parameters_and_hide_code(built_book):
     page = built_book / "_build" / "html" / "book" / "generated" / "numbers-2021-tapachula.html"
     soup = soup_of(page)
     assert (
-        "Incident: 2021-tapachula · all sources · everything published" in soup.select_one(".caravan-params").get_text()
+        "This page tells: The caravan from Tapachula · all articles · everything published"
+        in soup.select_one(".caravan-params").get_text()
     )
     text = soup.get_text()
     assert "notebook.start(" not in text  # the setup cell is removed
