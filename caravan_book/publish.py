@@ -25,6 +25,17 @@ from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.sections import Page
 
 CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
+#: Headless chromium on a machine with no network: no sandbox (root), no GPU, and none of the background
+#: connections it would otherwise try (and fail) at every start. Handouts and the tests use the same.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
@@ -115,12 +126,7 @@ def print_pdf(html_file: Path, pdf_file: Path) -> None:
         command = [
             CHROMIUM,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--virtual-time-budget=10000",
             "--no-pdf-header-footer",
