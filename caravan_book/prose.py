@@ -167,6 +167,14 @@ def quote_block(row) -> str:
     precision = row.get("date_precision")
     when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
     source = f"{md(row['channel'])}{via}, {when}"
+    if in_context(row) and row.get("quote_kind") == "reported" and isinstance(row.get("quote"), str):
+        # the speaker's part of the sentence first, in the article's words but not as a quotation of the speaker,
+        # then the whole sentence as the article prints it (it may give another side's view too)
+        return (
+            f"> **{md(row['speaker'])}**{role} ({source}), as summed up by {article_phrase(row)}: "
+            f"*{md(row['quote'])}*\n>\n"
+            f"> The article's sentence: “{md(row['excerpt'])}” — {cite(row)}."
+        )
     if in_context(row):
         return (
             f"> **{md(row['speaker'])}**{role} ({source}), as {article_phrase(row)} reports it: "
