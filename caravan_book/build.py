@@ -118,7 +118,11 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
     excerpts = check_data(log)
-    static_changed = render.write_bundle(edition.root / "book" / "_static")
+    render.remove_old_bundle(edition.root / "book" / "_static")
+    # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
+    static_key = site.tree_digest([edition.root / "book" / "_static"])
+    static_file = edition.stage / ".static"
+    static_changed = not static_file.is_file() or static_file.read_text(encoding="utf-8") != static_key
     if edition.toc_text is not None:
         atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)
     results = pages.execute_pages(
@@ -150,6 +154,7 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
             shutil.rmtree(edition.stage, ignore_errors=True)
         built = site.jupyter_book(edition.root, edition.stage, rebuild_all=static_changed or force, log=log)
         shutil.copyfile(edition.root / "_toc.yml", edition.stage / ".toc")
+        atomic.write_text(static_file, static_key)
         site.publish(built, edition.site, key)
         sphinx_ran = True
     else:

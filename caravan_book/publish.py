@@ -84,15 +84,13 @@ def title_of(notebook: nbformat.NotebookNode) -> str:
     return "Section"
 
 
-def to_html(notebook: nbformat.NotebookNode, *, subtitle: str, inline_bundle: bool = False) -> str:
+def to_html(notebook: nbformat.NotebookNode, *, subtitle: str) -> str:
     """A self-contained page of the notebook's prose and outputs, without code.
 
-    Charts are inline SVG (drawn when the notebook ran), so the page needs no script at all;
-    ``inline_bundle`` is accepted for callers written when a chart library travelled with the page.
+    Charts are inline SVG (drawn when the notebook ran), so the page needs no script at all.
     The print rules (``@page`` margins here, breaks in ``caravan.css``) keep a handout's charts on
     the page with their captions and start no page with a lone heading.
     """
-    del inline_bundle  # nothing to inline any more
     body = []
     for cell in notebook.cells:
         tags = set(cell.metadata.get("tags", []))
@@ -148,7 +146,7 @@ def run_section(page: Page, out: Path) -> Path:
         if suffix == ".ipynb":
             nbformat.write(notebook, str(tmp))
         else:
-            tmp.write_text(to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=True), encoding="utf-8")
+            tmp.write_text(to_html(notebook, subtitle=page.describe_parameters()), encoding="utf-8")
     return out
 
 
@@ -159,9 +157,7 @@ def handout(page: Page, pdf: Path) -> Path:
     notebook = execute(page.notebook, page.parameters, medium="print")
     with tempfile.TemporaryDirectory() as work:
         page_file = Path(work) / "handout.html"
-        page_file.write_text(
-            to_html(notebook, subtitle=page.describe_parameters(), inline_bundle=False), encoding="utf-8"
-        )
+        page_file.write_text(to_html(notebook, subtitle=page.describe_parameters()), encoding="utf-8")
         with atomic_path(pdf) as tmp:
             print_pdf(page_file, tmp)
     return pdf

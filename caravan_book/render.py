@@ -53,11 +53,10 @@ def medium() -> str:
     return value if value in MEDIUMS else "web"
 
 
-def write_bundle(static_dir: Path) -> bool:
-    """Remove the chart library an earlier build left in ``static_dir``; True if one was removed.
+def remove_old_bundle(static_dir: Path) -> bool:
+    """Remove the chart library an earlier version of the build left in ``static_dir``; True if one was.
 
-    Charts are drawn to SVG at build time, so the site ships no chart library. The build still
-    calls this before Jupyter Book runs, and a True answer makes it copy ``_static`` afresh.
+    Charts are drawn to SVG at build time, so the site ships no chart library.
     """
     target = static_dir / BUNDLE_NAME
     if target.is_file():

@@ -206,3 +206,13 @@ def test_a_trailing_space_in_an_incident_is_not_in_the_file_name(tmp_path):
     done = run_cli("run", "methods", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["methods.html", "page.ipynb"]
+
+
+def test_a_changed_style_sheet_reaches_the_published_site(book_copy):
+    """A warm Jupyter Book build does not copy _static again by itself; the build notices and does."""
+    with (book_copy / "book" / "_static" / "caravan.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\n/* changed by a test */\n")
+    done = run_cli("build", root=book_copy)
+    assert done.returncode == 0, done.stderr
+    published = (book_copy / "_build" / "html" / "_static" / "caravan.css").read_text(encoding="utf-8")
+    assert "changed by a test" in published
