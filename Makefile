@@ -11,7 +11,7 @@ NODE_STAMP := node_modules/.installed
 # (`make test PYTEST_ARGS="--randomly-seed=N"` reruns that order; PYTEST_ARGS="-k name" picks tests).
 PYTEST_ARGS ?=
 
-.PHONY: book test lint check bench system-packages clean
+.PHONY: book test test-fast lint check bench system-packages clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ system-packages:
 test: system-packages $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/caravan-book check
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+## The fast lane: in-process tests only (`-m unit`, under a minute; no kernel, build or browser).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m unit -n 0 $(PYTEST_ARGS)
 
 ## ruff (lint and format) and mypy, the versions pinned in requirements.txt (.pre-commit-config.yaml runs the same).
 lint: $(STAMP)

@@ -19,6 +19,8 @@ import pytest
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, html_pages
 
+pytestmark = pytest.mark.browser
+
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (390, 1280)
 #: First-visit budgets, uncompressed, all requests: a page with a chart, a page without.

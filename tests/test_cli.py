@@ -8,12 +8,13 @@ import sys
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, subprocess_env
 from pypdf import PdfReader
 
 from caravan_book import cli
 
 
+@pytest.mark.build
 def test_list_shows_parameters_from_papermill_with_allowed_values():
     done = run_cli("list")
     assert done.returncode == 0, done.stderr
@@ -63,6 +64,7 @@ def test_bad_input_exits_2_with_one_clear_message_and_no_file(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.build
 def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path):
     """One true subprocess: exit code, stderr and files as a user's shell sees them."""
     done = run_cli("run", "narrative", "-p", "incident", "2019-nowhere", "-o", tmp_path / "out.html", cwd=tmp_path)
@@ -73,6 +75,7 @@ def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.build
 def test_bad_custom_book_file_exits_2(tmp_path):
     spec = tmp_path / "book.yml"
     spec.write_text("pages:\n  - notebook: narrative\n    parameters: {incident: 2030-mars}\n")
@@ -82,6 +85,7 @@ def test_bad_custom_book_file_exits_2(tmp_path):
     assert not (tmp_path / "out" / "html").exists()
 
 
+@pytest.mark.build
 def test_run_to_executed_notebook(tmp_path):
     out = tmp_path / "tapachula.ipynb"
     done = run_cli("run", "narrative", "-p", "incident", "2021-tapachula", "-p", "sources", "mailonline", "-o", out)
@@ -95,6 +99,7 @@ def test_run_to_executed_notebook(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tapachula.ipynb"]  # no temporary file left
 
 
+@pytest.mark.build
 def test_run_to_standalone_html_page(tmp_path):
     out = tmp_path / "page.html"
     done = run_cli("run", "responses", "-p", "incident", "2021-tapachula", "-o", out)
@@ -107,6 +112,7 @@ def test_run_to_standalone_html_page(tmp_path):
     assert "Solution" in soup.get_text()
 
 
+@pytest.mark.build
 def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
@@ -122,6 +128,7 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
         ],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
         timeout=300,
     )
     assert done.returncode != 0
@@ -133,6 +140,7 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     ]
 
 
+@pytest.mark.build
 def test_plain_papermill_runs_with_new_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
@@ -151,11 +159,13 @@ def test_plain_papermill_runs_with_new_parameters(tmp_path):
         ],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.build
 def test_handout_pdf_has_title_charts_and_questions_without_code(tmp_path):
     pdf = tmp_path / "numbers.pdf"
     done = run_cli("handout", "numbers", "-p", "incident", "2021-tapachula", "--pdf", pdf)
@@ -184,6 +194,7 @@ def _custom_book(tmp_path):
     return spec
 
 
+@pytest.mark.build
 def test_custom_book_and_student_edition(tmp_path):
     spec = _custom_book(tmp_path)
     teacher = run_cli("build", "--params", spec, "--out", tmp_path / "teacher")

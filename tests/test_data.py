@@ -18,6 +18,7 @@ def test_shipped_data_is_clean_including_excerpts():
     assert tables.check_folder(REPO / "data", require_seeds()) == []
 
 
+@pytest.mark.build
 def test_cli_check_reports_clean_data():
     require_seeds()
     done = run_cli("check")
@@ -154,6 +155,7 @@ def test_missing_file_is_reported(data_copy):
     assert any("statements.csv: file is missing" in p for p in problems), problems
 
 
+@pytest.mark.build
 def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
     edit_csv(data_copy / "figures.csv", 3, "value", "192,00")
     edit_csv(data_copy / "places.csv", 0, "latitude", "-91")

@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, SEEDS, require_seeds, run_cli
+
+pytestmark = pytest.mark.build
 
 ARTICLE = REPO / "tests" / "fixtures" / "fictional-caravan-article.txt"
 

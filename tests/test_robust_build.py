@@ -14,13 +14,15 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
-from conftest import edit_csv, require_seeds, run_cli
+from conftest import edit_csv, require_seeds, run_cli, subprocess_env
+
+pytestmark = pytest.mark.build
 
 PAGES = "_build/html/book/generated"
 
 
 def _start_build(root: Path, *args: str, **popen) -> subprocess.Popen:
-    env = {**os.environ, "CARAVAN_BOOK_ROOT": str(root)}
+    env = subprocess_env(root)
     return subprocess.Popen(
         [sys.executable, "-m", "caravan_book", "build", *args],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
@@ -99,7 +101,7 @@ def test_a_build_whose_parent_is_killed_stops_too(book_copy, tmp_path):
     """SIGTERM to `make` alone: make does not pass it on, so the build must notice its parent is gone."""
     makefile = tmp_path / "Makefile"
     makefile.write_text(f"site:\n\t{sys.executable} -m caravan_book build --force\n")
-    env = {**os.environ, "CARAVAN_BOOK_ROOT": str(book_copy)}
+    env = subprocess_env(book_copy)
     make = subprocess.Popen(
         ["make", "-s", "-f", str(makefile), "site"], cwd=book_copy, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
