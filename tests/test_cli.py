@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, run_cli, subprocess_env
 from pypdf import PdfReader
 
-from caravan_book import cli
+from caravan_book import cli, tables
 
 
 @pytest.mark.build
@@ -163,6 +163,21 @@ def test_plain_papermill_runs_with_new_parameters(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+    notebook = nbformat.read(out, as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'left = "2021-tapachula"' in injected[0].source and 'right = "2018-tijuana"' in injected[0].source
+    titles = tables.load("incidents").set_index("incident")["title"]
+    tables_shown = [
+        BeautifulSoup(o["data"]["text/markdown"], "html.parser").select_one("table.caravan-compare")
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "caravan-compare" in o.get("data", {}).get("text/markdown", "")
+    ]
+    assert len(tables_shown) == 1
+    columns = [th.get_text(" ", strip=True) for th in tables_shown[0].select("thead th[scope=col]")]
+    assert columns == [titles["2021-tapachula"], titles["2018-tijuana"]]  # left is the first column
+    place = tables_shown[0].find("th", string="Place").find_next_siblings("td")
+    assert [td.get_text(strip=True) for td in place] == ["Tapachula", "Tijuana"]
 
 
 @pytest.mark.build

@@ -364,15 +364,15 @@ def test_accept_takes_a_review_saved_by_a_spreadsheet(tmp_path, data_copy):
 
 
 @pytest.mark.parametrize(
-    "setup,message",
-    [
-        ("missing", "is not a folder; give the review folder written by caravan-book extract"),
-        ("empty", "holds none of the review files (places.csv, incidents.csv"),
-        ("no-status", "figures.csv, row 1, column 'status': is missing from the header"),
+    "setup,code,message",
+    [  # 2: the command was given a wrong folder; 1: the folder's files have problems
+        ("missing", 2, "is not a folder; give the review folder written by caravan-book extract"),
+        ("empty", 2, "holds none of the review files (places.csv, incidents.csv"),
+        ("no-status", 1, "figures.csv, row 1, column 'status': is missing from the header"),
     ],
 )
 @pytest.mark.build
-def test_bad_review_folder_is_reported_with_its_place(tmp_path, data_copy, setup, message):
+def test_bad_review_folder_is_reported_with_its_place(tmp_path, data_copy, setup, code, message):
     review = tmp_path / "review"
     if setup == "empty":
         review.mkdir()
@@ -381,6 +381,7 @@ def test_bad_review_folder_is_reported_with_its_place(tmp_path, data_copy, setup
         (review / "figures.csv").write_text("figure_id,incident\nx,2018-tijuana\n", encoding="utf-8")
     before = digest(data_copy)
     done = run_cli("accept", review, "--data", data_copy, cwd=tmp_path)
-    assert done.returncode in (1, 2) and message in done.stderr, done.stderr
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr.strip().splitlines()[0], done.stderr
     assert "Traceback" not in done.stderr
     assert digest(data_copy) == before
