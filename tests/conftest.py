@@ -30,6 +30,17 @@ SEEDS = REPO.parent / "shared" / "seeds"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
 
 
+def _incident_ids() -> list[str]:
+    with open(REPO / "data" / "incidents.csv", newline="", encoding="utf-8-sig") as fh:
+        return [row["incident"] for row in csv.DictReader(fh)]
+
+
+#: The incidents as messages and ``list`` name them: every id of data/incidents.csv, in the file's order
+#: (read here with the csv module, so a new story needs no edit in the tests).
+INCIDENT_IDS = _incident_ids()
+INCIDENTS = ", ".join(INCIDENT_IDS)
+
+
 def require_seeds() -> Path:
     """The source articles (``../shared/seeds``). CI always has them, so there a missing folder fails;
     on another machine the tests that compare excerpts with the articles are skipped, saying why."""

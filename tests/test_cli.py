@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, run_cli, subprocess_env
+from conftest import INCIDENTS, REPO, run_cli, subprocess_env
 from pypdf import PdfReader
 
 from caravan_book import cli, tables
@@ -22,7 +22,7 @@ def test_list_shows_parameters_from_papermill_with_allowed_values():
     for section in ("narrative", "numbers", "responses", "comparison", "methods"):
         assert f"{section}:" in out
     assert 'incident  type: str  default: "2018-tijuana"' in out
-    assert "allowed: 2018-tijuana, 2021-tapachula" in out
+    assert f"allowed: {INCIDENTS}" in out
     assert "the incident to tell" in out  # help text from the parameters cell
     assert 'right  type: str  default: "2021-tapachula"' in out
 
@@ -30,7 +30,7 @@ def test_list_shows_parameters_from_papermill_with_allowed_values():
 BAD_INPUT = [
     (["run", "narrativ"], "unknown section 'narrativ'; choose one of: narrative, numbers"),
     (["run", "narrative", "-p", "colour", "red"], "has no parameter colour; its parameters: incident, sources, as_of"),
-    (["run", "narrative", "-p", "incident", "2019-nowhere"], "choose one of: 2018-tijuana, 2021-tapachula"),
+    (["run", "narrative", "-p", "incident", "2019-nowhere"], f"choose one of: {INCIDENTS}"),
     (["run", "narrative", "-p", "incident", "2018"], "incident must be text such as '2018-tijuana', not int 2018"),
     (["run", "numbers", "-p", "sources", "nytimes"], "unknown source(s): nytimes; choose from: herborn"),
     (["run", "numbers", "-p", "as_of", "2018-13-01"], "is not a real calendar date"),
@@ -43,7 +43,7 @@ BAD_INPUT = [
     (["run", "comparison", "-p", "left", "2021-tapachula"], "left and right are both '2021-tapachula'"),
     (
         ["handout", "narrative", "-p", "incident", "x", "--pdf", "OUT.pdf"],
-        "choose one of: 2018-tijuana, 2021-tapachula",
+        f"choose one of: {INCIDENTS}",
     ),
 ]
 
@@ -70,7 +70,7 @@ def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path)
     done = run_cli("run", "narrative", "-p", "incident", "2019-nowhere", "-o", tmp_path / "out.html", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+        f"error: incident '2019-nowhere' is not a known incident; choose one of: {INCIDENTS}"
     ]
     assert list(tmp_path.iterdir()) == []
 
@@ -136,7 +136,7 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors[0]["ename"] == "ParameterError"
     assert errors[0]["traceback"] == [
-        "ParameterError: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+        f"ParameterError: incident '2019-nowhere' is not a known incident; choose one of: {INCIDENTS}"
     ]
 
 

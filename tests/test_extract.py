@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SEEDS, copy_project, run_cli
+from conftest import INCIDENTS, REPO, SEEDS, copy_project, run_cli
 from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
 from caravan_book import schemas
@@ -224,7 +224,7 @@ BAD_EXTRACT = [
     (
         "fixture",
         ["--incident", "2030-mars"],
-        "unknown incident '2030-mars'; choose one of: 2018-tijuana, 2021-tapachula",
+        f"unknown incident '2030-mars'; choose one of: {INCIDENTS}",
     ),
     ("fixture", ["--published", "14/03/2029"], "--published '14/03/2029' is not a date written YYYY-MM-DD"),
     ("fixture", ["--published", "2029-02-30"], "--published '2029-02-30' is not a date written YYYY-MM-DD"),
