@@ -11,8 +11,9 @@ Two kinds of ground truth, compared in the same way:
 The extractor runs once per article, in process, into a temporary review folder (with the article's
 source id, its publication date and ``--new-incident``, so it proposes the article's ``sources`` row
 and an incident row too; a seed article, whose source and incident already are in ``data/``, runs
-under stand-in ids ``<source_id>-bench`` and ``<incident>-bench``). Only the review folder's CSV files are
-read: the benchmark depends on the extractor's output files, not on its internals.
+under stand-in ids ``<source_id>-bench`` and ``<incident>-bench``). Only the review folder's CSV
+files are read: the benchmark depends on the extractor's output files, not on its internals (if the
+package is reorganised, the one import in :func:`proposals` follows ``extract``).
 
 Matching rules (every comparison is within one article; ``norm`` collapses whitespace, drops
 leading and trailing punctuation and quotation marks, makes ’ an ' and lowercases):
@@ -38,22 +39,25 @@ leading and trailing punctuation and quotation marks, makes ’ an ' and lowerca
   **recall** = true rows matched by at least one proposal / all true rows. Several proposals may
   match one row (each counts for precision); no one-to-one assignment is made.
 - **attributes of matched rows** (the first matching proposal in article order is the one judged):
-  figure ``unit`` and ``qualifier`` equal; figure speaker (``attributed_to``) and quotation speaker
-  right; event ``date_precision`` and ``place`` equal (an empty place matches an empty one).
-  A **speaker is right** when ``norm`` gives the same text, or the true name stands whole inside the
-  proposed one (``Father Tomás Arriaga`` for ``Tomás Arriaga``); a place name is never a speaker
-  (``Huixtla`` for ``Local officials in Huixtla`` is wrong). **Speaker accuracy** is the share of
-  matched quotations (direct and reported) whose speaker is right.
+  figure ``unit`` and ``qualifier`` equal, and ``metric`` where the truth gives one (the seeds'
+  rows; the fixtures give none, as a new incident's metrics are new); figure speaker
+  (``attributed_to``) and quotation speaker right; event ``date_precision`` and ``place`` equal (an
+  empty place matches an empty one). A **speaker is right** when ``norm`` gives the same text, or the
+  true name stands whole inside the proposed one (``Father Tomás Arriaga`` for ``Tomás Arriaga``);
+  not the other way round, so ``Huixtla`` for ``Local officials in Huixtla`` is wrong; an empty true
+  speaker (the outlet's own voice) wants an empty one. **Speaker accuracy** is the share of matched
+  quotations (direct and reported) whose speaker is right.
 - **incident**: the proposed incident row's ``start_date`` and ``place`` equal the true ones, and its
   excerpt ``contain`` the true departure (or event) sentence; **headline** equal after ``norm``;
   **new places** (fixtures only): proposed ``places.csv`` rows against the truth's ``places_new``.
 - **excerpts verbatim**: the share of proposed excerpts found word for word in the article (100%).
 
-Usage: ``.venv/bin/python benchmarks/extract_benchmark.py [--seeds DIR] [--only NAME ...] [--json PATH]``.
-``NAME`` is ``seeds`` or a fixture's file name without ``.txt``. Prints a table (measure × article set)
-and writes a JSON summary (default ``benchmarks/results/extract-latest.json``). Exit codes: 0 done;
-2 bad input (seed folder missing, a truth file that does not read or whose excerpts are not in its
-article, an unknown ``--only`` name), with a one-line error.
+Usage: ``.venv/bin/python benchmarks/extract_benchmark.py [--seeds DIR] [--data DIR] [--truth DIR]
+[--only NAME]... [--json PATH]``; ``NAME`` is ``seeds`` or a fixture's file name without ``.txt``.
+Prints a table (measure × article set) and writes a JSON summary (default
+``benchmarks/results/extract-latest.json``). Exit codes: 0 done; 2 bad input (the seed folder
+missing, a truth file that does not read or whose excerpts are not in its article, an unknown
+``--only`` name), with a one-line error.
 """
 
 from __future__ import annotations
@@ -68,7 +72,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +111,7 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("dated events recall", "share"),
     ("speaker accuracy (matched quotations)", "share"),
     ("figure unit right (matched)", "share"),
+    ("figure metric right (matched)", "share"),
     ("figure qualifier right (matched)", "share"),
     ("figure speaker right (matched)", "share"),
     ("event date precision right (matched)", "share"),
@@ -355,6 +359,8 @@ def compare(truth: Truth, found: dict[str, list[dict[str, str]]]) -> Tally:
     figures = found.get("figures", [])
     for t, p in tally.pr("figures", figures, truth.figures, figure_match):
         tally.count("figure unit right (matched)", norm(p.get("unit")) == norm(t.get("unit")))
+        if t.get("metric"):
+            tally.count("figure metric right (matched)", p.get("metric") == t["metric"])
         tally.count("figure qualifier right (matched)", norm(p.get("qualifier")) == norm(t.get("qualifier")))
         tally.count("figure speaker right (matched)", speaker_right(p.get("attributed_to"), t.get("attributed_to")))
     values = {_value(t) for t in truth.figures}
@@ -368,7 +374,10 @@ def compare(truth: Truth, found: dict[str, list[dict[str, str]]]) -> Tally:
         for t, p in tally.pr(f"{kind} quotations", mine, theirs, match):
             tally.count("speaker accuracy (matched quotations)", speaker_right(p.get("speaker"), t.get("speaker")))
     for p in (s for s in statements if s.get("quote_kind") == "direct"):
-        tally.count("quotations precision (either kind)", any(contains(p.get("quote"), t.get("quote")) for t in truth.statements))
+        tally.count(
+            "quotations precision (either kind)",
+            any(contains(p.get("quote"), t.get("quote")) for t in truth.statements),
+        )
 
     events = found.get("events", [])
     for t, p in tally.pr("events", events, truth.events, event_match):
