@@ -5,7 +5,8 @@ the Nu checker, axe, Lighthouse), ``build`` (the command line, kernels, papermil
 subprocess) or ``unit`` (in-process and fast: ``make test-fast`` runs only these). A test marks itself
 ``build`` or ``browser`` (or its module does, with ``pytestmark``); a test that uses the built book or a
 project copy is ``build`` and one that uses the browser is ``browser`` without saying so; every other
-test is ``unit``, and a unit test that starts a subprocess fails, asking to be marked.
+test is ``unit``, and a unit test that starts Python, Java, chromium or make in a subprocess fails, asking
+to be marked.
 
 Tests that build work on copies of the project (``CARAVAN_BOOK_ROOT``), never on the
 working tree, so a test can break a notebook or a data row without touching the real one.
@@ -112,17 +113,22 @@ def pytest_collection_modifyitems(items) -> None:
                 item.add_marker(kind)
 
 
+#: Programs behind which a kernel, a build or a browser runs: a unit test may not start them (a quick
+#: helper such as git or uname, which the standard library and the benchmark call, is left alone).
+HEAVY_PROGRAMS = ("python", "java", "chromium", "make", "node", "npx", "papermill", "jupyter", "sphinx", "caravan-book")
+
+
 @pytest.fixture(autouse=True)
 def _unit_tests_stay_in_process(request, monkeypatch):
-    """A unit test that starts a subprocess fails at once, naming the mark it needs."""
+    """A unit test that starts a kernel, the command line, a build or a browser fails at once, naming its mark."""
     if request.node.get_closest_marker("unit"):
+        start = subprocess.Popen.__init__
 
-        def refuse(*args, **kwargs):
-            pytest.fail(
-                f"{request.node.nodeid} starts a subprocess ({args[1] if len(args) > 1 else kwargs}): "
-                "mark it build (or browser)",
-                pytrace=False,
-            )
+        def refuse(self, args, *rest, **kwargs):
+            program = Path(str(args if isinstance(args, str | os.PathLike) else args[0]).split()[0]).name
+            if program.startswith(HEAVY_PROGRAMS) or program == Path(sys.executable).name:
+                pytest.fail(f"{request.node.nodeid} starts {args}: mark it build (or browser)", pytrace=False)
+            return start(self, args, *rest, **kwargs)
 
         monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
