@@ -11,7 +11,7 @@ NODE_STAMP := node_modules/.installed
 # (`make test PYTEST_ARGS="--randomly-seed=N"` reruns that order; PYTEST_ARGS="-k name" picks tests).
 PYTEST_ARGS ?=
 
-.PHONY: book test lint check bench system-packages clean
+.PHONY: book test test-fast lint check bench system-packages clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,11 +38,20 @@ test: system-packages $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/caravan-book check
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-## ruff (lint and format) and mypy, the versions pinned in requirements.txt (.pre-commit-config.yaml runs the same).
+## The fast lane: in-process tests only (`-m unit`, under a minute; no kernel, build or browser).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m unit -n 0 $(PYTEST_ARGS)
+
+## ruff (lint and format, the notebooks' code too), mypy, codespell (words it must not correct: [tool.codespell]
+## in pyproject.toml) and notebooks committed without outputs; the versions pinned in requirements.txt
+## (.pre-commit-config.yaml runs the same, with the standard file checks).
+SPELLED := caravan_book book/*.md book/templates notebooks data/README.md README.md CONTRIBUTING.md
 lint: $(STAMP)
-	$(BIN)/ruff check caravan_book tests benchmarks
-	$(BIN)/ruff format --check caravan_book tests benchmarks
+	$(BIN)/ruff check caravan_book tests benchmarks notebooks
+	$(BIN)/ruff format --check caravan_book tests benchmarks notebooks
 	$(BIN)/mypy
+	$(BIN)/codespell $(SPELLED)
+	$(BIN)/python -m pytest -q -n 0 -p no:randomly -o addopts= tests/test_house.py
 
 ## Validate the data folder only.
 check: $(STAMP)

@@ -1,5 +1,13 @@
 """Shared fixtures: copies of the project, the command line as a subprocess, and one built book.
 
+Every test has one kind, a pytest mark (registered in pyproject.toml): ``browser`` (headless chromium,
+the Nu checker, axe, Lighthouse), ``build`` (the command line, kernels, papermill or Sphinx in a
+subprocess) or ``unit`` (in-process and fast: ``make test-fast`` runs only these). A test marks itself
+``build`` or ``browser`` (or its module does, with ``pytestmark``); a test that uses the built book or a
+project copy is ``build`` and one that uses the browser is ``browser`` without saying so; every other
+test is ``unit``, and a unit test that starts Python, Java, chromium or make in a subprocess fails, asking
+to be marked.
+
 Tests that build work on copies of the project (``CARAVAN_BOOK_ROOT``), never on the
 working tree, so a test can break a notebook or a data row without touching the real one.
 """
@@ -21,6 +29,17 @@ from caravan_book import publish
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+
+
+def _incident_ids() -> list[str]:
+    with open(REPO / "data" / "incidents.csv", newline="", encoding="utf-8-sig") as fh:
+        return [row["incident"] for row in csv.DictReader(fh)]
+
+
+#: The incidents as messages and ``list`` name them: every id of data/incidents.csv, in the file's order
+#: (read here with the csv module, so a new story needs no edit in the tests).
+INCIDENT_IDS = _incident_ids()
+INCIDENTS = ", ".join(INCIDENT_IDS)
 
 
 def require_seeds() -> Path:
@@ -48,21 +67,70 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def subprocess_env(root: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of every subprocess a test starts: ``caravan_book`` is imported from this
+    checkout (``PYTHONPATH``), not from whichever checkout the venv has installed, and the kernels
+    papermill starts inherit it. ``root`` is the project copy to work on (``CARAVAN_BOOK_ROOT``)."""
+    env = dict(os.environ)
+    env.pop("CARAVAN_BOOK_ROOT", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
+    if root is not None:
+        env["CARAVAN_BOOK_ROOT"] = str(root)
+    env.update(extra)
+    return env
+
+
 def run_cli(*args, root: Path | None = None, cwd: Path | None = None, env: dict | None = None, timeout: int = 900):
     """``python -m caravan_book ARGS`` in a subprocess, as a user would run it."""
-    full_env = dict(os.environ)
-    full_env.pop("CARAVAN_BOOK_ROOT", None)
-    if root is not None:
-        full_env["CARAVAN_BOOK_ROOT"] = str(root)
-    full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "caravan_book", *map(str, args)],
         capture_output=True,
         text=True,
-        env=full_env,
+        env=subprocess_env(root, **(env or {})),
         cwd=cwd or REPO,
         timeout=timeout,
     )
+
+
+# ---------------------------------------------------------------- the kind of each test
+KINDS = ("unit", "build", "browser")
+BUILD_FIXTURES = {"built_book", "book_copy", "project_copy"}
+BROWSER_FIXTURES = {"browser", "served_site"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        kinds = {mark.name for mark in item.iter_markers() if mark.name in KINDS}
+        uses = set(item.fixturenames)
+        if uses & BROWSER_FIXTURES:
+            kinds.add("browser")
+        elif uses & BUILD_FIXTURES and "browser" not in kinds:
+            kinds.add("build")
+        if "unit" in kinds and len(kinds) > 1:
+            raise pytest.UsageError(f"{item.nodeid} is marked unit but is {' and '.join(sorted(kinds - {'unit'}))}")
+        for kind in kinds or {"unit"}:
+            if not item.get_closest_marker(kind):
+                item.add_marker(kind)
+
+
+#: Programs behind which a kernel, a build or a browser runs: a unit test may not start them (a quick
+#: helper such as git or uname, which the standard library and the benchmark call, is left alone).
+HEAVY_PROGRAMS = ("python", "java", "chromium", "make", "node", "npx", "papermill", "jupyter", "sphinx", "caravan-book")
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_stay_in_process(request, monkeypatch):
+    """A unit test that starts a kernel, the command line, a build or a browser fails at once, naming its mark."""
+    if request.node.get_closest_marker("unit"):
+        start = subprocess.Popen.__init__
+
+        def refuse(self, args, *rest, **kwargs):
+            program = Path(str(args if isinstance(args, str | os.PathLike) else args[0]).split()[0]).name
+            if program.startswith(HEAVY_PROGRAMS) or program == Path(sys.executable).name:
+                pytest.fail(f"{request.node.nodeid} starts {args}: mark it build (or browser)", pytrace=False)
+            return start(self, args, *rest, **kwargs)
+
+        monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 def edit_csv(path: Path, row: int, column: str, value: str) -> None:

@@ -8,12 +8,13 @@ import sys
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, run_cli
+from conftest import INCIDENTS, REPO, run_cli, subprocess_env
 from pypdf import PdfReader
 
-from caravan_book import cli
+from caravan_book import cli, tables
 
 
+@pytest.mark.build
 def test_list_shows_parameters_from_papermill_with_allowed_values():
     done = run_cli("list")
     assert done.returncode == 0, done.stderr
@@ -21,7 +22,7 @@ def test_list_shows_parameters_from_papermill_with_allowed_values():
     for section in ("narrative", "numbers", "responses", "comparison", "methods"):
         assert f"{section}:" in out
     assert 'incident  type: str  default: "2018-tijuana"' in out
-    assert "allowed: 2018-tijuana, 2021-tapachula" in out
+    assert f"allowed: {INCIDENTS}" in out
     assert "the incident to tell" in out  # help text from the parameters cell
     assert 'right  type: str  default: "2021-tapachula"' in out
 
@@ -29,7 +30,7 @@ def test_list_shows_parameters_from_papermill_with_allowed_values():
 BAD_INPUT = [
     (["run", "narrativ"], "unknown section 'narrativ'; choose one of: narrative, numbers"),
     (["run", "narrative", "-p", "colour", "red"], "has no parameter colour; its parameters: incident, sources, as_of"),
-    (["run", "narrative", "-p", "incident", "2019-nowhere"], "choose one of: 2018-tijuana, 2021-tapachula"),
+    (["run", "narrative", "-p", "incident", "2019-nowhere"], f"choose one of: {INCIDENTS}"),
     (["run", "narrative", "-p", "incident", "2018"], "incident must be text such as '2018-tijuana', not int 2018"),
     (["run", "numbers", "-p", "sources", "nytimes"], "unknown source(s): nytimes; choose from: herborn"),
     (["run", "numbers", "-p", "as_of", "2018-13-01"], "is not a real calendar date"),
@@ -42,7 +43,7 @@ BAD_INPUT = [
     (["run", "comparison", "-p", "left", "2021-tapachula"], "left and right are both '2021-tapachula'"),
     (
         ["handout", "narrative", "-p", "incident", "x", "--pdf", "OUT.pdf"],
-        "choose one of: 2018-tijuana, 2021-tapachula",
+        f"choose one of: {INCIDENTS}",
     ),
 ]
 
@@ -63,16 +64,18 @@ def test_bad_input_exits_2_with_one_clear_message_and_no_file(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.build
 def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path):
     """One true subprocess: exit code, stderr and files as a user's shell sees them."""
     done = run_cli("run", "narrative", "-p", "incident", "2019-nowhere", "-o", tmp_path / "out.html", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+        f"error: incident '2019-nowhere' is not a known incident; choose one of: {INCIDENTS}"
     ]
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.build
 def test_bad_custom_book_file_exits_2(tmp_path):
     spec = tmp_path / "book.yml"
     spec.write_text("pages:\n  - notebook: narrative\n    parameters: {incident: 2030-mars}\n")
@@ -82,6 +85,7 @@ def test_bad_custom_book_file_exits_2(tmp_path):
     assert not (tmp_path / "out" / "html").exists()
 
 
+@pytest.mark.build
 def test_run_to_executed_notebook(tmp_path):
     out = tmp_path / "tapachula.ipynb"
     done = run_cli("run", "narrative", "-p", "incident", "2021-tapachula", "-p", "sources", "mailonline", "-o", out)
@@ -95,6 +99,7 @@ def test_run_to_executed_notebook(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tapachula.ipynb"]  # no temporary file left
 
 
+@pytest.mark.build
 def test_run_to_standalone_html_page(tmp_path):
     out = tmp_path / "page.html"
     done = run_cli("run", "responses", "-p", "incident", "2021-tapachula", "-o", out)
@@ -107,6 +112,7 @@ def test_run_to_standalone_html_page(tmp_path):
     assert "Solution" in soup.get_text()
 
 
+@pytest.mark.build
 def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
@@ -122,6 +128,7 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
         ],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
         timeout=300,
     )
     assert done.returncode != 0
@@ -129,10 +136,11 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors[0]["ename"] == "ParameterError"
     assert errors[0]["traceback"] == [
-        "ParameterError: incident '2019-nowhere' is not a known incident; choose one of: 2018-tijuana, 2021-tapachula"
+        f"ParameterError: incident '2019-nowhere' is not a known incident; choose one of: {INCIDENTS}"
     ]
 
 
+@pytest.mark.build
 def test_plain_papermill_runs_with_new_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
@@ -151,11 +159,28 @@ def test_plain_papermill_runs_with_new_parameters(tmp_path):
         ],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+    notebook = nbformat.read(out, as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'left = "2021-tapachula"' in injected[0].source and 'right = "2018-tijuana"' in injected[0].source
+    titles = tables.load("incidents").set_index("incident")["title"]
+    tables_shown = [
+        BeautifulSoup(o["data"]["text/markdown"], "html.parser").select_one("table.caravan-compare")
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if "caravan-compare" in o.get("data", {}).get("text/markdown", "")
+    ]
+    assert len(tables_shown) == 1
+    columns = [th.get_text(" ", strip=True) for th in tables_shown[0].select("thead th[scope=col]")]
+    assert columns == [titles["2021-tapachula"], titles["2018-tijuana"]]  # left is the first column
+    place = tables_shown[0].find("th", string="Place").find_next_siblings("td")
+    assert [td.get_text(strip=True) for td in place] == ["Tapachula", "Tijuana"]
 
 
+@pytest.mark.build
 def test_handout_pdf_has_title_charts_and_questions_without_code(tmp_path):
     pdf = tmp_path / "numbers.pdf"
     done = run_cli("handout", "numbers", "-p", "incident", "2021-tapachula", "--pdf", pdf)
@@ -184,6 +209,7 @@ def _custom_book(tmp_path):
     return spec
 
 
+@pytest.mark.build
 def test_custom_book_and_student_edition(tmp_path):
     spec = _custom_book(tmp_path)
     teacher = run_cli("build", "--params", spec, "--out", tmp_path / "teacher")

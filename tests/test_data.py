@@ -7,9 +7,9 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import REPO, edit_csv, require_seeds, run_cli
+from conftest import INCIDENT_IDS, REPO, edit_csv, require_seeds, run_cli
 
-from caravan_book import tables
+from caravan_book import sections, tables
 from caravan_book.numbers_in_text import parse_number_text
 from caravan_book.schemas import TABLES
 
@@ -18,6 +18,7 @@ def test_shipped_data_is_clean_including_excerpts():
     assert tables.check_folder(REPO / "data", require_seeds()) == []
 
 
+@pytest.mark.build
 def test_cli_check_reports_clean_data():
     require_seeds()
     done = run_cli("check")
@@ -25,8 +26,16 @@ def test_cli_check_reports_clean_data():
     assert "clean (excerpts checked against" in done.stdout
 
 
-def test_incident_ids_are_the_two_the_book_uses():
-    assert tables.load("incidents")["incident"].tolist() == ["2018-tijuana", "2021-tapachula"]
+def test_incident_ids_are_unique_and_every_page_names_one():
+    ids = tables.load("incidents")["incident"].tolist()
+    assert ids == INCIDENT_IDS and len(set(ids)) == len(ids)
+    named = {
+        value
+        for page in sections.load().pages
+        for name, value in page.parameters.items()
+        if name in ("incident", "left", "right")
+    }
+    assert named and named <= set(ids), named - set(ids)
 
 
 def test_tables_are_typed():
@@ -154,6 +163,7 @@ def test_missing_file_is_reported(data_copy):
     assert any("statements.csv: file is missing" in p for p in problems), problems
 
 
+@pytest.mark.build
 def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
     edit_csv(data_copy / "figures.csv", 3, "value", "192,00")
     edit_csv(data_copy / "places.csv", 0, "latitude", "-91")

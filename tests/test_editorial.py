@@ -19,8 +19,6 @@ from caravan_book.params import select
 from caravan_book.prose import in_context
 from caravan_book.story import _story_key
 
-pytestmark = pytest.mark.xdist_group("site")
-
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())

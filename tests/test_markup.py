@@ -14,12 +14,10 @@ import subprocess
 import altair as alt
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import REPO, subprocess_env
 from test_site import html_pages, soup_of
 
 from caravan_book import render, sphinx_offline
-
-pytestmark = pytest.mark.xdist_group("site")
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -33,6 +31,7 @@ def nu_errors(pages: list) -> list[str]:
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
         timeout=300,
         check=False,
     )
@@ -41,6 +40,7 @@ def nu_errors(pages: list) -> list[str]:
     return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in messages]
 
 
+@pytest.mark.browser
 def test_every_page_is_valid_html(built_book):
     pages = html_pages(built_book / "_build" / "html")
     assert len(pages) >= 10
@@ -48,6 +48,7 @@ def test_every_page_is_valid_html(built_book):
     assert errors == [], "\n".join(errors[:40])
 
 
+@pytest.mark.browser
 def test_nu_checker_reports_what_it_should(tmp_path):
     """The check above can fail: the figure markup of earlier builds is reported."""
     bad = tmp_path / "bad.html"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import INCIDENTS
 
 from caravan_book import params, queries, story
 from caravan_book.errors import ParameterError
@@ -12,7 +13,7 @@ from caravan_book.errors import ParameterError
 @pytest.mark.parametrize(
     "kwargs,message",
     [
-        ({"incident": "2019-nowhere"}, "choose one of: 2018-tijuana, 2021-tapachula"),
+        ({"incident": "2019-nowhere"}, f"choose one of: {INCIDENTS}"),
         ({"incident": 2018}, "incident must be text such as '2018-tijuana', not int 2018"),
         ({"incident": "2018-tijuana", "sources": "nytimes"}, "unknown source(s): nytimes; choose from: herborn, bbc"),
         (

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, subprocess_env
 
 from caravan_book import editions
 
@@ -35,12 +35,13 @@ def test_the_readme_has_examples_to_run():
 
 
 @pytest.mark.parametrize("command", _commands())
+@pytest.mark.build
 def test_readme_command_works_as_written(command, tmp_path):
     for name in ("data", "notebooks"):  # the project folders the examples name, as seen from the project
         (tmp_path / name).symlink_to(REPO / name)
     words = shlex.split(command)
     done = subprocess.run(
-        TOOLS[words[0]] + words[1:], cwd=tmp_path, capture_output=True, text=True, timeout=300
+        TOOLS[words[0]] + words[1:], cwd=tmp_path, env=subprocess_env(), capture_output=True, text=True, timeout=300
     )  # fmt: skip
     assert done.returncode == 0, f"{command}\n{done.stderr[-2000:]}"
     for written in re.findall(r"(?:-o|--pdf|ipynb) (\S+\.(?:html|ipynb|pdf))", command):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import edit_csv, open_offline, run_cli, wait_for_charts
+
+pytestmark = pytest.mark.browser
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 IMAGE = '<img src=x onerror="window.__pwned = 2">'
