@@ -200,8 +200,9 @@ def _in_view(box: dict) -> bool:
 @pytest.mark.parametrize(("toggle", "drawer"), PHONE_DRAWERS, ids=[t for t, _ in PHONE_DRAWERS])
 def test_phone_toggle_opens_its_drawer(built_book, browser, toggle, drawer):
     """At 390 px, tapping the site menu (the primary toggle) or the contents button (the secondary
-    toggle) slides its drawer into view, with links a finger can reach. Some theme versions bind
-    their handler to the first, hidden, toggle of the page: then a tap only shows a tooltip."""
+    toggle) slides its drawer into view, with links a finger can reach; a tap beside it closes it.
+    Some theme versions bind their handler to the first, hidden, toggle of the page: then a tap
+    only shows a tooltip (sphinx-book-theme 1.3.0 with pydata-sphinx-theme 0.17.1)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
@@ -219,11 +220,16 @@ def test_phone_toggle_opens_its_drawer(built_book, browser, toggle, drawer):
             page.wait_for_function(DRAWER_IN_VIEW_JS, arg=drawer, timeout=5000)
         page.wait_for_timeout(400)  # let the slide-in finish before measuring
         opened = page.evaluate(DRAWER_JS, drawer)
+        assert _in_view(opened), f"tapping the {toggle} toggle left its drawer out of view: {opened}"
+        assert opened["links"] >= 3, f"the {toggle} drawer holds {opened['links']} links"
+        assert opened["reachable"], f"the {toggle} drawer's first link is covered: {opened}"
+        # a tap beside the drawer (on the dimmed page) closes it again
+        beside = opened["left"] / 2 if opened["left"] > 40 else (opened["right"] + opened["viewport"]) / 2
+        page.touchscreen.tap(beside, 400)
+        page.wait_for_timeout(400)
+        assert not _in_view(page.evaluate(DRAWER_JS, drawer)), f"a tap beside the {toggle} drawer left it open"
     finally:
         context.close()
-    assert _in_view(opened), f"tapping the {toggle} toggle left its drawer out of view: {opened}"
-    assert opened["links"] >= 3, f"the {toggle} drawer holds {opened['links']} links"
-    assert opened["reachable"], f"the {toggle} drawer's first link is covered: {opened}"
 
 
 #: A search control a reader sees: the field ("Search Ctrl+K"), an icon button, or a plain input.
