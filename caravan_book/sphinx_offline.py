@@ -59,8 +59,10 @@ _OPTIONAL_ASSETS = (
 _SEARCH_SCRIPTS = re.compile(
     r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)[^"]*"></script>'
 )
+#: pydata-sphinx-theme 0.16 loads it with a plain <script src>, 0.17 with <script defer src>.
 _ICON_SCRIPT = re.compile(
-    r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>|\s*<link [^>]*href="[^"]*fontawesome\.js[^"]*"[^>]*>'
+    r'\s*<script (?:defer )?src="[^"]*fontawesome\.js[^"]*"></script>'
+    r'|\s*<link [^>]*href="[^"]*fontawesome\.js[^"]*"[^>]*>'
 )
 #: Font Awesome's icon rules in the theme's stylesheet (about 90 KiB): no page uses them any more.
 _FA_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')

@@ -10,6 +10,7 @@ server on 127.0.0.1, counting every request the page makes.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 from functools import partial
@@ -170,6 +171,93 @@ def test_phone_sees_the_narrow_drawing_and_desktop_the_wide_one(built_book, brow
     assert narrow.count('class="caravan-chart-narrow"') == charts
     for chart in seen[390]:
         assert chart["width"] >= 300  # readable: the drawing fills the phone's column
+
+
+#: The drawer a toggle opens on a phone: its box, its links, and whether its first link is what a
+#: finger at that point would touch (not covered by the page or a backdrop).
+DRAWER_JS = """selector => {
+  const drawer = document.querySelector(selector);
+  if (!drawer) return null;
+  const r = drawer.getBoundingClientRect(), style = getComputedStyle(drawer);
+  const links = [...drawer.querySelectorAll('a[href]')].filter(a => a.getBoundingClientRect().height > 0);
+  let reachable = false;
+  if (links.length) {
+    const l = links[0].getBoundingClientRect();
+    const hit = document.elementFromPoint(l.left + Math.min(10, l.width / 2), l.top + l.height / 2);
+    reachable = !!hit && (hit === links[0] || links[0].contains(hit));
+  }
+  return {left: r.left, right: r.right, top: r.top, width: r.width, height: r.height,
+          shown: style.display !== 'none' && style.visibility !== 'hidden' && r.width > 0 && r.height > 0,
+          links: links.length, reachable, viewport: innerWidth};
+}"""
+DRAWER_IN_VIEW_JS = (
+    f"sel => {{ const b = ({DRAWER_JS})(sel); return !!b && b.shown && b.left >= -1 && b.right <= b.viewport + 1 }}"
+)
+PHONE_DRAWERS = (("primary", ".bd-sidebar-primary"), ("secondary", ".bd-sidebar-secondary"))
+
+
+def _in_view(box: dict) -> bool:
+    return box["shown"] and box["left"] >= -1 and box["right"] <= box["viewport"] + 1 and box["width"] >= 200
+
+
+@pytest.mark.parametrize(("toggle", "drawer"), PHONE_DRAWERS, ids=[t for t, _ in PHONE_DRAWERS])
+def test_phone_toggle_opens_its_drawer(built_book, browser, toggle, drawer):
+    """At 390 px, tapping the site menu (the primary toggle) or the contents button (the secondary
+    toggle) slides its drawer into view, with links a finger can reach; a tap beside it closes it.
+    Some theme versions bind their handler to the first, hidden, toggle of the page: then a tap
+    only shows a tooltip (sphinx-book-theme 1.3.0 with pydata-sphinx-theme 0.17.1)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri(), wait_until="load")
+        button = page.locator(f".{toggle}-toggle:visible")
+        assert button.count() == 1, f"{button.count()} visible .{toggle}-toggle buttons at 390 px"
+        closed = page.evaluate(DRAWER_JS, drawer)
+        assert closed is not None, f"no {drawer} on the page"
+        assert not _in_view(closed), f"the {toggle} drawer is open before the tap: {closed}"
+        button.tap()
+        with contextlib.suppress(PlaywrightTimeout):  # the assertions below say what is wrong
+            page.wait_for_function(DRAWER_IN_VIEW_JS, arg=drawer, timeout=5000)
+        page.wait_for_timeout(400)  # let the slide-in finish before measuring
+        opened = page.evaluate(DRAWER_JS, drawer)
+        assert _in_view(opened), f"tapping the {toggle} toggle left its drawer out of view: {opened}"
+        assert opened["links"] >= 3, f"the {toggle} drawer holds {opened['links']} links"
+        assert opened["reachable"], f"the {toggle} drawer's first link is covered: {opened}"
+        # a tap beside the drawer (on the dimmed page) closes it again
+        beside = opened["left"] / 2 if opened["left"] > 40 else (opened["right"] + opened["viewport"]) / 2
+        page.touchscreen.tap(beside, 400)
+        page.wait_for_timeout(400)
+        assert not _in_view(page.evaluate(DRAWER_JS, drawer)), f"a tap beside the {toggle} drawer left it open"
+    finally:
+        context.close()
+
+
+#: A search control a reader sees: the field ("Search Ctrl+K"), an icon button, or a plain input.
+SEARCH_CONTROLS = ".search-button-field:visible, .search-button:visible, input[type=search]:visible"
+
+
+def test_desktop_shows_one_search_box(built_book, browser):
+    """At 1280 px every page (but the search page, whose results form is its content) shows one
+    search control, not a header bar's and the sidebar's."""
+    site = built_book / "_build" / "html"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    counts = {}
+    try:
+        page = context.new_page()
+        for path in html_pages(site):
+            text = path.read_text(encoding="utf-8")
+            if 'http-equiv="Refresh"' in text or 'id="search-results"' in text:
+                continue
+            page.goto(path.as_uri(), wait_until="load")
+            counts[str(path.relative_to(site))] = page.locator(SEARCH_CONTROLS).count()
+    finally:
+        context.close()
+    assert len(counts) >= 10
+    wrong = {name: n for name, n in counts.items() if n != 1}
+    assert not wrong, f"pages without exactly one visible search box: {wrong}"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
