@@ -1,0 +1,3 @@
+from caravan_book.cli import main
+
+raise SystemExit(main())

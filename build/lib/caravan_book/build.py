@@ -1,0 +1,171 @@
+"""Build a book: check the data, run the pages with papermill, write the generated pages, then Jupyter Book.
+
+One build at a time per output folder (a lock; a second build exits 2 saying so). Nothing is lost on
+failure: notebooks are renamed into place only when they ran cleanly, and the site is built in a staging
+folder and swapped in whole only when Sphinx succeeded. A stopped build stops its workers and kernels and
+leaves no temporary file. The up-to-date decision looks at the published site itself, so a damaged site
+is rebuilt.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from filelock import FileLock, Timeout
+
+from caravan_book import atomic, guide, pages, processes, render, sections, site
+from caravan_book.errors import BuildError, BusyError
+from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir, seeds_dir
+
+
+@dataclass
+class Edition:
+    """A book to build: its source root (with _config.yml and _toc.yml), pages, and output folders."""
+
+    root: Path
+    generated: Path
+    site: Path
+    pages: list[sections.Page]
+    book: sections.Sections
+    #: the teacher's guide is written (not in student editions)
+    with_guide: bool = True
+    #: the table of contents to write to root/_toc.yml (None: the edition wrote its own)
+    toc_text: str | None = None
+
+    @property
+    def stage(self) -> Path:
+        return self.site.parent / ".stage"
+
+    @property
+    def failed(self) -> Path:
+        """Where the executed copy of a failed notebook is kept (CI uploads it)."""
+        return self.site.parent / "failed"
+
+    @property
+    def lock(self) -> Path:
+        return self.site.parent / ".build.lock"
+
+
+def main_edition() -> Edition:
+    book = sections.load()
+    return Edition(
+        REPO_ROOT, GENERATED_DIR, REPO_ROOT / "_build" / "html", book.pages, book, True, sections.toc_text(book)
+    )
+
+
+def read_config(root: Path = REPO_ROOT) -> dict:
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+
+
+def check_data(log: Callable[[str], None] = print) -> str:
+    """Validate every table and, when the source articles are here, every excerpt against its article.
+
+    Raises DataError (the data's problems, each with file, row and column). Returns the sentence the
+    methods page prints about the excerpt check, which is also part of every page's cache key.
+    """
+    from caravan_book import tables
+    from caravan_book.errors import DataError
+    from caravan_book.schemas import TABLES
+
+    problems = []
+    for name in TABLES:
+        try:
+            tables.load(name)
+        except DataError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DataError(problems)
+    seeds = seeds_dir()
+    if seeds is None:
+        log("the source articles were not found: excerpts are not checked against them in this build")
+        return "not checked"
+    problems = tables.excerpt_problems(data_dir(), seeds)
+    if problems:
+        raise DataError(problems)
+    return f"checked against {len(list(seeds.glob('*.txt')))} articles"
+
+
+def build(
+    edition: Edition | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """Build an edition; return timings and what ran. Raises BuildError, DataError or BusyError."""
+    edition = edition or main_edition()
+    edition.site.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = FileLock(str(edition.lock), timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise BusyError(
+            f"another build of {edition.site} is running (lock {edition.lock}); wait for it to finish"
+        ) from None
+    try:
+        with processes.stop_on_signals():
+            return _build_locked(edition, jobs=jobs, force=force, log=log)
+    finally:
+        lock.release()
+
+
+def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
+    started = time.perf_counter()
+    atomic.sweep(edition.site.parent)
+    excerpts = check_data(log)
+    render.remove_old_bundle(edition.root / "book" / "_static")
+    # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
+    static_key = site.tree_digest([edition.root / "book" / "_static"])
+    static_file = edition.stage / ".static"
+    static_changed = not static_file.is_file() or static_file.read_text(encoding="utf-8") != static_key
+    if edition.toc_text is not None:
+        atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)
+    results = pages.execute_pages(
+        edition.pages,
+        edition.generated,
+        edition.failed,
+        jobs=jobs,
+        force=force,
+        context=f"excerpts {excerpts}",
+        log=log,
+    )
+    errors = [r.error for r in results if r.error]
+    if errors:
+        raise BuildError(
+            f"{len(errors)} notebook(s) failed; the book was not rebuilt and the previous site is left in place. "
+            f"The executed copies are in {edition.failed}.\n" + "\n".join(errors)
+        )
+    executed = time.perf_counter()
+    if edition.with_guide:  # written only if its text changed
+        guide.render(edition.book, edition.pages, edition.generated, read_config(edition.root))
+    sources = [edition.root / "_config.yml", edition.root / "_toc.yml", edition.root / "book", edition.generated]
+    key = site.tree_digest(sources)
+    sphinx_ran = False
+    if force or not site.is_current(edition.site, key):
+        toc_changed = (edition.stage / ".toc").is_file() and (edition.stage / ".toc").read_bytes() != (
+            edition.root / "_toc.yml"
+        ).read_bytes()
+        if toc_changed:  # Sphinx keeps the pages of removed sections: start the staging folder afresh
+            shutil.rmtree(edition.stage, ignore_errors=True)
+        built = site.jupyter_book(edition.root, edition.stage, rebuild_all=static_changed or force, log=log)
+        atomic.copy_file(edition.root / "_toc.yml", edition.stage / ".toc")
+        atomic.write_text(static_file, static_key)
+        site.publish(built, edition.site, key)
+        sphinx_ran = True
+    else:
+        log("site is up to date")
+    finished = time.perf_counter()
+    return {
+        "executed": [r.page for r in results if r.ran],
+        "skipped": [r.page for r in results if not r.ran],
+        "notebooks_seconds": round(executed - started, 2),
+        "sphinx_seconds": round(finished - executed, 2),
+        "sphinx_ran": sphinx_ran,
+        "total_seconds": round(finished - started, 2),
+        "site": str(edition.site),
+    }

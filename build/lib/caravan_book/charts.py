@@ -1,0 +1,545 @@
+"""Every chart of the book, as Altair charts built from query results.
+
+Each function returns a :class:`~caravan_book.render.Figure`: the chart plus its caption
+(naming the source), a text alternative, and the exact data drawn.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Any, Literal
+
+import altair as alt
+import pandas as pd
+
+from caravan_book import tables
+from caravan_book.paths import data_dir
+from caravan_book.prose import fmt_number
+from caravan_book.render import Figure
+
+WIDTH = 400
+#: text alignments, typed as Vega-Lite names them
+LEFT: Literal["left"] = "left"
+RIGHT: Literal["right"] = "right"
+BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
+PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
+#: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
+AUTHORITY_NAMES = {
+    "Title 8": "Title 8 (apprehensions and people refused at ports)",
+    "Title 42": "Title 42 (expulsions)",
+}
+AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
+
+
+class NoData:
+    """What a chart's place on the page says when the selection has no rows for it (an incident entered
+    step by step, a narrow choice of sources): a sentence instead of a crash."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def _repr_markdown_(self) -> str:
+        return f"*No chart here yet: the data has no {self.what} for this selection.*"
+
+
+def needs_rows(what: str) -> Callable[[Callable[..., Figure]], Callable[..., Figure | NoData]]:
+    """A chart whose first argument (a table) has no rows is replaced by a sentence saying so."""
+
+    def wrap(chart: Callable[..., Figure]) -> Callable[..., Figure | NoData]:
+        @functools.wraps(chart)
+        def draw(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> Figure | NoData:
+            return NoData(what) if frame.empty else chart(frame, *args, **kwargs)
+
+        return draw
+
+    return wrap
+
+
+def _source_list(frame: pd.DataFrame) -> str:
+    outlets = sorted(set(frame["label"]))
+    return "; ".join(outlets)
+
+
+BASIS_NAMES = {"stated": "printed in the article", "inferred": "worked out by the book"}
+
+
+def _when(date: pd.Timestamp, precision: str) -> str:
+    """A date as precise as the article gives it: '25 November 2018' or 'August 2021'."""
+    return f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}"
+
+
+@needs_rows("dated events")
+def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
+    data = pd.DataFrame(
+        {
+            "Date": [_when(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)],
+            "Date in the article": events["date_basis"].map(BASIS_NAMES),
+            "What happened": events["summary"],
+            "Who acted": events["actor"],
+            "Place": events["place"],
+            "Article": events["label"],
+        }
+    )
+    # month-only dates are drawn at the middle of their month, not on a made-up day
+    position = events["date"].where(events["date_precision"] != "month", events["date"] + pd.Timedelta(days=14))
+    plotted = data.assign(position=position)
+    basis_scale = list(BASIS_NAMES.values())
+    chart = (
+        alt.Chart(plotted, title=title, width=WIDTH, height=max(120, 40 * data["Article"].nunique()))
+        .mark_point(filled=True, size=110, opacity=0.85)
+        .encode(
+            x=alt.X("position:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
+            y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+            shape=alt.Shape(
+                "Date in the article:N",
+                title="The date is",
+                scale=alt.Scale(domain=basis_scale, range=["circle", "triangle-up"]),
+            ),
+            color=alt.Color(
+                "Date in the article:N",
+                title="The date is",
+                scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
+            ),
+            tooltip=["Date", "Date in the article", "What happened", "Article"],
+        )
+        .properties(description=f"Timeline: {len(data)} events reported by {data['Article'].nunique()} articles")
+    )
+    first, last = events["date"].idxmin(), events["date"].idxmax()
+    inferred = int((events["date_basis"] == "inferred").sum())
+    printed = len(data) - inferred
+    rest = f"; the other {printed} are printed in the articles (circles)" if printed else ""
+    alt_text = (
+        f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
+        f"article. {inferred} of the dates are worked out by the book from the text (triangles){rest}."
+    )
+    caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
+    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+
+
+def _world() -> str:
+    """The country outlines as TopoJSON text: Vega parses it, Altair need not walk it (much faster)."""
+    tables._record_use("world")  # pages with a map depend on the outlines file
+    return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
+
+
+@needs_rows("places")
+def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
+    """A map of the places of an incident, on offline country outlines."""
+    lon_min, lon_max = places["longitude"].min(), places["longitude"].max()
+    lat_min, lat_max = places["latitude"].min(), places["latitude"].max()
+    span = max(lon_max - lon_min, (lat_max - lat_min) * 1.4, 4.0) * 1.6
+    height = 380
+    scale = WIDTH / math.radians(span)
+    center = [(lon_min + lon_max) / 2, (lat_min + lat_max) / 2]
+    # outlines are cut to the drawn area, so the page does not carry the rest of the world (~150 KB of SVG)
+    projection = {"type": "mercator", "scale": scale, "center": center, "clipExtent": [[0, 0], [WIDTH, height]]}
+    outlines = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
+    land = alt.Chart(outlines).mark_geoshape(fill="#eceae4", stroke="#8a8a8a", strokeWidth=0.6).project(**projection)
+    data = places[["place", "country", "latitude", "longitude", "reliability"]].copy()
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=90, color=PALETTE[1], opacity=0.9)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            tooltip=[
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("reliability:N", title="How exact the position is"),
+            ],
+        )
+        .project(**projection)
+    )
+    # places closer than about 30 km share one label, so their names do not print over each other
+    cluster = (
+        (data["latitude"] / 0.3).round().astype(int).astype(str)
+        + ":"
+        + (data["longitude"] / 0.3).round().astype(int).astype(str)
+    )
+    label_data = data.groupby(cluster, sort=False).agg(
+        place=("place", "\n".join), latitude=("latitude", "first"), longitude=("longitude", "first")
+    )
+    # labels go on the side of the point that has more room
+    east = label_data["longitude"] > center[0]
+    labels = [
+        alt.Chart(label_data[side])
+        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222", lineBreak="\n")  # one place a line
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
+        .project(**projection)
+        for side, align, dx in ((east, RIGHT, -7), (~east, LEFT, 7))
+        if side.any()
+    ]
+    chart = alt.layer(land, points, *labels, title=title, width=WIDTH, height=height).properties(
+        description=f"Map of {len(data)} places"
+    )
+    alt_text = (
+        "A map marking " + ", ".join(f"{p} ({c})" for p, c in zip(data["place"], data["country"], strict=False)) + "."
+    )
+    shown = data.rename(
+        columns={
+            "place": "Place",
+            "country": "Country",
+            "latitude": "Latitude",
+            "longitude": "Longitude",
+            "reliability": "How exact the position is",
+        }
+    )
+    approximate = data[data["reliability"].str.startswith("low")]["place"].tolist()
+    named = []
+    if places["coordinates_source"].str.contains("GeoNames").any():
+        named.append("GeoNames city points (CC-BY 4.0)")
+    if places["coordinates_source"].str.contains("BTS").any():
+        named.append("the Bureau of Transportation Statistics point of the port of entry")
+    caption = (
+        "Places: "
+        + (" and ".join(named) or "the book's places table")
+        + "."
+        + (f" Approximate position: {', '.join(approximate)}." if approximate else "")
+        + " Country outlines: Natural Earth, via the vega-datasets package."
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
+
+
+@needs_rows("figures that sources give differently")
+def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
+    """Each source's figure for each disputed metric, side by side, one panel per metric."""
+    data = figures[
+        [
+            "metric",
+            "quantity",
+            "metric_label",
+            "value",
+            "value_text",
+            "as_printed",
+            "qualifier",
+            "unit",
+            "label",
+            "source_id",
+            "attributed_to",
+            "excerpt",
+        ]
+    ].copy()
+    data["who"] = (data["attributed_to"] + ", according to " + data["label"]).where(
+        data["attributed_to"].notna(), data["label"]
+    )
+    repeats = data.groupby(["quantity", "who"]).cumcount()
+    data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
+    data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
+    data["label"] = data["label"].str.strip()
+    data["metric label"] = [
+        f"{label}{q[len(m) :]} ({u})"
+        for m, q, label, u in zip(data["metric"], data["quantity"], data["metric_label"], data["unit"], strict=False)
+    ]
+    base = alt.Chart(data).encode(
+        y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title="Reported number"),
+        tooltip=[
+            alt.Tooltip("metric label:N", title="What is counted"),
+            alt.Tooltip("as_printed:N", title="The article's words"),
+            alt.Tooltip("who:N", title="Who gives the number"),
+        ],
+    )
+    bars = base.mark_bar(color=PALETTE[0], height=14)
+    text = base.mark_text(align="left", dx=4, color="#111").encode(text="label:N")
+    chart = (
+        alt.layer(bars, text, data=data)
+        .properties(width=260, height=alt.Step(26))
+        .facet(
+            row=alt.Row(
+                "metric label:N",
+                title=None,
+                # each panel's name above it, not beside it: the chart keeps the column's width
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelFontWeight="bold", labelOrient="top", labelAnchor="start"
+                ),
+            )
+        )
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
+    )
+    parts = []
+    for metric, group in data.groupby("metric label", sort=True):
+        versions = "; ".join(f"{w}: {lab}" for w, lab in zip(group["who"], group["label"], strict=False))
+        parts.append(f"{metric}: {versions}")
+    alt_text = "Bars compare what each source reported. " + " | ".join(parts)
+    caption = (
+        "Source: the book's figures table. Each bar is one source's number; the label gives the number with the "
+        "book's reading of its qualifier (about, nearly, more than…), and the article's own words are in the table. "
+        f"Articles: {_source_list(figures)}."
+    )
+    shown = pd.DataFrame(
+        {
+            "What is counted": data["metric label"],
+            "Number": data["value"].map(fmt_number),
+            "The article's words": data["as_printed"],
+            "Who gives the number": data["who"],
+            "Article": figures["label"].to_numpy(),
+            "Sentence in the article": data["excerpt"],
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
+
+
+@needs_rows("monthly statistics")
+def encounters_chart(
+    monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str, reported: pd.DataFrame, title: str, name: str
+) -> Figure:
+    """CBP monthly encounters (Title 8 and Title 42 stacked), the incident's month marked,
+    and any monthly figures the articles quote as points."""
+    data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
+    data["counted under"] = data["authority"].map(AUTHORITY_NAMES)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
+        .encode(
+            x=alt.X("yearmonth(month_start):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+            y=alt.Y("sum(encounters):Q", title="Encounters in the month", stack="zero"),
+            color=alt.Color(
+                "counted under:N",
+                title="Counted under",
+                scale=alt.Scale(domain=list(AUTHORITY_NAMES.values()), range=AUTHORITY_COLOURS),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("yearmonth(month_start):T", title="Month", format="%B %Y"),
+                alt.Tooltip("counted under:N", title="Counted under"),
+                alt.Tooltip("encounters:Q", title="Encounters", format=","),
+            ],
+        )
+    )
+    mark_frame = pd.DataFrame(
+        {"month_start": [pd.Timestamp(year=mark.year, month=mark.month, day=15)], "label": [mark_label]}
+    )
+    rule = alt.Chart(mark_frame).mark_rule(color=PALETTE[1], strokeWidth=2, strokeDash=[4, 3]).encode(x="month_start:T")
+    rule_text = (
+        alt.Chart(mark_frame)
+        .mark_text(align="left", dx=4, dy=-4, color=PALETTE[1], fontWeight="bold")
+        .encode(x="month_start:T", y=alt.value(10), text="label:N")
+    )
+    layers = [bars, rule, rule_text]
+    if not reported.empty:
+        points = reported[["as_of", "value", "as_printed", "label", "attributed_to"]].rename(
+            columns={"label": "Article"}
+        )
+        points["Who gives the number"] = points["attributed_to"].fillna("the article, in its own voice")
+        points = points.drop(columns="attributed_to")
+        points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
+        layers.append(
+            alt.Chart(points)
+            .mark_point(shape="diamond", size=120, filled=True, color="#111")
+            .encode(
+                x="month_start:T",
+                y="value:Q",
+                tooltip=[
+                    alt.Tooltip("as_of:T", format="%B %Y", title="Month"),
+                    alt.Tooltip("as_printed:N", title="In the article's words"),
+                    "Who gives the number",
+                    "Article",
+                ],
+            )
+        )
+    chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(
+        description="Monthly CBP Southwest border encounters"
+    )
+    peak = data.groupby("month_start")["encounters"].sum()
+    alt_text = (
+        f"Bars show CBP's Southwest border encounters each month from {peak.index.min():%B %Y} "
+        f"to {peak.index.max():%B %Y}, "
+        f"between {fmt_number(peak.min())} and {fmt_number(peak.max())} a month; a dashed line marks {mark_label}."
+    )
+    if not reported.empty:
+        alt_text += " Black diamonds show the monthly numbers an article quoted."
+    years = sorted(data["fiscal_year"].unique())
+    caption = (
+        "Source: US Customs and Border Protection, Southwest Land Border Encounters "
+        f"(monthly, FY{years[0]}–FY{years[-1]}), "
+        "as archived in the public repositories named on the Sources and methods page."
+    )
+    # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
+    unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
+    shown = pd.DataFrame(
+        {
+            "Month": data["month_start"].dt.strftime("%B %Y"),
+            "Fiscal year": data["fiscal_year"],
+            "Counted under": data["counted under"].where(~unused, data["counted under"] + ": not in use that month"),
+            "Encounters": data["encounters"].astype(object).where(~unused, ""),
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
+
+
+@needs_rows("yearly statistics")
+def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, title: str, name: str) -> Figure:
+    """Border Patrol Southwest apprehensions by fiscal year, one year marked. With a record
+    ``check`` (see ``queries.record_check``), the later year's encounters are added as points."""
+    data = annual[["fiscal_year", "southwest_border_total"]].rename(columns={"southwest_border_total": "apprehensions"})
+    last_year = max(int(data["fiscal_year"].max()), check["fiscal_year"] if check else 0)
+    line = (
+        alt.Chart(data)
+        .mark_line(color=PALETTE[0], point=alt.OverlayMarkDef(size=18, color=PALETTE[0]))
+        .encode(
+            x=alt.X(
+                "fiscal_year:Q",
+                title="Fiscal year",
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[int(data["fiscal_year"].min()), last_year + 1], nice=False),
+            ),
+            y=alt.Y("apprehensions:Q", title="Southwest border apprehensions"),
+            tooltip=[
+                alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                alt.Tooltip("apprehensions:Q", format=",", title="Apprehensions (yearly table)"),
+            ],
+        )
+    )
+    marked = check["claim_year"] if check else mark_year
+    marks = pd.DataFrame({"fiscal_year": [marked], "label": [f"FY{marked}"]})
+    rule = alt.Chart(marks).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="fiscal_year:Q")
+    # the label sits left of the line, inside the plot, since the marked year is often the last one
+    rule_text = (
+        alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
+    )
+    layers = [line, rule, rule_text]
+    table = data.assign(series="Border Patrol apprehensions at the Southwest border (yearly table)")
+    peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
+    peak = int(data["apprehensions"].max())
+    alt_text = (
+        f"A line of Border Patrol Southwest border apprehensions for fiscal years {int(data['fiscal_year'].min())} to "
+        f"{int(data['fiscal_year'].max())}, highest in FY{peak_year} at {fmt_number(peak)}; "
+        f"a dashed line marks FY{marked}."
+    )
+    if check:
+        later = pd.DataFrame(
+            {
+                "fiscal_year": [check["fiscal_year"]] * 2,
+                "apprehensions": [check["usbp_encounters"], check["usbp_title8"]],
+                "series": [
+                    f"FY{check['fiscal_year']}: Border Patrol encounters, Title 8 and Title 42",
+                    f"FY{check['fiscal_year']}: Border Patrol Title 8 apprehensions only",
+                ],
+            }
+        )
+        layers.append(
+            alt.Chart(later)
+            .mark_point(filled=True, size=130)
+            .encode(
+                x="fiscal_year:Q",
+                y="apprehensions:Q",
+                shape=alt.Shape(
+                    "series:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)
+                ),
+                color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], "#111111"])),
+                tooltip=[
+                    alt.Tooltip("series:N", title="What is counted"),
+                    alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
+                    alt.Tooltip("apprehensions:Q", format=",", title="Count"),
+                ],
+            )
+        )
+        table = pd.concat([table, later], ignore_index=True)
+        alt_text += (
+            f" Two points show FY{check['fiscal_year']}: "
+            f"{fmt_number(check['usbp_encounters'])} Border Patrol encounters "
+            f"in all, {fmt_number(check['usbp_title8'])} of them Title 8 apprehensions."
+        )
+    chart = alt.layer(*layers, title=title, width=WIDTH, height=320).properties(
+        description="Annual Border Patrol apprehensions"
+    )
+    caption = "Source: US Border Patrol, Southwest Border Sector Apprehensions FY1960–FY2019 (CBP PDF table)" + (
+        "; US Customs and Border Protection, Southwest Land Border Encounters (monthly, summed over the fiscal year)."
+        if check
+        else "."
+    )
+    table = table.rename(columns={"fiscal_year": "Fiscal year", "apprehensions": "Count", "series": "What is counted"})
+    return Figure(chart, caption=caption, alt_text=alt_text, data=table, name=name)
+
+
+@needs_rows("statements")
+def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
+    data = counts.copy()
+    chart = (
+        alt.Chart(data, title=title, width=WIDTH - 180, height=alt.Step(24))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "statements:Q", title="Statements quoted in the articles", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            y=alt.Y("institution:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
+            color=alt.Color("group_label:N", title="Group", scale=alt.Scale(range=PALETTE)),
+            tooltip=[
+                alt.Tooltip("institution:N", title="Institution"),
+                alt.Tooltip("group_label:N", title="Group"),
+                alt.Tooltip("statements:Q", title="Statements"),
+            ],
+        )
+        .properties(description="Number of statements by institution")
+    )
+    alt_text = (
+        "Bars count the statements quoted from each institution: "
+        + "; ".join(f"{i}: {n}" for i, n in zip(data["institution"], data["statements"], strict=False))
+        + "."
+    )
+    caption = "Source: the book's statements table (one row per quotation per article)."
+    shown = data.rename(columns={"group_label": "Group", "institution": "Institution", "statements": "Statements"})
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
+
+
+@needs_rows("monthly statistics")
+def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
+    """Monthly encounters around two incidents, aligned on the incident's month."""
+    data = around.copy()
+    data["Incident"] = data["incident_title"]
+    data["Month"] = data["month_start"].dt.strftime("%B %Y")
+    chart = (
+        alt.Chart(data, title=title, width=WIDTH, height=300)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "months_from_incident:Q",
+                title="Months before (−) and after (+) the incident's month",
+                axis=alt.Axis(format="d", tickMinStep=1),
+            ),
+            y=alt.Y("total_swb_encounters:Q", title="CBP Southwest border encounters"),
+            color=alt.Color(
+                "Incident:N",
+                title="Incident",
+                scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
+            ),
+            strokeDash=alt.StrokeDash("Incident:N", title="Incident", scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            tooltip=["Incident", "Month", alt.Tooltip("total_swb_encounters:Q", title="Encounters", format=",")],
+        )
+        .properties(description="Monthly encounters around each incident")
+    )
+    parts = []
+    for key, group in data.groupby("Incident", sort=False):
+        at = group[group["months_from_incident"] == 0]
+        if not at.empty:
+            parts.append(f"{key}: {fmt_number(at['total_swb_encounters'].iloc[0])} in {at['Month'].iloc[0]}")
+    alt_text = (
+        "Two lines of monthly CBP Southwest border encounters, lined up on each incident's month. "
+        + "; ".join(parts)
+        + "."
+    )
+    short = [
+        f"{key} (from {group['months_from_incident'].min():+d} to {group['months_from_incident'].max():+d} months)"
+        for key, group in data.groupby("Incident", sort=False)
+        if group["months_from_incident"].min() > -6 or group["months_from_incident"].max() < 6
+    ]
+    if short:
+        alt_text += " CBP's monthly table does not cover every month shown for: " + "; ".join(short) + "."
+    first, last = data["month_start"].min(), data["month_start"].max()
+    caption = (
+        "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly), all encounters "
+        f"(Title 8 and Title 42); months shown from {first:%B %Y} to {last:%B %Y}."
+    )
+    shown = pd.DataFrame(
+        {
+            "Incident": data["Incident"],
+            "Month": data["Month"],
+            "Months from the incident's month": data["months_from_incident"],
+            "Encounters": data["total_swb_encounters"],
+        }
+    )
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)

@@ -1,0 +1,306 @@
+"""The ``caravan-book`` command line (also ``python -m caravan_book``).
+
+  check     validate a data folder (file, row, column and rule for every problem)
+  list      every section with its parameters (read by papermill from the notebooks)
+  run       one section with new parameters, to an executed notebook or an HTML page
+  build     the whole book, a custom book from a YAML file, or a student edition
+  handout   one section as a print-ready PDF
+  extract   propose sourced rows from a new article, into a review folder
+  accept    merge the reviewed rows marked accepted into a data folder, then check it
+
+Bad input exits with code 2 and one message that lists the valid choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from caravan_book.errors import ParameterError, ReportedError
+from caravan_book.paths import REPO_ROOT, seeds_dir
+
+if TYPE_CHECKING:
+    from caravan_book.sections import Page
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _working(message: str):
+    """A spinner on a terminal, one line otherwise."""
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        with Console(stderr=True).status(message):
+            yield
+    else:
+        _say(message)
+        yield
+
+
+def typed_value(text: str) -> bool | int | float | str | None:
+    """A ``-p`` value typed the way ``papermill -p`` types one: True, False, None, a whole number, a decimal
+    number, or else the text itself (so ``-p incident 2018`` is the number 2018, which ``sections.validate``
+    then refuses with a sentence)."""
+    if text in ("True", "False"):
+        return text == "True"
+    if text == "None":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """-p NAME VALUE pairs, each value typed by ``typed_value``."""
+    return {name: typed_value(value) for name, value in pairs or []}
+
+
+def _page(section: str, pairs) -> Page:
+    import re
+
+    from caravan_book import sections
+
+    known = sections.load().notebook_names()
+    if section not in known:
+        raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
+    values = sections.validate(section, _parameters(pairs))
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join([section, *(str(v) for v in values.values())]).lower()).strip("-")
+    return sections.Page(slug, section, values)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from caravan_book.tables import check_folder
+
+    seeds = None if args.no_excerpts else (args.seeds or seeds_dir())
+    if seeds is None and not args.no_excerpts:
+        raise ParameterError(
+            "the source articles were not found (../shared/seeds or $CARAVAN_BOOK_SEEDS), so excerpts cannot be "
+            "checked; give them with --seeds DIR, or check the rest only with --no-excerpts"
+        )
+    if seeds is not None and not Path(seeds).is_dir():
+        raise ParameterError(f"--seeds {seeds} is not a folder")
+    problems = check_folder(args.data, seeds)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    where = args.data or "data/"
+    excerpts = (
+        f"excerpts checked against {seeds}" if seeds else "excerpts NOT checked against the articles (--no-excerpts)"
+    )
+    print(f"{where}: clean ({excerpts}).")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from caravan_book import sections
+
+    book = sections.load()
+    for name, meta in book.notebooks.items():
+        declared = sections.parameters_of(name)
+        pages = [p.page for p in book.pages if p.notebook == name]
+        print(f"{name}: {meta.title}  (published pages: {', '.join(pages) or 'none'})")
+        if not declared:
+            print("    no parameters")
+        for pname, info in declared.items():
+            print(
+                f"    {pname}  type: {sections.type_name(info)}  default: {info['default']}\n"
+                f"        allowed: {sections.allowed_values(pname)}\n"
+                f"        {info['help']}"
+            )
+    _list_incidents()
+    return 0
+
+
+def _list_incidents() -> None:
+    """The incidents that exist in the data, with the articles about each."""
+    from caravan_book import tables
+
+    incidents = tables.load("incidents")
+    sources = tables.load("sources")
+    print("incidents (data/incidents.csv):")
+    for row in incidents.itertuples():
+        about = sources.loc[sources["incident"] == row.incident, "source_id"]
+        names = ", ".join(about) or "none"
+        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names})")
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from caravan_book import extract
+
+    out = args.out or Path(f"review-{args.source}")
+    counts, proposal = extract.extract(
+        args.article,
+        args.source,
+        args.incident,
+        out,
+        published=args.published,
+        new_incident=args.new_incident,
+        data=args.data,
+    )
+    shown = ", ".join(f"{n} {table}" for table, n in counts.items() if n)
+    print(f"wrote {out}/: {shown or 'no rows'} (status: proposed)")
+    if proposal.known_places:
+        print(f"places already in places.csv: {', '.join(proposal.known_places)}")
+    print(
+        f"next: set status to accepted or rejected in each file, fill what 'reason' asks, "
+        f"then run: caravan-book accept {out}"
+    )
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    from caravan_book import review
+    from caravan_book.paths import data_dir
+
+    data = (args.data or data_dir()).resolve()
+    seeds = args.seeds or seeds_dir()
+    result = review.accept(args.review, data, seeds)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found; nothing was merged into {data}.", file=sys.stderr)
+        return 1
+    if not result.merged:
+        print(f"no row of {args.review} is marked accepted ({result.left_out} left out); nothing was merged.")
+        return 0
+    shown = ", ".join(f"{n} {table}" for table, n in result.merged.items())
+    print(f"merged {shown} into {data} ({result.left_out} row(s) left out); the merged data passes check.")
+    for article in result.articles_to_copy:
+        print(
+            f"note: copy {article} into {seeds or 'your folder of source articles'} "
+            f"so that caravan-book check can verify its excerpts (or pass --seeds to check)"
+        )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from caravan_book import outputs, publish
+
+    page = _page(args.section, args.p)
+    out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
+    with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
+        publish.run_section(page, out)
+    print(f"wrote {out}")
+    return 0
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from caravan_book import outputs, publish
+
+    page = _page(args.section, args.p)
+    outputs.check_file(args.pdf, (".pdf",), "handout output")
+    with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
+        publish.handout(page, args.pdf)
+    print(f"wrote {args.pdf}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from caravan_book import build, editions, outputs, processes
+
+    processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
+    if args.params:
+        out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
+        edition = editions.custom(args.params, outputs.check_edition_folder(out), student=args.student)
+    elif args.student:
+        out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
+        edition = editions.student_edition(out)
+    elif args.out:
+        raise ParameterError(
+            "--out is for custom books (--params) and student editions (--student); "
+            "the published book goes to _build/html"
+        )
+    else:
+        edition = None
+    summary = build.build(edition, jobs=args.jobs, force=args.force, log=_say)
+    print(
+        f"built {summary['site']}/index.html in {summary['total_seconds']} s "
+        f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caravan-book", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate a data folder")
+    check.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    check.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
+    check.add_argument(
+        "--no-excerpts", action="store_true", help="check without the source articles (excerpts are not verified)"
+    )
+    check.set_defaults(func=_check)
+
+    listing = sub.add_parser("list", help="list the sections and their parameters")
+    listing.set_defaults(func=_list)
+
+    def section_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("section", help="a section name, as shown by `caravan-book list`")
+        p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+
+    run = sub.add_parser("run", help="run one section with new parameters")
+    section_args(run)
+    run.add_argument("-o", type=Path, metavar="OUT", help="OUT.ipynb (executed notebook) or OUT.html (standalone page)")
+    run.set_defaults(func=_run)
+
+    build = sub.add_parser("build", help="build the book, a custom book, or a student edition")
+    build.add_argument("--params", type=Path, metavar="FILE.yml", help="a custom book: sections and parameters")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder of a custom book or student edition")
+    build.add_argument("--student", action="store_true", help="leave out the exercise solutions")
+    build.add_argument("--jobs", type=int, help="notebooks run at once (default: two per core)")
+    build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
+    build.set_defaults(func=_build)
+
+    handout = sub.add_parser("handout", help="one section as a print-ready PDF")
+    section_args(handout)
+    handout.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the PDF to write")
+    handout.set_defaults(func=_handout)
+
+    extract = sub.add_parser("extract", help="propose sourced rows from a new article, into a review folder")
+    extract.add_argument("article", type=Path, metavar="ARTICLE.txt", help="the article, as plain UTF-8 text")
+    extract.add_argument("--source", required=True, metavar="ID", help="a short id for the article, e.g. smith-2024")
+    extract.add_argument("--incident", required=True, metavar="ID", help="the incident it reports (see `list`)")
+    extract.add_argument("--new-incident", action="store_true", help="the incident is new: propose its row too")
+    extract.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, if the text prints none")
+    extract.add_argument("--out", type=Path, metavar="DIR", help="review folder to write (default: review-ID)")
+    extract.add_argument("--data", type=Path, help="data folder to match against (default: the project's data/)")
+    extract.set_defaults(func=_extract)
+
+    accept = sub.add_parser("accept", help="merge accepted rows of a review folder into the data, then check")
+    accept.add_argument("review", type=Path, metavar="REVIEW_DIR", help="the folder written by `extract`")
+    accept.add_argument("--data", type=Path, help="data folder to merge into (default: the project's data/)")
+    accept.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
+    accept.set_defaults(func=_accept)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ReportedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into processes.Interrupted
+        import signal
+
+        name = str(stop) if str(stop) in signal.Signals.__members__ else "SIGINT"
+        print(f"stopped by {name}; temporary files removed, the last site left as it was", file=sys.stderr)
+        return 128 + signal.Signals[name].value
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0

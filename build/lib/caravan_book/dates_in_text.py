@@ -1,0 +1,253 @@
+"""Find the dates a sentence gives and work them out against the article's publication date.
+
+A news sentence dates an event in three ways: it prints the date ("19 October", "November 26,
+2018"), names a weekday ("on Sunday"), or says how long ago ("earlier this week", "more than a
+month ago"). Each :class:`DateMention` carries the day worked out, whether the text states it or it
+is inferred (the rule of ``data/README.md``), how precise it is, and a note saying how it was reached,
+so a reviewer can check the reasoning rather than redo it. dateparser reads the month names and the
+"N weeks ago" phrases; the choice of year and of which weekday is ours, and is written in the note.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import dateparser
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})(?:,? (?P<year>(?:19|20)\d\d))?\b"
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:, (?P<year>(?:19|20)\d\d))?(?![\d,]*\d)"
+)
+_MONTH_ONLY = re.compile(
+    rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Tt]hrough|of|[Ee]arly|[Ll]ate|[Mm]id-?) "
+    rf"(?:(?:early|late|mid-?) )?(?P<month>{_MONTH})(?: (?P<year>(?:19|20)\d\d))?\b"
+)
+_YEAR_ONLY = re.compile(
+    r"\b(?:[Ii]n|[Bb]y the end of|[Ee]nd of|[Ee]arly|[Ll]ate|[Tt]his year,?) (?P<year>(?:19|20)\d\d)\b"
+)
+_WEEKDAY = re.compile(rf"\b(?P<weekday>{'|'.join(_WEEKDAYS)})(?:’s|'s)?\b")
+_AGO = re.compile(
+    rf"\b(?:(?P<bound>more than|over|nearly|about|almost|some) )?(?P<count>{_COUNT}) "
+    rf"(?P<unit>day|week|month|year)s? ago\b"
+    rf"|\b[Tt]he (?:past|last) (?P<count2>{_COUNT}) (?P<unit2>day|week|month|year)s\b",
+    re.IGNORECASE,
+)
+#: Relative phrases: (pattern, what it means, precision)
+_RELATIVE = (
+    (r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", "today", "day"),
+    (r"\byesterday\b", "yesterday", "day"),
+    (r"\btomorrow\b", "tomorrow", "day"),
+    (r"\b(?:earlier|later) this week\b|\bthis week\b", "this week", "day"),
+    (r"\blast week\b", "last week", "day"),
+    (r"\bnext week\b", "next week", "day"),
+    (r"\b(?:earlier|later) this month\b|\bthis month\b", "this month", "month"),
+    (r"\blast month\b", "last month", "month"),
+    (r"\blast year\b", "last year", "year"),
+    (
+        r"\b(?:earlier|later) (?:in )?(?:the|that) day\b|\bthe same day\b|\bthat (?:day|night|morning|evening)\b",
+        "same day",
+        "day",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    phrase: str
+    start: int
+    end: int
+    day: date
+    basis: str  # stated / inferred
+    precision: str  # day / month / year
+    note: str
+
+
+def _month_day(month: str, day: str | None = None) -> tuple[int, int] | None:
+    """Month (and day) of a printed date, read by dateparser (so "Sept." and "Oct." are understood)."""
+    parsed = dateparser.parse(f"{day or 1} {month} 2000", languages=["en"], settings={"STRICT_PARSING": True})
+    return (parsed.month, parsed.day) if parsed else None
+
+
+def _nearest_year(month: int, day: int, published: date) -> date | None:
+    """The year that puts a day-and-month nearest to the publication date (news reports recent days)."""
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs(d - published)) if candidates else None
+
+
+def _ago(count: str, unit: str, published: date) -> date | None:
+    count = "1" if count.lower() in ("a", "an", "one") else count
+    parsed = dateparser.parse(f"{count} {unit}s ago", languages=["en"], settings={"RELATIVE_BASE": _midday(published)})
+    return parsed.date() if parsed else None
+
+
+def _midday(day: date):
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day, 12)
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_back(day: date) -> date:
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+
+
+def find_dates(text: str, published: date, year_printed: bool, prior: date | None = None) -> list[DateMention]:
+    """Every date the sentence gives, left to right, worked out against ``published``.
+
+    ``year_printed`` says the article prints its own date, so a printed day and month take their year
+    from it and count as stated (``data/README.md``, rule 4). ``prior`` is the last date the article
+    gave before this sentence, for "earlier in the day".
+    """
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match, day: date | None, basis: str, precision: str, note: str) -> None:
+        if day is None or any(s < match.end() and match.start() < e for s, e in taken):
+            return
+        taken.append((match.start(), match.end()))
+        found.append(DateMention(match.group(), match.start(), match.end(), day, basis, precision, note))
+
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            md = _month_day(m["month"], m["day"])
+            if md is None:
+                continue
+            if m["year"]:
+                try:
+                    add(m, date(int(m["year"]), *md), "stated", "day", f"'{m.group()}' is printed with its year.")
+                except ValueError:
+                    continue
+            else:
+                day = _nearest_year(*md, published)
+                if year_printed:
+                    add(m, day, "stated", "day", "Day and month printed; year from the article's date line.")
+                else:
+                    add(
+                        m,
+                        day,
+                        "inferred",
+                        "day",
+                        f"'{m.group()}' is printed without a year; the year nearest the publication date "
+                        f"({published.isoformat()}) is used.",
+                    )
+    for m in _MONTH_ONLY.finditer(text):
+        md = _month_day(m["month"])
+        if md is None:
+            continue
+        if m["year"]:
+            add(
+                m,
+                date(int(m["year"]), md[0], 1),
+                "stated",
+                "month",
+                f"'{m.group()}' gives only a month; the first of the month is used.",
+            )
+        else:
+            day = _nearest_year(md[0], 1, published)
+            if day and day > published:
+                day = date(day.year - 1, day.month, 1)
+            add(
+                m,
+                day,
+                "inferred",
+                "month",
+                f"'{m.group()}' gives only a month, without a year; the first of the month is used.",
+            )
+    for m in _YEAR_ONLY.finditer(text):
+        add(m, date(int(m["year"]), 1, 1), "stated", "year", f"'{m.group()}' gives only a year; 1 January is used.")
+    for m in _WEEKDAY.finditer(text):
+        target = _WEEKDAYS.index(m["weekday"])
+        back = (published.weekday() - target) % 7
+        add(
+            m,
+            published - timedelta(days=back),
+            "inferred",
+            "day",
+            f"'{m['weekday']}': the {m['weekday']} on or before the publication date ({published.isoformat()}).",
+        )
+    for m in _AGO.finditer(text):
+        count, unit = (m["count"], m["unit"]) if m["count"] else (m["count2"], m["unit2"])
+        day = _ago(count, unit.lower(), published)
+        bound = " This is a bound, not the day." if m["bound"] else ""
+        precision = {"day": "day", "week": "day", "month": "month", "year": "year"}[unit.lower()]
+        add(
+            m,
+            day,
+            "inferred",
+            precision,
+            f"'{m.group()}', counted back from the publication date ({published.isoformat()}).{bound}",
+        )
+    for relative, meaning, precision in _RELATIVE:
+        for m in re.finditer(relative, text, flags=re.IGNORECASE):
+            day = _relative(meaning, published, prior)
+            if day is None:
+                continue
+            basis_note = {
+                "this week": "the Monday of the publication week (of the week before, if the article appeared "
+                "on a Monday), standing in for a day that week",
+                "last week": "the Monday of the week before the publication date",
+                "next week": "the Monday after the publication date",
+                "this month": "the first of the publication month",
+                "last month": "the first of the month before publication",
+                "last year": "1 January of the year before publication",
+                "same day": "the date of the article's previous dated sentence",
+            }.get(meaning, f"{meaning} relative to the publication date ({published.isoformat()})")
+            add(m, day, "inferred", precision, f"'{m.group()}': {basis_note}.")
+    return sorted(found, key=lambda d: d.start)
+
+
+def _relative(meaning: str, published: date, prior: date | None) -> date | None:
+    if meaning == "today":
+        return published
+    if meaning == "yesterday":
+        return published - timedelta(days=1)
+    if meaning == "tomorrow":
+        return published + timedelta(days=1)
+    if meaning == "this week":
+        start = _week_start(published)
+        return start - timedelta(days=7) if start == published else start
+    if meaning == "last week":
+        return _week_start(published) - timedelta(days=7)
+    if meaning == "next week":
+        return _week_start(published) + timedelta(days=7)
+    if meaning == "this month":
+        return published.replace(day=1)
+    if meaning == "last month":
+        return _month_back(published)
+    if meaning == "last year":
+        return date(published.year - 1, 1, 1)
+    if meaning == "same day":
+        return prior
+    return None
+
+
+def printed_dates(text: str) -> list[date]:
+    """Dates printed with day, month and year anywhere in a text (to find a date line)."""
+    days = []
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            md = _month_day(m["month"], m["day"])
+            if m["year"] and md:
+                with suppress(ValueError):  # 31 February and the like: not a date
+                    days.append(date(int(m["year"]), *md))
+    return days

@@ -1,0 +1,79 @@
+"""Processes end with the build that started them.
+
+A build runs papermill in worker processes, and each worker starts a kernel. If the build is stopped
+(Ctrl-C, a CI cancel or a timeout sends SIGINT or SIGTERM; ``make`` itself may be the one killed), every
+one of those must stop too, and the temporary files must go. Two mechanisms, both Linux's own:
+
+- ``die_with_parent``: the kernel sends this process SIGTERM when its parent dies (``PR_SET_PDEATHSIG``),
+  so a build whose ``make`` was killed, or a worker whose build was killed, does not live on.
+- ``stop_on_signals``: SIGTERM and SIGHUP raise ``Interrupted`` in the main thread (SIGINT already raises
+  KeyboardInterrupt); the build then stops every process below it (workers and their kernels) before it
+  cleans up and exits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+_PR_SET_PDEATHSIG = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal other than SIGINT."""
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent exits (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect (a parent may be pid 1 itself)
+        os.kill(os.getpid(), sig)
+
+
+def worker_init() -> None:
+    """Set up a worker process: it dies with the build, leaves SIGINT to the build (which stops it), and
+    ends at once, silently, on SIGTERM (a forked worker would otherwise inherit the build's handlers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    die_with_parent()
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``Interrupted`` while the block runs."""
+    previous = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop_descendants(timeout: float = 5.0) -> None:
+    """Terminate every process below this one (workers, kernels), then kill what is left after ``timeout``."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with suppress(psutil.NoSuchProcess):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=timeout)
+    for child in alive:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()

@@ -1,0 +1,196 @@
+"""Turn data rows into plain, attributed sentences (Markdown) for the notebooks.
+
+Every string that comes from a data file goes through :func:`md`, so a row holding
+``<script>`` or Markdown syntax shows as text and never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+
+#: Marks a date the book worked out (from a weekday, say) instead of reading it in the article.
+INFERRED = "†"
+INFERRED_KEY = f"{INFERRED} A date marked {INFERRED} is worked out by the book; the article does not print it in full."
+
+
+def md(text) -> str:
+    """Data text made safe for MyST Markdown: HTML escaped, Markdown syntax neutralised."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+
+
+def code(text: str) -> str:
+    """Data text shown as code (file names): escaped for HTML, no Markdown escapes needed."""
+    return f"<code>{html.escape(str(text))}</code>"
+
+
+def fmt_number(value) -> str:
+    """1234567 -> '1,234,567'; 1.5 -> '1.5'."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+
+
+def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
+    """'25 November 2018', or 'August 2021' when the article gives only the month, with † when inferred.
+
+    The precision is what the article states: a date known only to the month is never shown
+    with a day (the data stores the first of the month as a placeholder).
+    """
+    if precision == "year":
+        shown = f"{when:%Y}"
+    elif precision == "month":
+        shown = f"{when:%B %Y}"
+    else:
+        shown = f"{when.day} {when:%B %Y}"
+    return shown + (INFERRED if basis == "inferred" else "")
+
+
+def outlet_name(row) -> str:
+    """How the book names an article: its short label (see sources.csv)."""
+    label = row.get("label") if hasattr(row, "get") else None
+    return label if isinstance(label, str) else str(row["outlet"])
+
+
+def article_phrase(row) -> str:
+    """How a sentence names an article: the outlet's label, or, when the text names no outlet,
+    'an article by Daniel Herborn (outlet not named)' / 'an unsigned article (outlet not named)'."""
+    if row.get("outlet_basis") == "not stated":
+        byline = row.get("byline")
+        if isinstance(byline, str) and byline.strip():
+            return f"an article by {md(byline)} (outlet not named)"
+        return "an unsigned article (outlet not named)"
+    name = outlet_name(row)
+    return ("the " if name.isupper() else "") + md(name)  # "the BBC"
+
+
+def capital(text: str) -> str:
+    """The text with its first letter in capitals (for a sentence that opens with a name)."""
+    return text[:1].upper() + text[1:]
+
+
+def cite(row) -> str:
+    """A short citation: the article's label and its publication date (marked if inferred)."""
+    return f"{md(outlet_name(row))}, {fmt_date(row['published'], row['published_basis'])}"
+
+
+def article(word: str) -> str:
+    """'a' or 'an' before a word."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def printed(row) -> str:
+    """The article's own phrase for a figure (``as_printed``), in quotation marks, number in bold."""
+    phrase = md(row["as_printed"])
+    number = md(row["value_text"])
+    return "“" + phrase.replace(number, f"**{number}**", 1) + "”"
+
+
+def speaker_of_figure(row) -> str:
+    """Who gives a number: the person or body the article names, or the article in its own voice."""
+    claimant = row["attributed_to"] if isinstance(row["attributed_to"], str) else None
+    if claimant:
+        return f"{md(claimant)}, according to {article_phrase(row)}"
+    return f"{article_phrase(row)}, in its own words"
+
+
+def figure_sentence(row) -> str:
+    """'Mexico's Interior Ministry, according to the BBC: “nearly 500 migrants” (November 2018†).'
+
+    A figure's date is shown to the day only when the article states it; a worked-out date is shown
+    by month, since it is often a placeholder ("earlier this month" is stored as the 1st).
+    """
+    precision = "day" if row.get("as_of_basis") == "stated" else "month"
+    when = f" ({fmt_date(row['as_of'], row['as_of_basis'], precision)})" if "as_of" in row else ""
+    return f"{capital(speaker_of_figure(row))}: {printed(row)}{when}."
+
+
+def printed_qualifier(row) -> str | None:
+    """The article's own qualifier word before the number ('Roughly', 'around', 'almost'), if any."""
+    phrase, number = str(row["as_printed"]), str(row["value_text"])
+    before = phrase[: phrase.find(number)].rstrip()
+    for word in QUALIFIER_WORDS:
+        if before.lower().endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalpha()):
+            return before[-len(word) :]
+    return None
+
+
+#: Words articles use to qualify a number, longest first (so "more than" wins over "than").
+QUALIFIER_WORDS = (
+    "approximately",
+    "more than",
+    "fewer than",
+    "at least",
+    "roughly",
+    "around",
+    "almost",
+    "nearly",
+    "about",
+    "up to",
+    "some",
+    "top",
+)
+
+
+#: A direct quotation shorter than this many words is shown inside the article's sentence, so a
+#: fragment such as “seek to prosecute” keeps the clause that gives it its meaning.
+SHORT_QUOTE_WORDS = 8
+
+
+def is_fragment(quote: str) -> bool:
+    """A quotation that starts in lower case is part of the article's sentence, not a sentence of its own
+    (“a whole hell of a lot of time to get down”), however long it is."""
+    first = next((c for c in quote if c.isalpha()), "")
+    return first.islower()
+
+
+def in_context(row) -> bool:
+    """Reported speech, short quotations and fragments are shown as the article's whole sentence."""
+    quote = str(row["quote"])
+    return row.get("quote_kind") == "reported" or len(quote.split()) < SHORT_QUOTE_WORDS or is_fragment(quote)
+
+
+def quote_block(row) -> str:
+    """A statement with speaker, role, channel and source.
+
+    A direct quotation of some length is the speaker's own words, in quotation marks. Reported
+    speech and short fragments are shown as the article's sentence, which names the speaker and
+    keeps the conditions and the context the article gives (“anyone who violently attempted…”).
+    """
+    role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
+    via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
+    precision = row.get("date_precision")
+    when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
+    source = f"{md(row['channel'])}{via}, {when}"
+    if in_context(row) and row.get("quote_kind") == "reported" and isinstance(row.get("quote"), str):
+        # the speaker's part of the sentence first, in the article's words but not as a quotation of the speaker,
+        # then the whole sentence as the article prints it (it may give another side's view too)
+        return (
+            f"> **{md(row['speaker'])}**{role} ({source}), as summed up by {article_phrase(row)}: "
+            f"*{md(row['quote'])}*\n>\n"
+            f"> The article's sentence: “{md(row['excerpt'])}” — {cite(row)}."
+        )
+    if in_context(row):
+        return (
+            f"> **{md(row['speaker'])}**{role} ({source}), as {article_phrase(row)} reports it: "
+            f"“{md(row['excerpt'])}”\n>\n"
+            f"> — Article: {cite(row)}."
+        )
+    return f"> “{md(row['quote'])}”\n>\n> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
+
+
+def bullet_list(items) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{fmt_number(count)} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def reading_minutes(words: int, per_minute: int = 200) -> int:
+    return max(1, round(words / per_minute))

@@ -1,0 +1,320 @@
+"""Load the data files into typed, validated pandas DataFrames.
+
+``load(name)`` reads a table once per process, validates it against its schema in
+:mod:`caravan_book.schemas` (and against the ids of the tables it points into), and
+raises :class:`~caravan_book.errors.DataError` naming file, row, column, value and
+rule for every problem found. ``check_folder`` runs every table plus the checks that
+need the source articles, and returns the problems instead of raising.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import pickle
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from caravan_book import atomic, versions
+from caravan_book.errors import DataError, DataProblem
+from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.paths import REPO_ROOT, data_dir
+
+if TYPE_CHECKING:
+    from caravan_book.schemas import TableSpec
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Validated tables are kept here, keyed by the bytes of their files and of the schema code and by the
+#: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
+#: notebook, and a pickle made by another pandas is never read.
+CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
+
+
+def _record_use(name: str) -> None:
+    log = os.environ.get(USAGE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
+    """The file's text (a UTF-8 byte-order mark, as Excel writes it, is dropped), or the first line that
+    is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, DataProblem(
+            shown, line, None, None, "is not UTF-8 text (save the file as UTF-8, e.g. Excel's 'CSV UTF-8')"
+        )
+
+
+def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
+    """The file's cells as text (blank = missing), each row's line number, and layout problems.
+
+    A file that cannot be read as a table at all (missing, not UTF-8, another separator, an unclosed
+    quotation mark) gives one problem, not one per row.
+    """
+    path = folder / spec.file
+    shown = _display_path(path)
+    if not path.is_file():
+        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
+    text, problem = _decode(path, shown)
+    if problem is not None or text is None:
+        return pd.DataFrame(), [], [problem] if problem else []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, "has no header row")]
+        if len(header) == 1 and len(spec.columns) > 1:
+            for separator in (";", "\t", "|"):
+                if separator in header[0]:
+                    named = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}[separator]
+                    return (
+                        pd.DataFrame(),
+                        [],
+                        [DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")],
+                    )
+        problems: list[DataProblem] = []
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    problems.append(
+                        DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
+                    )
+                else:
+                    rows.append(row)
+                    lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "EOF" in str(exc) or "end of data" in str(exc):
+            rule = 'opens a quotation mark (") that is never closed'
+        elif "expected after" in str(exc):
+            rule = 'has a quotation mark (") inside a cell that is not doubled (write "" inside a quoted cell)'
+        else:
+            rule = f"is not valid CSV ({exc})"
+        return pd.DataFrame(), [], [DataProblem(shown, start, None, None, rule)]
+    frame = pd.DataFrame(rows, columns=header, dtype="str")
+    frame = frame.mask(frame.apply(lambda col: col.str.strip() == ""))
+    return frame, lines, problems
+
+
+@cache
+def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
+    """The ids of ``table``, or None when its file cannot be read (that is reported once, on its own)."""
+    from caravan_book.schemas import TABLES
+
+    frame, lines, problems = read_raw(TABLES[table], folder)
+    _record_use(table)
+    if column not in frame:
+        return None if (problems and not lines) or frame.empty else frozenset()
+    return frozenset(frame[column].dropna())
+
+
+def _schema(spec: TableSpec, folder: Path):
+    import pandera.pandas as pa
+
+    from caravan_book.schemas import TABLES
+
+    columns = dict(spec.columns)
+    for column, (table, key) in spec.references.items():
+        values = _key_values(table, key, folder)
+        if values is None:
+            continue  # a missing or unreadable file is reported once, on its own line
+        known = sorted(values)
+        base = columns[column]
+        shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
+        refers = pa.Check.isin(known, error=f"is not a known {key} of {TABLES[table].file} (known: {shown})")
+        columns[column] = pa.Column(
+            base.dtype, [*list(base.checks), refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
+        )
+    checks = [pa.Check(rule.holds, error=rule.message) for rule in spec.row_rules]
+    rule_columns = {rule.message: rule.column for rule in spec.row_rules}
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=False), rule_columns
+
+
+def _describe(check: str, spec: TableSpec) -> str | None:
+    """Turn a pandera check name into a rule people read; None means 'already reported'."""
+    if check.startswith("coerce_dtype"):
+        return "is not a whole number" if "int" in check else "is not a number"
+    if check.startswith("dtype("):
+        return None  # follows a failed coercion, which is reported already
+    return {
+        "field_uniqueness": "is a duplicate: values in this column must be unique",
+        "not_nullable": "is empty but a value is required",
+        "column_in_dataframe": "is missing from the header",
+        "column_in_schema": "is not an expected column (expected: " + ", ".join(spec.columns) + ")",
+    }.get(check, check)
+
+
+def _problems_from(errors, spec: TableSpec, shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
+    problems: list[DataProblem] = []
+    seen: set[tuple] = set()
+    for case in errors.failure_cases.itertuples(index=False):
+        rule = _describe(str(case.check), spec)
+        if rule is None:
+            continue
+        failure = None if pd.isna(case.failure_case) else str(case.failure_case)
+        index = case.index
+        if (index is None or pd.isna(index)) and failure and re.match(r"^\w+(Error|Exception)\(", failure):
+            continue  # a check that could not run on a column whose values failed to convert (reported)
+        row = lines[int(index)] if index is not None and not pd.isna(index) else None
+        if case.check in ("column_in_dataframe", "column_in_schema"):
+            problem = DataProblem(shown, 1, failure, None, rule)
+        elif case.check in rule_columns:
+            if failure and failure.startswith("KeyError("):
+                continue  # a missing column, reported on its own
+            column = rule_columns[case.check]
+            problem = DataProblem(shown, row, column, None, rule)
+        else:
+            problem = DataProblem(shown, row, case.column, failure, rule)
+        key = (problem.row, problem.column, problem.rule)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
+    """The typed table, or DataError with every problem found in it."""
+    import pandera.pandas as pa
+
+    frame, lines, problems = read_raw(spec, folder)
+    shown = _display_path(folder / spec.file)
+    if frame.empty and problems and not lines:
+        raise DataError(problems)
+    schema, rule_columns = _schema(spec, folder)
+    try:
+        typed = schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        raise DataError(problems + _problems_from(errors, spec, shown, lines, rule_columns)) from None
+    if problems:
+        raise DataError(problems)
+    for column in spec.date_columns:
+        typed[column] = pd.to_datetime(typed[column], format="%Y-%m-%d")
+    typed.attrs["lines"] = lines
+    return typed
+
+
+def _cache_key(name: str, folder: Path) -> str | None:
+    digest = hashlib.sha256()
+    from caravan_book.schemas import TABLES
+
+    for table in (name, *TABLES[name].referenced_tables):
+        path = folder / TABLE_FILES[table]
+        if not path.is_file():
+            return None
+        digest.update(table.encode() + path.read_bytes())
+    for module in ("schemas.py", "tables.py", "numbers_in_text.py", "files.py"):
+        digest.update((PACKAGE_DIR / module).read_bytes())
+    digest.update(versions.fingerprint().encode())
+    return digest.hexdigest()[:32]
+
+
+@cache
+def _load(name: str, folder: Path) -> pd.DataFrame:
+    key = _cache_key(name, folder)
+    cached = CACHE_DIR / f"{name}-{key}.pkl"
+    if key and cached.is_file():
+        try:
+            with open(cached, "rb") as fh:
+                table = pickle.load(fh)
+            if isinstance(table, pd.DataFrame):
+                return table
+        except Exception:  # a damaged or foreign cache entry (whatever the error): validate again
+            pass
+    from caravan_book.schemas import TABLES
+
+    table = validate(TABLES[name], folder)
+    if key:
+        with contextlib.suppress(OSError):  # a read-only project still works, only slower
+            atomic.write_bytes(cached, pickle.dumps(table))
+    return table
+
+
+def load(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """A validated table by name (see ``files.TABLE_FILES``), validated once per change of its files."""
+    if name not in TABLE_FILES or name == "world":
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLE_FILES)}")
+    _record_use(name)
+    return _load(name, (folder or data_dir()).resolve()).copy()
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
+    """Every excerpt must stand word for word in the article its row names."""
+    from caravan_book.schemas import EXCERPT_TABLES
+
+    problems: list[DataProblem] = []
+    sources = load("sources", folder).set_index("source_id")
+    articles: dict[str, str] = {}
+    for source_id, document in sources["document"].items():
+        path = seeds / document
+        if path.is_file():
+            articles[source_id] = _collapse(path.read_text(encoding="utf-8"))
+        else:
+            row = sources.attrs["lines"][sources.index.get_loc(source_id)]
+            problems.append(
+                DataProblem(
+                    _display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"
+                )
+            )
+    for name in EXCERPT_TABLES:
+        table = load(name, folder)
+        shown = _display_path(folder / TABLE_FILES[name])
+        for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"], strict=False):
+            article = articles.get(source_id)
+            if article is not None and _collapse(excerpt) not in article:
+                document = sources.loc[source_id, "document"]
+                problems.append(
+                    DataProblem(shown, line, "excerpt", _shorten(excerpt), f"is not found word for word in {document}")
+                )
+    return problems
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:
+    """Every problem in a data folder; an empty list means the data is clean."""
+    from caravan_book.schemas import TABLES
+
+    folder = (folder or data_dir()).resolve()
+    problems: list[DataProblem] = []
+    for name in TABLES:
+        try:
+            validate(TABLES[name], folder)
+        except DataError as error:
+            problems.extend(error.problems)
+    if not problems and seeds is not None:
+        problems.extend(excerpt_problems(folder, seeds))
+    return problems
+
+
+def clear_cache() -> None:
+    """Forget loaded tables (tests that edit data files use this)."""
+    _load.cache_clear()
+    _key_values.cache_clear()
