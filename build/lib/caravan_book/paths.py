@@ -10,14 +10,19 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 
 def _project_root() -> Path:
     """``$CARAVAN_BOOK_ROOT`` if set (tests, experiments); else the checkout this package lives in (an
-    editable install); else, for a package installed with ``pip install .``, the current folder when it holds
-    ``sections.yml`` (so ``caravan-book build`` run in a checkout builds that checkout)."""
+    editable install); else, for a package installed with ``pip install .``, the nearest folder holding
+    ``sections.yml`` from the current one up (so ``caravan-book build`` run in a checkout builds that
+    checkout). That folder is then put in ``$CARAVAN_BOOK_ROOT``, so the kernels and Jupyter Book, which
+    run in other folders, use the same project."""
     if "CARAVAN_BOOK_ROOT" in os.environ:
         return Path(os.environ["CARAVAN_BOOK_ROOT"]).resolve()
     if (_CHECKOUT / "sections.yml").is_file():
         return _CHECKOUT
-    if (Path.cwd() / "sections.yml").is_file():
-        return Path.cwd().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "sections.yml").is_file():
+            os.environ["CARAVAN_BOOK_ROOT"] = str(folder)
+            return folder
     return _CHECKOUT
 
 
