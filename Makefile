@@ -1,7 +1,9 @@
 # Two commands do everything on a fresh machine (Python 3.11, Debian):
 #   make book   build the book into _build/html
 #   make test   run every test (lint, types, data check, pytest in a random order)
-# Both create .venv from requirements.txt first if it is missing or out of date.
+# Both create .venv from requirements.lock first if it is missing or out of date.
+# Dependencies: declared in pyproject.toml, every version (transitive ones too) pinned in requirements.lock;
+# `make lock` writes the lock again after pyproject.toml changed (the versions already locked are kept).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,13 +13,20 @@ NODE_STAMP := node_modules/.installed
 # (`make test PYTEST_ARGS="--randomly-seed=N"` reruns that order; PYTEST_ARGS="-k name" picks tests).
 PYTEST_ARGS ?=
 
-.PHONY: book test test-fast lint check bench system-packages clean
+.PHONY: book test test-fast lint check bench system-packages clean lock
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+## Write requirements.lock again from pyproject.toml (runtime dependencies and the test and dev extras).
+## To move one package: `make lock LOCK_ARGS="--upgrade-package altair"`; then `make book` installs it.
+LOCK_ARGS ?=
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra test --extra dev --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock $(LOCK_ARGS) pyproject.toml
 
 # axe-core, vnu-jar and Lighthouse, pinned in package.json / package-lock.json
 $(NODE_STAMP): package.json package-lock.json
@@ -43,7 +52,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m unit -n 0 $(PYTEST_ARGS)
 
 ## ruff (lint and format, the notebooks' code too), mypy, codespell (words it must not correct: [tool.codespell]
-## in pyproject.toml) and notebooks committed without outputs; the versions pinned in requirements.txt
+## in pyproject.toml) and notebooks committed without outputs; the versions pinned in requirements.lock
 ## (.pre-commit-config.yaml runs the same, with the standard file checks).
 SPELLED := caravan_book book/*.md book/templates notebooks data/README.md README.md CONTRIBUTING.md
 lint: $(STAMP)

@@ -153,7 +153,7 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
         if toc_changed:  # Sphinx keeps the pages of removed sections: start the staging folder afresh
             shutil.rmtree(edition.stage, ignore_errors=True)
         built = site.jupyter_book(edition.root, edition.stage, rebuild_all=static_changed or force, log=log)
-        shutil.copyfile(edition.root / "_toc.yml", edition.stage / ".toc")
+        atomic.copy_file(edition.root / "_toc.yml", edition.stage / ".toc")
         atomic.write_text(static_file, static_key)
         site.publish(built, edition.site, key)
         sphinx_ran = True

@@ -43,14 +43,25 @@ def _working(message: str):
         yield
 
 
-def _parameters(pairs: list[list[str]] | None) -> dict:
-    """-p NAME VALUE pairs, with values typed the way plain papermill types them."""
-    from papermill.cli import _resolve_type
+def typed_value(text: str) -> bool | int | float | str | None:
+    """A ``-p`` value typed the way ``papermill -p`` types one: True, False, None, a whole number, a decimal
+    number, or else the text itself (so ``-p incident 2018`` is the number 2018, which ``sections.validate``
+    then refuses with a sentence)."""
+    if text in ("True", "False"):
+        return text == "True"
+    if text == "None":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
-    values: dict = {}
-    for name, value in pairs or []:
-        values[name] = _resolve_type(value)
-    return values
+
+def _parameters(pairs: list[list[str]] | None) -> dict:
+    """-p NAME VALUE pairs, each value typed by ``typed_value``."""
+    return {name: typed_value(value) for name, value in pairs or []}
 
 
 def _page(section: str, pairs) -> Page:

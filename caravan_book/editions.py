@@ -16,7 +16,6 @@ A custom book file looks like::
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import yaml
@@ -89,9 +88,9 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     root = out / "source"
     book_dir = root / "book"
     (book_dir / "generated").mkdir(parents=True, exist_ok=True)
-    shutil.copytree(BOOK_DIR / "_static", book_dir / "_static", dirs_exist_ok=True)
-    shutil.copytree(BOOK_DIR / "templates", book_dir / "templates", dirs_exist_ok=True)
-    shutil.copy2(BOOK_DIR / "glossary.md", book_dir / "glossary.md")
+    atomic.copy_tree(BOOK_DIR / "_static", book_dir / "_static")
+    atomic.copy_tree(BOOK_DIR / "templates", book_dir / "templates")
+    atomic.copy_file(BOOK_DIR / "glossary.md", book_dir / "glossary.md", keep_times=True)
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
         pages = [*pages, sections.Page("methods", "methods", {})]
     settings = read_config(REPO_ROOT)

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from caravan_book import atomic
 from caravan_book.article import Article, Sentence, read_article
 from caravan_book.dates_in_text import DateMention, find_dates, printed_dates
 from caravan_book.errors import ParameterError
@@ -959,26 +959,19 @@ def write_review(proposal: Proposal, article: Article, out: Path) -> dict[str, i
     """Write the review folder atomically (a temporary folder renamed into place); rows per file."""
     from caravan_book.schemas import TABLES
 
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".review-", dir=out.parent))
     counts: dict[str, int] = {}
-    try:
+    with atomic.atomic_dir(out.resolve()) as tmp:
         for table in REVIEW_TABLES:
             spec = TABLES[table]
             columns = [*spec.columns, *REVIEW_COLUMNS]
-            with open(tmp / spec.file, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-                writer.writeheader()
-                for row in proposal.rows[table]:
-                    writer.writerow({c: row.get(c, "") for c in columns})
+            text = io.StringIO()
+            writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in proposal.rows[table]:
+                writer.writerow({c: row.get(c, "") for c in columns})
+            atomic.write_text(tmp / spec.file, text.getvalue(), newline="")
             counts[table] = len(proposal.rows[table])
-        (tmp / ARTICLE_FOLDER).mkdir()
-        shutil.copy2(article.path, tmp / ARTICLE_FOLDER / article.path.name)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        atomic.copy_file(article.path, tmp / ARTICLE_FOLDER / article.path.name, keep_times=True)
     return counts
 
 

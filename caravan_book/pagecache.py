@@ -14,7 +14,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from caravan_book import atomic, render
+from caravan_book import atomic, render, versions
 from caravan_book.files import TABLE_FILES
 from caravan_book.paths import data_dir
 from caravan_book.sections import Page
@@ -37,8 +37,9 @@ def package_digest() -> str:
 
 
 def page_key(page: Page, used_tables: list[str], context: str = "") -> str:
-    """What a page's output depends on: notebook, parameters, package code, chart mode, tables used, and
-    ``context`` (facts of the build that pages print, such as whether excerpts were checked)."""
+    """What a page's output depends on: notebook, parameters, package code, the versions of the libraries
+    that shape a page and the cache epoch (``versions``), chart mode, tables used, and ``context`` (facts of
+    the build that pages print, such as whether excerpts were checked)."""
     tables_part = [
         name.encode() + digest((data_dir() / TABLE_FILES[name]).read_bytes()).encode()
         for name in sorted(set(used_tables))
@@ -47,6 +48,7 @@ def page_key(page: Page, used_tables: list[str], context: str = "") -> str:
         page.source.read_bytes(),
         json.dumps(page.parameters, sort_keys=True).encode(),
         package_digest().encode(),
+        versions.fingerprint().encode(),
         render.medium().encode(),
         context.encode(),
         *tables_part,
@@ -55,9 +57,10 @@ def page_key(page: Page, used_tables: list[str], context: str = "") -> str:
 
 def read(out_dir: Path) -> dict:
     try:
-        return json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        cache = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing or damaged: every page runs again
         return {}
+    return cache if isinstance(cache, dict) else {}
 
 
 def write(out_dir: Path, cache: dict) -> None:
@@ -70,5 +73,5 @@ def is_current(page: Page, out_dir: Path, cache: dict, context: str = "") -> boo
         return False
     try:
         return entry["key"] == page_key(page, entry["tables"], context)
-    except (OSError, KeyError):
+    except (OSError, KeyError, TypeError):
         return False

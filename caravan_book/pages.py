@@ -55,7 +55,7 @@ def execute_page(page: Page, out_dir: Path, failed_dir: Path) -> PageResult:
         except Exception as error:  # reported, with the executed copy kept for inspection
             if executed.is_file() and executed.stat().st_size:
                 failed_dir.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, failed_dir / executed.name)
+                atomic.copy_file(executed, failed_dir / executed.name)
             message = failure_message(page.source.name, page.parameters, error, page.page)
             return PageResult(page.page, True, time.perf_counter() - started, error=message)
         used = sorted(set(usage_log.read_text(encoding="utf-8").split()))

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from caravan_book import atomic
 from caravan_book.errors import DataProblem, ParameterError
 from caravan_book.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
@@ -180,7 +180,7 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
         if result.problems:
             return result
         for table, text in texts.items():
-            _write_atomically(data / TABLE_FILES[table], text)
+            atomic.write_text(data / TABLE_FILES[table], text, newline="")
             result.merged[table] = len(accepted[table].rows)
     for article in sorted((review / ARTICLE_FOLDER).glob("*.txt")):
         if seeds is None or not (seeds / article.name).is_file():
@@ -204,15 +204,3 @@ def _place(
         return replace(problem, file=_shown(data / relative))
     except ValueError:
         return problem
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a file in one step: a temporary file beside it, then renamed over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

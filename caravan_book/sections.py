@@ -6,6 +6,7 @@ which :func:`toc` derives and the build writes to ``_toc.yml``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,11 @@ class Sections:
 
 def load(path: Path = SECTIONS_FILE) -> Sections:
     """Read and check ``sections.yml`` (ConfigError, exit 2, with file and key if it is wrong)."""
+    if path == SECTIONS_FILE and not path.is_file() and "CARAVAN_BOOK_ROOT" not in os.environ:
+        raise config.ConfigError(
+            f"sections.yml: not found in {Path.cwd()} nor in {path.parent}; run caravan-book in a checkout of the "
+            "project, or set CARAVAN_BOOK_ROOT to one"
+        )
     spec = config.read_yaml(path, config.SectionsFile)
     pages = []
     seen: set[str] = set()

@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,14 +69,6 @@ def jupyter_book(root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[s
 
 def publish(built: Path, target: Path, key: str) -> None:
     """Swap a freshly built site into ``target`` whole, then record what was published."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=atomic.TMP_SUFFIX, dir=target.parent))
-    try:
-        fresh = work / "new"
-        shutil.copytree(built, fresh)
-        if target.exists():
-            target.rename(work / "old")
-        fresh.rename(target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with atomic.atomic_dir(target) as fresh:
+        shutil.copytree(built, fresh, dirs_exist_ok=True)  # inside a folder nobody reads until it is swapped in
     atomic.write_text(manifest_path(target), json.dumps({"key": key, "files": listing(target)}, indent=0))

@@ -22,6 +22,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from caravan_book import atomic
+
 _THEME_FIXES = (
     # the search field shows "Search Ctrl+K": its name must include what it shows
     (
@@ -191,13 +193,13 @@ def _fix_pages(app: Any, exception: Exception | None) -> None:
         text = page.read_text(encoding="utf-8")
         fixed = fix_page(text, project=_book_title(app))
         if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
+            atomic.write_text(page, fixed)
     theme_css = Path(app.outdir).joinpath(*_THEME_CSS)
     if theme_css.is_file():
         css = theme_css.read_text(encoding="utf-8")
         stripped = _FA_RULES.sub("", css)
         if stripped != css:
-            theme_css.write_text(stripped, encoding="utf-8")
+            atomic.write_text(theme_css, stripped)
 
 
 def setup(app: Any) -> dict:

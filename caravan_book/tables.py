@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from caravan_book import atomic
+from caravan_book import atomic, versions
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.paths import REPO_ROOT, data_dir
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from caravan_book.schemas import TableSpec
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: Validated tables are kept here, keyed by the bytes of their files and of the schema code,
-#: so a table is validated once per change, not once per notebook.
+#: Validated tables are kept here, keyed by the bytes of their files and of the schema code and by the
+#: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
+#: notebook, and a pickle made by another pandas is never read.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
 
 
@@ -225,6 +226,7 @@ def _cache_key(name: str, folder: Path) -> str | None:
         digest.update(table.encode() + path.read_bytes())
     for module in ("schemas.py", "tables.py", "numbers_in_text.py", "files.py"):
         digest.update((PACKAGE_DIR / module).read_bytes())
+    digest.update(versions.fingerprint().encode())
     return digest.hexdigest()[:32]
 
 
@@ -235,9 +237,11 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
     if key and cached.is_file():
         try:
             with open(cached, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass  # a damaged cache entry: validate again
+                table = pickle.load(fh)
+            if isinstance(table, pd.DataFrame):
+                return table
+        except Exception:  # a damaged or foreign cache entry (whatever the error): validate again
+            pass
     from caravan_book.schemas import TABLES
 
     table = validate(TABLES[name], folder)

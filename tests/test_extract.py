@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import shlex
 import shutil
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -147,6 +149,26 @@ def test_accept_merges_accepted_rows_and_the_merged_data_passes_check(tmp_path, 
     assert "2029-villa-esperanza  The Villa Esperanza caravan (fictional example)" in listing.stdout
     again = run_cli("accept", review, "--data", data_copy, "--seeds", seeds, cwd=tmp_path)
     assert again.returncode == 1 and "is a duplicate" in again.stderr  # accepting twice is refused
+
+
+@pytest.mark.build
+def test_accept_keeps_the_mode_each_data_file_had(tmp_path, data_copy):
+    """accept replaces the data files it merges into: each keeps its mode (it used to leave them 0600)."""
+    review = extract_fixture(tmp_path, data_copy)
+    review_fictional(review)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((review / "figures.csv").stat().st_mode) == 0o666 & ~mask  # extract's files: umask's mode
+    files = sorted(data_copy.glob("*.csv"))
+    modes = {p.name: (0o644, 0o664, 0o640)[i % 3] for i, p in enumerate(files)}
+    for path in files:
+        path.chmod(modes[path.name])
+    before = digest(data_copy)
+    done = run_cli("accept", review, "--data", data_copy, "--seeds", seeds_with_fixture(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    changed = {p.name for p in files if digest(data_copy)[p.name] != before[p.name]}
+    assert {"figures.csv", "statements.csv", "events.csv"} <= changed  # the merge really rewrote files
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == modes
 
 
 @pytest.mark.build
