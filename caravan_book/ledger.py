@@ -12,6 +12,9 @@ article. :func:`verify` is the one function that verifies excerpts (``caravan-bo
 - without them, every excerpt must be one the ledger vouches for (same table, row id, column, article and
   fingerprint); one that is new or changed is refused with file, row and column (:class:`UnvouchedError`,
   exit code 2).
+
+This is decided article by article: a clone that has only an article of its own (a new story) compares that
+article's excerpts with it and verifies the others against the ledger.
 """
 
 from __future__ import annotations
@@ -49,14 +52,22 @@ class CannotVerifyError(ReportedError):
 
 @dataclass(frozen=True)
 class Verified:
-    """How the excerpts were verified: ``how`` is "articles" or "ledger"."""
+    """How the excerpts were verified: ``how`` is "articles", "ledger", or, when only some of the articles
+    were at hand, "articles and ledger" (``from_ledger`` of the ``articles`` through the ledger)."""
 
-    how: Literal["articles", "ledger"]
+    how: Literal["articles", "ledger", "articles and ledger"]
     articles: int
     excerpts: int
+    from_ledger: int = 0
 
     def describe(self) -> str:
         """``against the articles (…)`` / ``against the ledger (…)``: what ``check`` prints."""
+        if self.how == "articles and ledger":
+            read = self.articles - self.from_ledger
+            return (
+                f"against the articles and the ledger ({self.excerpts} excerpts; {read} articles read, "
+                f"{self.from_ledger} through {LEDGER_FILE})"
+            )
         where = f"{self.articles} articles" if self.how == "articles" else f"{LEDGER_FILE}, {self.articles} articles"
         return f"against the {self.how} ({self.excerpts} excerpts, {where})"
 
@@ -68,9 +79,9 @@ class Verified:
         """The value ``to_json`` wrote, or None for anything else (an empty or foreign string)."""
         try:
             value = json.loads(text)
-            if value["how"] not in ("articles", "ledger"):
+            if value["how"] not in ("articles", "ledger", "articles and ledger"):
                 return None
-            return cls(value["how"], int(value["articles"]), int(value["excerpts"]))
+            return cls(value["how"], int(value["articles"]), int(value["excerpts"]), int(value["from_ledger"]))
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -171,40 +182,73 @@ def ledger_text(articles: list[dict], excerpts: list[dict]) -> str:
     )
 
 
-def articles_here(seeds: Path | None, folder: Path | None = None) -> bool:
-    """True if ``seeds`` holds at least one of the articles ``sources.csv`` names."""
-    if seeds is None or not seeds.is_dir():
-        return False
-    return any((seeds / document).is_file() for _, document, _ in _sources((folder or data_dir()).resolve()))
+def _unvouched(shown: str, line: int, column: str, excerpt: str, why: str, ledger: str) -> DataProblem:
+    return DataProblem(
+        shown,
+        line,
+        column,
+        _shorten(excerpt),
+        f"is not vouched for by the excerpt ledger {ledger} (the excerpt {why} since the ledger was written "
+        "from the articles); verify it with the articles: caravan-book check --seeds DIR",
+    )
 
 
-def against_articles(folder: Path, seeds: Path) -> tuple[list[DataProblem], str, int, int]:
-    """Every excerpt compared with its article: (problems, the ledger's new text, articles, excerpts)."""
+@dataclass
+class _Outcome:
+    problems: list[DataProblem]  # an excerpt not in its article, a changed or missing article (exit 1)
+    unvouched: list[DataProblem]  # an excerpt the ledger does not vouch for (exit 2)
+    text: str  # the ledger's text after this run
+    read: int  # articles read and compared
+    vouched: int  # articles whose excerpts were verified against the ledger
+    excerpts: int
+
+
+def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
+    """One pass over the data: each article's excerpts against the article if it is in ``seeds``, else
+    (unless ``strict``) against the ledger's record of it."""
     path = ledger_path(folder)
-    old = read_ledger(path)["articles"] if path.is_file() else {}
-    problems: list[DataProblem] = []
-    texts: dict[str, tuple[str, list[int]]] = {}
+    shown_ledger = _display(path)
+    old = read_ledger(path) if path.is_file() else None
+    if (
+        old is None
+        and not strict
+        and not any(seeds is not None and (seeds / document).is_file() for _, document, _ in _sources(folder))
+    ):
+        raise CannotVerifyError(
+            f"the source articles were not found ($CARAVAN_BOOK_SEEDS or ../shared/seeds) and there is "
+            f"no excerpt ledger {shown_ledger}, so the excerpts cannot be verified; give the articles with "
+            "--seeds DIR or $CARAVAN_BOOK_SEEDS"
+        )
+    old_articles = old["articles"] if old else {}
+    old_excerpts = old["excerpts"] if old else {}
+    out = _Outcome([], [], "", 0, 0, 0)
+    texts: dict[str, tuple[str, list[int]]] = {}  # source_id -> collapsed text and offsets (articles read)
+    vouched: set[str] = set()  # source_ids verified against the ledger
     documents: dict[str, str] = {}
     article_records: list[dict] = []
     for source_id, document, line in _sources(folder):
         documents[source_id] = document
-        article = seeds / document
-        if not article.is_file():
-            problems.append(
-                DataProblem(_display(folder / "sources.csv"), line, "document", document, f"is not a file in {seeds}")
-            )
+        article = seeds / document if seeds is not None else None
+        before = old_articles.get(document)
+        if article is None or not article.is_file():
+            if not strict and before is not None and before.get("source_id") == source_id:
+                vouched.add(source_id)
+                article_records.append(before)
+                continue
+            where = f"is not a file in {seeds}" if seeds is not None else "is not here"
+            rule = where if strict else f"{where}, and the excerpt ledger {shown_ledger} has no record of it"
+            out.problems.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, rule))
             continue
         text = article.read_text(encoding="utf-8")
         record = {"document": document, "source_id": source_id, "sha256": fingerprint(text), "length": len(text)}
-        before = old.get(document)
         if before is not None and (before.get("sha256"), before.get("length")) != (record["sha256"], len(text)):
-            problems.append(
+            out.problems.append(
                 DataProblem(
                     _display(article),
                     None,
                     None,
                     None,
-                    f"its text no longer matches its fingerprint in {_display(path)} ({before.get('length')} "
+                    f"its text no longer matches its fingerprint in {shown_ledger} ({before.get('length')} "
                     f"characters then, {len(text)} now; sha256 differs): the article changed since its excerpts "
                     "were verified; restore the article, or, if the change is intended, delete its record from "
                     "the ledger and check again",
@@ -214,13 +258,22 @@ def against_articles(folder: Path, seeds: Path) -> tuple[list[DataProblem], str,
         article_records.append(record)
     excerpt_records: list[dict] = []
     for table, row_id, column, source_id, excerpt, shown, line in _excerpt_cells(folder):
+        out.excerpts += 1
+        if source_id in vouched:
+            kept = old_excerpts.get((table, row_id, column))
+            if kept is None or kept.get("source_id") != source_id or kept.get("sha256") != fingerprint(excerpt):
+                why = "is new" if kept is None else "changed"
+                out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
+            else:
+                excerpt_records.append(kept)
+            continue
         if source_id not in texts:
-            continue  # its source row is reported (missing article) or the tables' own checks report it
+            continue  # its source row is reported above (missing article) or by the tables' own checks
         collapsed, offsets = texts[source_id]
         needle = " ".join(excerpt.split())
         at = collapsed.find(needle) if needle else -1
         if at == -1:
-            problems.append(
+            out.problems.append(
                 DataProblem(
                     shown, line, column, _shorten(excerpt), f"is not found word for word in {documents[source_id]}"
                 )
@@ -237,76 +290,36 @@ def against_articles(folder: Path, seeds: Path) -> tuple[list[DataProblem], str,
                 "end": offsets[at + len(needle) - 1] + 1,
             }
         )
-    return problems, ledger_text(article_records, excerpt_records), len(article_records), len(excerpt_records)
+    out.read, out.vouched = len(texts), len(vouched)
+    out.text = ledger_text(article_records, excerpt_records)
+    return out
 
 
-def against_ledger(folder: Path) -> tuple[list[DataProblem], int, int]:
-    """Every excerpt must be one the ledger vouches for: (problems, articles, excerpts)."""
-    path = ledger_path(folder)
-    if not path.is_file():
-        raise CannotVerifyError(
-            f"the source articles were not found ($CARAVAN_BOOK_SEEDS or ../shared/seeds) and there is "
-            f"no excerpt ledger {_display(path)}, so the excerpts cannot be verified; give the articles with "
-            "--seeds DIR or $CARAVAN_BOOK_SEEDS"
-        )
-    ledger = read_ledger(path)
-    shown = _display(path)
-    problems: list[DataProblem] = []
-    documents: dict[str, str] = {}
-    for source_id, document, line in _sources(folder):
-        documents[source_id] = document
-        record = ledger["articles"].get(document)
-        if record is None or record.get("source_id") != source_id:
-            problems.append(
-                DataProblem(
-                    _display(folder / "sources.csv"),
-                    line,
-                    "document",
-                    document,
-                    f"is not an article of {source_id!r} in the excerpt ledger {shown}; check with the articles "
-                    "(--seeds DIR) to verify its excerpts",
-                )
-            )
-    count = 0
-    for table, row_id, column, source_id, excerpt, file_shown, line in _excerpt_cells(folder):
-        count += 1
-        record = ledger["excerpts"].get((table, row_id, column))
-        if record is not None and record.get("source_id") == source_id and record.get("sha256") == fingerprint(excerpt):
-            continue
-        why = "is new" if record is None else "changed"
-        problems.append(
-            DataProblem(
-                file_shown,
-                line,
-                column,
-                _shorten(excerpt),
-                f"is not vouched for by the excerpt ledger {shown} (the excerpt {why} since the ledger was written "
-                "from the articles); verify it with the articles: caravan-book check --seeds DIR",
-            )
-        )
-    return problems, len(documents), count
+def against_articles(folder: Path, seeds: Path) -> list[DataProblem]:
+    """Every excerpt compared with its article in ``seeds`` (each must be there); the ledger is not written.
+    What ``tables.check_folder`` (and so ``accept``) runs when it is given the articles."""
+    return _verify(folder, seeds, strict=True).problems
 
 
 def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> Verified:
     """Verify every excerpt of ``folder`` (default: the data in use), one way or the other.
 
-    ``seeds`` given: against the articles in it (a missing article is an error). Not given: against the
-    articles of :func:`~caravan_book.paths.seeds_dir` if it holds any of them, otherwise against the ledger.
-    The tables must be valid (``tables.load``'s DataError otherwise). Raises DataError (an excerpt not in its
-    article, a changed article), UnvouchedError (exit 2) or CannotVerifyError (exit 2).
+    ``seeds`` given: against the articles in it (each must be there). Not given: each article that is in
+    :func:`~caravan_book.paths.seeds_dir` is read and its excerpts compared with it; the excerpts of an
+    article that is not there are verified against the ledger. When at least one article was read and all
+    is well, the ledger is rewritten if its text changed. The tables must be valid (``tables.load``'s
+    DataError otherwise). Raises DataError (an excerpt not in its article, a changed or unknown article),
+    UnvouchedError (exit 2: an excerpt the ledger does not vouch for) or CannotVerifyError (exit 2).
     """
     folder = (folder or data_dir()).resolve()
-    if seeds is None:
-        found = seeds_dir()
-        seeds = found if articles_here(found, folder) else None
-    if seeds is not None:
-        problems, text, articles, excerpts = against_articles(folder, Path(seeds))
-        if problems:
-            raise DataError(problems)
-        if atomic.write_if_changed(ledger_path(folder), text) and log is not None:
-            log(f"wrote {_display(ledger_path(folder))} (the excerpt ledger changed)")
-        return Verified("articles", articles, excerpts)
-    problems, articles, excerpts = against_ledger(folder)
-    if problems:
-        raise UnvouchedError(problems)
-    return Verified("ledger", articles, excerpts)
+    outcome = _verify(folder, Path(seeds) if seeds is not None else seeds_dir(), strict=seeds is not None)
+    if outcome.problems:
+        raise DataError(outcome.problems + outcome.unvouched)
+    if outcome.unvouched:
+        raise UnvouchedError(outcome.unvouched)
+    if outcome.read and atomic.write_if_changed(ledger_path(folder), outcome.text) and log is not None:
+        log(f"wrote {_display(ledger_path(folder))} (the excerpt ledger changed)")
+    how: Literal["articles", "ledger", "articles and ledger"] = (
+        "ledger" if not outcome.read else "articles" if not outcome.vouched else "articles and ledger"
+    )
+    return Verified(how, outcome.read + outcome.vouched, outcome.excerpts, outcome.vouched)

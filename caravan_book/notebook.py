@@ -55,6 +55,14 @@ def excerpt_check() -> str:
             f"article ({verified.articles} articles) and found in it word for word; the build stops before "
             "publishing if one is not."
         )
+    if verified.how == "articles and ledger":
+        return (
+            f"For this build, every excerpt in the data ({verified.excerpts} excerpts) was verified: those of the "
+            f"{verified.articles - verified.from_ledger} articles at hand were compared with them and found in them "
+            f"word for word, those of the other {verified.from_ledger} against the excerpt ledger "
+            f"(`data/{LEDGER_FILE}`), which records each excerpt found word for word in its article the last time "
+            "the articles were checked; the build stops before publishing if an excerpt is not verified."
+        )
     return (
         f"For this build, the source articles were not at hand, so every excerpt in the data ({verified.excerpts} "
         f"excerpts) was verified against the excerpt ledger (`data/{LEDGER_FILE}`): the ledger records each "

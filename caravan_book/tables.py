@@ -259,7 +259,7 @@ def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
     """Every excerpt must stand word for word in the article its row names (``ledger.against_articles``)."""
     from caravan_book import ledger
 
-    return ledger.against_articles(folder, seeds)[0]
+    return ledger.against_articles(folder, seeds)
 
 
 def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:

@@ -20,8 +20,9 @@ from caravan_book import publish
 from caravan_book.paths import seeds_dir
 
 REPO = Path(__file__).resolve().parent.parent
-#: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none.
-SEEDS = seeds_dir() or REPO.parent / "shared" / "seeds"
+#: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none
+#: (then this names a folder that does not exist). Run with CARAVAN_BOOK_SEEDS=/nowhere to test as a clone.
+SEEDS = seeds_dir() or REPO / ".no-source-articles"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
 
 
@@ -31,7 +32,9 @@ def require_seeds() -> Path:
     else verifies the excerpts against the ledger."""
     if SEEDS.is_dir():
         return SEEDS
-    pytest.skip(f"the source articles are not at {SEEDS} ($CARAVAN_BOOK_SEEDS): excerpts cannot be compared with them")
+    pytest.skip(
+        "the source articles are not here ($CARAVAN_BOOK_SEEDS or ../shared/seeds): this test compares excerpts with them"
+    )
 
 
 def copy_project(dest: Path) -> Path:

@@ -136,3 +136,17 @@ def test_the_methods_sentence_says_which_way_the_excerpts_were_verified(monkeypa
     monkeypatch.setenv(CONTEXT_ENV, "excerpts checked against 5 articles")  # the old protocol means nothing now
     assert "outside the book's build" in notebook.excerpt_check()
     assert os.environ[CONTEXT_ENV]
+
+
+def test_with_only_some_articles_each_is_verified_its_own_way(tmp_path, data_copy):
+    seeds = require_seeds()
+    some = tmp_path / "some-articles"
+    some.mkdir()
+    first = tables.load("sources", data_copy)["document"].iloc[0]
+    shutil.copy(seeds / first, some / first)
+    env = {"CARAVAN_BOOK_SEEDS": str(some), "PYTHONPATH": str(REPO)}
+    done = run_cli("check", "--data", data_copy, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "every excerpt verified against the articles and the ledger" in done.stdout
+    assert "1 articles read, 4 through" in done.stdout
+    assert (data_copy / ledger.LEDGER_FILE).read_bytes() == LEDGER.read_bytes()
