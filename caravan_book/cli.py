@@ -233,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--seeds",
         type=Path,
-        help="folder of the source articles (default: $CARAVAN_BOOK_SEEDS or ../shared/seeds); without them, "
-        "excerpts are verified against data/excerpts-ledger.json",
+        help="folder of the source articles (default: $CARAVAN_BOOK_SEEDS or ../shared/seeds); the excerpts of "
+        "an article that is not there are verified against data/excerpts-ledger.json",
     )
     check.add_argument(
         "--no-excerpts",

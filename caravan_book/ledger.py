@@ -301,21 +301,19 @@ def against_articles(folder: Path, seeds: Path) -> list[DataProblem]:
     return _verify(folder, seeds, strict=True).problems
 
 
-def verify(
-    folder: Path | None = None, seeds: Path | None = None, log=None, *, fallback: bool | None = None
-) -> Verified:
+def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> Verified:
     """Verify every excerpt of ``folder`` (default: the data in use), one way or the other.
 
-    ``seeds`` given: against the articles in it (each must be there, unless ``fallback``). Not given: each
-    article that is in :func:`~caravan_book.paths.seeds_dir` is read and its excerpts compared with it; the
-    excerpts of an article that is not there are verified against the ledger. When at least one article was read and all
-    is well, the ledger is rewritten if its text changed. The tables must be valid (``tables.load``'s
-    DataError otherwise). Raises DataError (an excerpt not in its article, a changed or unknown article),
-    UnvouchedError (exit 2: an excerpt the ledger does not vouch for) or CannotVerifyError (exit 2).
+    Each article that is in ``seeds`` (default: :func:`~caravan_book.paths.seeds_dir`, the one setting) is
+    read and its excerpts compared with it; the excerpts of an article that is not there are verified
+    against the ledger. When at least one article was read and all is well, the ledger is rewritten if its
+    text changed. The tables must be valid (``tables.load``'s DataError otherwise). Raises DataError (an
+    excerpt not in its article, a changed article, one neither here nor in the ledger), UnvouchedError
+    (exit 2: an excerpt the ledger does not vouch for) or CannotVerifyError (exit 2: neither articles nor
+    ledger).
     """
     folder = (folder or data_dir()).resolve()
-    strict = seeds is not None if fallback is None else not fallback
-    outcome = _verify(folder, Path(seeds) if seeds is not None else seeds_dir(), strict=strict)
+    outcome = _verify(folder, Path(seeds) if seeds is not None else seeds_dir(), strict=False)
     if outcome.problems:
         raise DataError(outcome.problems + outcome.unvouched)
     if outcome.unvouched:

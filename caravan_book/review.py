@@ -178,7 +178,7 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
         problems = check_folder(merged_dir, None)
         if not problems:  # the new article's excerpts against it; the others against the articles or the ledger
             try:
-                ledger.verify(merged_dir, _seeds_with_article(review, seeds, scratch), fallback=True)
+                ledger.verify(merged_dir, _seeds_with_article(review, seeds, scratch))
             except DataError as error:
                 problems = error.problems
         clear_cache()

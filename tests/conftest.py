@@ -32,9 +32,7 @@ def require_seeds() -> Path:
     else verifies the excerpts against the ledger."""
     if SEEDS.is_dir():
         return SEEDS
-    pytest.skip(
-        "the source articles are not here ($CARAVAN_BOOK_SEEDS or ../shared/seeds): this test compares excerpts with them"
-    )
+    pytest.skip("the source articles are not here ($CARAVAN_BOOK_SEEDS or ../shared/seeds); this test reads them")
 
 
 def copy_project(dest: Path) -> Path:
