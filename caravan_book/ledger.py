@@ -188,8 +188,8 @@ def _unvouched(shown: str, line: int, column: str, excerpt: str, why: str, ledge
         line,
         column,
         _shorten(excerpt),
-        f"is not vouched for by the excerpt ledger {ledger} (the excerpt {why} since the ledger was written "
-        "from the articles); verify it with the articles: caravan-book check --seeds DIR",
+        f"is not vouched for by the excerpt ledger {ledger} ({why}); verify it with the articles: "
+        "caravan-book check --seeds DIR",
     )
 
 
@@ -224,6 +224,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     out = _Outcome([], [], "", 0, 0, 0)
     texts: dict[str, tuple[str, list[int]]] = {}  # source_id -> collapsed text and offsets (articles read)
     vouched: set[str] = set()  # source_ids verified against the ledger
+    unknown: set[str] = set()  # source_ids whose article is neither here nor in the ledger
     documents: dict[str, str] = {}
     article_records: list[dict] = []
     for source_id, document, line in _sources(folder):
@@ -236,8 +237,12 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
                 article_records.append(before)
                 continue
             where = f"is not a file in {seeds}" if seeds is not None else "is not here"
-            rule = where if strict else f"{where}, and the excerpt ledger {shown_ledger} has no record of it"
-            out.problems.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, rule))
+            if strict:
+                out.problems.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, where))
+                continue
+            rule = f"{where}, and the excerpt ledger {shown_ledger} has no record of it as {source_id!r}'s article"
+            out.unvouched.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, rule))
+            unknown.add(source_id)  # the ledger vouches for none of its excerpts
             continue
         text = article.read_text(encoding="utf-8")
         record = {"document": document, "source_id": source_id, "sha256": fingerprint(text), "length": len(text)}
@@ -259,10 +264,14 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     excerpt_records: list[dict] = []
     for table, row_id, column, source_id, excerpt, shown, line in _excerpt_cells(folder):
         out.excerpts += 1
+        if source_id in unknown:
+            why = f"its article {documents[source_id]} is not here and the ledger has no record of it"
+            out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
+            continue
         if source_id in vouched:
             kept = old_excerpts.get((table, row_id, column))
             if kept is None or kept.get("source_id") != source_id or kept.get("sha256") != fingerprint(excerpt):
-                why = "is new" if kept is None else "changed"
+                why = f"the excerpt {'is new' if kept is None else 'changed'} since the ledger was written"
                 out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
             else:
                 excerpt_records.append(kept)

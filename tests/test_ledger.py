@@ -150,3 +150,13 @@ def test_with_only_some_articles_each_is_verified_its_own_way(tmp_path, data_cop
     assert "every excerpt verified against the articles and the ledger" in done.stdout
     assert "1 articles read, 4 through" in done.stdout
     assert (data_copy / ledger.LEDGER_FILE).read_bytes() == LEDGER.read_bytes()
+
+
+def test_an_article_neither_here_nor_in_the_ledger_is_refused_with_its_excerpts(tmp_path, data_copy):
+    edit_csv(data_copy / "sources.csv", 0, "document", "999_an_article_nobody_has.txt")
+    done = run_cli("check", "--data", data_copy, cwd=tmp_path, env=_no_articles(tmp_path))
+    assert done.returncode == 2, done.stderr
+    assert "data/sources.csv, row 2, column 'document': '999_an_article_nobody_has.txt' is not here" in done.stderr
+    source_id = tables.load("sources", data_copy)["source_id"].iloc[0]
+    rows = sum(int((tables.load(name, data_copy)["source_id"] == source_id).sum()) for name in EXCERPT_TABLES)
+    assert done.stderr.count("is not vouched for by the excerpt ledger") == rows > 0
