@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from caravan_book import atomic, guide, pages, processes, render, sections, site
+from caravan_book import atomic, guide, ledger, pages, processes, render, sections, site
 from caravan_book.errors import BuildError, BusyError
-from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir, seeds_dir
+from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
 
 
 @dataclass
@@ -62,11 +62,13 @@ def read_config(root: Path = REPO_ROOT) -> dict:
     return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
 
 
-def check_data(log: Callable[[str], None] = print) -> str:
-    """Validate every table and, when the source articles are here, every excerpt against its article.
+def check_data(log: Callable[[str], None] = print) -> ledger.Verified:
+    """Validate every table, then verify every excerpt: against the articles if they are here, otherwise
+    against the excerpt ledger (``ledger.verify``); a build always verifies one way or the other.
 
-    Raises DataError (the data's problems, each with file, row and column). Returns the sentence the
-    methods page prints about the excerpt check, which is also part of every page's cache key.
+    Raises DataError (the data's problems, each with file, row and column), UnvouchedError or
+    CannotVerifyError. Returns how the excerpts were verified: the methods page says it, and it is part of
+    every page's cache key.
     """
     from caravan_book import tables
     from caravan_book.errors import DataError
@@ -80,14 +82,9 @@ def check_data(log: Callable[[str], None] = print) -> str:
             problems.extend(error.problems)
     if problems:
         raise DataError(problems)
-    seeds = seeds_dir()
-    if seeds is None:
-        log("the source articles were not found: excerpts are not checked against them in this build")
-        return "not checked"
-    problems = tables.excerpt_problems(data_dir(), seeds)
-    if problems:
-        raise DataError(problems)
-    return f"checked against {len(list(seeds.glob('*.txt')))} articles"
+    verified = ledger.verify(data_dir(), log=log)
+    log(f"every excerpt verified {verified.describe()}")
+    return verified
 
 
 def build(
@@ -131,7 +128,7 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
         edition.failed,
         jobs=jobs,
         force=force,
-        context=f"excerpts {excerpts}",
+        context=excerpts.to_json(),
         log=log,
     )
     errors = [r.error for r in results if r.error]

@@ -78,25 +78,27 @@ def _page(section: str, pairs) -> Page:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from caravan_book import ledger
+    from caravan_book.errors import DataError
     from caravan_book.tables import check_folder
 
-    seeds = None if args.no_excerpts else (args.seeds or seeds_dir())
-    if seeds is None and not args.no_excerpts:
-        raise ParameterError(
-            "the source articles were not found (../shared/seeds or $CARAVAN_BOOK_SEEDS), so excerpts cannot be "
-            "checked; give them with --seeds DIR, or check the rest only with --no-excerpts"
-        )
-    if seeds is not None and not Path(seeds).is_dir():
-        raise ParameterError(f"--seeds {seeds} is not a folder")
-    problems = check_folder(args.data, seeds)
+    if args.seeds is not None and not args.seeds.is_dir():
+        raise ParameterError(f"--seeds {args.seeds} is not a folder")
+    problems, code, verified = check_folder(args.data, None), 1, None
+    if not problems and not args.no_excerpts:
+        try:
+            verified = ledger.verify(args.data, args.seeds, log=_say)
+        except DataError as error:  # an excerpt not in its article (1), or not vouched for by the ledger (2)
+            problems, code = error.problems, error.exit_code
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
-        return 1
+        if len(problems) > 1:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return code
     where = args.data or "data/"
     excerpts = (
-        f"excerpts checked against {seeds}" if seeds else "excerpts NOT checked against the articles (--no-excerpts)"
+        "excerpts NOT verified (--no-excerpts)" if verified is None else f"every excerpt verified {verified.describe()}"
     )
     print(f"{where}: clean ({excerpts}).")
     return 0
@@ -239,9 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a data folder")
     check.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
-    check.add_argument("--seeds", type=Path, help="folder of the source articles, to verify excerpts")
     check.add_argument(
-        "--no-excerpts", action="store_true", help="check without the source articles (excerpts are not verified)"
+        "--seeds",
+        type=Path,
+        help="folder of the source articles (default: $CARAVAN_BOOK_SEEDS or ../shared/seeds); the excerpts of "
+        "an article that is not there are verified against data/excerpts-ledger.json",
+    )
+    check.add_argument(
+        "--no-excerpts",
+        action="store_true",
+        help="for tooling: check the tables only (excerpts are verified neither against the articles nor the ledger)",
     )
     check.set_defaults(func=_check)
 

@@ -38,21 +38,35 @@ def start_plain() -> None:
 
 
 def excerpt_check() -> str:
-    """One sentence for the methods page: were this build's excerpts compared with the articles?"""
+    """One sentence for the methods page: how were this build's excerpts verified?"""
     import os
 
+    from caravan_book.ledger import LEDGER_FILE, Verified
     from caravan_book.pages import CONTEXT_ENV
 
-    context = os.environ.get(CONTEXT_ENV, "")
-    if context.startswith("excerpts checked"):
-        count = context.removeprefix("excerpts checked against ").removesuffix(" articles")
+    verified = Verified.from_json(os.environ.get(CONTEXT_ENV, ""))
+    if verified is None:
         return (
-            f"For this build, every excerpt in the data was compared with its article ({count} articles) and "
-            "found in it word for word; the build stops before publishing if one is not."
+            "This page was made outside the book's build, so this copy does not say whether the excerpts were verified."
         )
-    if context == "excerpts not checked":
+    if verified.how == "articles":
         return (
-            "For this build, the source articles were not available, so the excerpts were **not** compared with "
-            "them; the data's other checks ran."
+            f"For this build, every excerpt in the data ({verified.excerpts} excerpts) was compared with its "
+            f"article ({verified.articles} articles) and found in it word for word; the build stops before "
+            "publishing if one is not."
         )
-    return "This page was made outside the book's build, so this copy does not say whether the excerpts were checked."
+    if verified.how == "articles and ledger":
+        return (
+            f"For this build, every excerpt in the data ({verified.excerpts} excerpts) was verified: those of the "
+            f"{verified.articles - verified.from_ledger} articles at hand were compared with them and found in them "
+            f"word for word, those of the other {verified.from_ledger} against the excerpt ledger "
+            f"(`data/{LEDGER_FILE}`), which records each excerpt found word for word in its article the last time "
+            "the articles were checked; the build stops before publishing if an excerpt is not verified."
+        )
+    return (
+        f"For this build, the source articles were not at hand, so every excerpt in the data ({verified.excerpts} "
+        f"excerpts) was verified against the excerpt ledger (`data/{LEDGER_FILE}`): the ledger records each "
+        f"excerpt that was found word for word in its article ({verified.articles} articles, each with the "
+        "fingerprint of its text) the last time the articles were checked, and the build stops before "
+        "publishing if an excerpt is new or changed since."
+    )

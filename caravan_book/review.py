@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from caravan_book import atomic
-from caravan_book.errors import DataProblem, ParameterError
+from caravan_book import atomic, ledger
+from caravan_book.errors import DataError, DataProblem, ParameterError
 from caravan_book.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
@@ -174,7 +174,12 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
             new_lines = _row_lines(target)[before:]
             where[table] = dict(zip(new_lines, rows.lines, strict=True))
         clear_cache()
-        problems = check_folder(merged_dir, _seeds_with_article(review, seeds, scratch))
+        problems = check_folder(merged_dir, None)
+        if not problems:  # the new article's excerpts against it; the others against the articles or the ledger
+            try:
+                ledger.verify(merged_dir, _seeds_with_article(review, seeds, scratch))
+            except DataError as error:
+                problems = error.problems
         clear_cache()
         result.problems = [_place(p, merged_dir, data, review, where) for p in problems]
         if result.problems:
@@ -182,6 +187,10 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
         for table, text in texts.items():
             atomic.write_text(data / TABLE_FILES[table], text, newline="")
             result.merged[table] = len(accepted[table].rows)
+        merged_ledger, data_ledger = merged_dir / ledger.LEDGER_FILE, data / ledger.LEDGER_FILE
+        vouched = merged_ledger.read_text(encoding="utf-8") if merged_ledger.is_file() else None
+        if vouched is not None and (not data_ledger.is_file() or data_ledger.read_text(encoding="utf-8") != vouched):
+            atomic.write_text(data_ledger, vouched)  # the merged rows' excerpts, now verified, are vouched for
     for article in sorted((review / ARTICLE_FOLDER).glob("*.txt")):
         if seeds is None or not (seeds / article.name).is_file():
             result.articles_to_copy.append(article)

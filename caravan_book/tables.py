@@ -259,43 +259,11 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     return _load(name, (folder or data_dir()).resolve()).copy()
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
-    """Every excerpt must stand word for word in the article its row names."""
-    from caravan_book.schemas import EXCERPT_TABLES
+    """Every excerpt must stand word for word in the article its row names (``ledger.against_articles``)."""
+    from caravan_book import ledger
 
-    problems: list[DataProblem] = []
-    sources = load("sources", folder).set_index("source_id")
-    articles: dict[str, str] = {}
-    for source_id, document in sources["document"].items():
-        path = seeds / document
-        if path.is_file():
-            articles[source_id] = _collapse(path.read_text(encoding="utf-8"))
-        else:
-            row = sources.attrs["lines"][sources.index.get_loc(source_id)]
-            problems.append(
-                DataProblem(
-                    _display_path(folder / "sources.csv"), row, "document", document, f"is not a file in {seeds}"
-                )
-            )
-    for name in EXCERPT_TABLES:
-        table = load(name, folder)
-        shown = _display_path(folder / TABLE_FILES[name])
-        for line, source_id, excerpt in zip(table.attrs["lines"], table["source_id"], table["excerpt"], strict=False):
-            article = articles.get(source_id)
-            if article is not None and _collapse(excerpt) not in article:
-                document = sources.loc[source_id, "document"]
-                problems.append(
-                    DataProblem(shown, line, "excerpt", _shorten(excerpt), f"is not found word for word in {document}")
-                )
-    return problems
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ledger.against_articles(folder, seeds)
 
 
 def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:

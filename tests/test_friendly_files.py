@@ -54,13 +54,14 @@ def test_latin1_file_names_the_first_bad_row(data_copy):
     assert problems == [f"{path}, row 5: is not UTF-8 text (save the file as UTF-8, e.g. Excel's 'CSV UTF-8')"]
 
 
-def test_check_without_the_articles_says_so_and_exits_2(data_copy, tmp_path, monkeypatch, capsys):
+def test_check_without_the_articles_verifies_against_the_ledger(data_copy, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CARAVAN_BOOK_SEEDS", str(tmp_path / "no-such-folder"))
-    assert cli.main(["check", "--data", str(data_copy)]) == 2
-    err = capsys.readouterr().err
-    assert "the source articles were not found" in err and "--no-excerpts" in err
+    assert cli.main(["check", "--data", str(data_copy)]) == 0
+    assert "every excerpt verified against the ledger" in capsys.readouterr().out
     assert cli.main(["check", "--data", str(data_copy), "--no-excerpts"]) == 0
-    assert "excerpts NOT checked against the articles" in capsys.readouterr().out
+    assert "excerpts NOT verified (--no-excerpts)" in capsys.readouterr().out
+    assert cli.main(["check", "--data", str(data_copy), "--seeds", str(tmp_path / "no-such-folder")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
