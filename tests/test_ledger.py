@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO, copy_project, edit_csv, require_seeds, run_cli
 
 from caravan_book import ledger, notebook, tables
@@ -28,6 +29,7 @@ def _excerpt_count(folder: Path) -> int:
     return sum(len(tables.load(name, folder)) for name in EXCERPT_TABLES)
 
 
+@pytest.mark.build
 def test_a_clone_without_the_articles_verifies_every_excerpt_against_the_ledger(tmp_path):
     root = copy_project(tmp_path / "clone")
     (tmp_path / "no-articles-here").mkdir()  # an empty folder of articles counts as none
@@ -38,6 +40,7 @@ def test_a_clone_without_the_articles_verifies_every_excerpt_against_the_ledger(
     assert (root / "data" / ledger.LEDGER_FILE).read_bytes() == LEDGER.read_bytes()  # not rewritten
 
 
+@pytest.mark.build
 def test_one_changed_character_of_an_excerpt_is_refused_with_file_row_and_column(tmp_path, data_copy):
     rows = tables.load("events", data_copy)
     excerpt = rows["excerpt"].iloc[0]
@@ -50,6 +53,7 @@ def test_one_changed_character_of_an_excerpt_is_refused_with_file_row_and_column
     assert "not vouched for by the excerpt ledger" in lines[0] and "changed" in lines[0]
 
 
+@pytest.mark.build
 def test_a_new_excerpt_row_is_refused_without_the_articles(tmp_path, data_copy):
     path = data_copy / "defects.csv"
     rows = path.read_text(encoding="utf-8").count("\n")
@@ -61,6 +65,7 @@ def test_a_new_excerpt_row_is_refused_without_the_articles(tmp_path, data_copy):
     assert "is new" in done.stderr
 
 
+@pytest.mark.build
 def test_a_build_with_neither_articles_nor_ledger_stops_in_one_line(tmp_path):
     root = copy_project(tmp_path / "clone")
     (root / "data" / ledger.LEDGER_FILE).unlink()
@@ -71,6 +76,7 @@ def test_a_build_with_neither_articles_nor_ledger_stops_in_one_line(tmp_path):
     assert not (root / "_build" / "html").exists()
 
 
+@pytest.mark.build
 def test_the_ledger_is_regenerated_byte_for_byte_from_the_articles(tmp_path, data_copy):
     seeds = require_seeds()
     (data_copy / ledger.LEDGER_FILE).unlink()
@@ -84,6 +90,7 @@ def test_the_ledger_is_regenerated_byte_for_byte_from_the_articles(tmp_path, dat
     assert (data_copy / ledger.LEDGER_FILE).stat().st_mtime_ns == stamp  # unchanged: not written again
 
 
+@pytest.mark.build
 def test_an_article_changed_by_one_character_is_an_error_naming_it(tmp_path, data_copy):
     seeds = require_seeds()
     articles = Path(shutil.copytree(seeds, tmp_path / "articles"))
@@ -138,6 +145,7 @@ def test_the_methods_sentence_says_which_way_the_excerpts_were_verified(monkeypa
     assert os.environ[CONTEXT_ENV]
 
 
+@pytest.mark.build
 def test_with_only_some_articles_each_is_verified_its_own_way(tmp_path, data_copy):
     seeds = require_seeds()
     some = tmp_path / "some-articles"
@@ -152,6 +160,7 @@ def test_with_only_some_articles_each_is_verified_its_own_way(tmp_path, data_cop
     assert (data_copy / ledger.LEDGER_FILE).read_bytes() == LEDGER.read_bytes()
 
 
+@pytest.mark.build
 def test_an_article_neither_here_nor_in_the_ledger_is_refused_with_its_excerpts(tmp_path, data_copy):
     edit_csv(data_copy / "sources.csv", 0, "document", "999_an_article_nobody_has.txt")
     done = run_cli("check", "--data", data_copy, cwd=tmp_path, env=_no_articles(tmp_path))
