@@ -51,7 +51,7 @@ test: system-packages $(STAMP) $(NODE_STAMP) lint
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m unit -n 0 $(PYTEST_ARGS)
 
-## ruff (lint and format, the notebooks' code too), mypy, codespell (words it must not correct: [tool.codespell]
+## ruff (lint and format, the notebooks' code too), mypy, import-linter (the layers), codespell (words it must not correct: [tool.codespell]
 ## in pyproject.toml) and notebooks committed without outputs; the versions pinned in requirements.lock
 ## (.pre-commit-config.yaml runs the same, with the standard file checks).
 SPELLED := caravan_book book/*.md book/templates notebooks data/README.md README.md CONTRIBUTING.md
@@ -59,6 +59,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check caravan_book tests benchmarks notebooks
 	$(BIN)/ruff format --check caravan_book tests benchmarks notebooks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/codespell $(SPELLED)
 	$(BIN)/python -m pytest -q -n 0 -p no:randomly -o addopts= tests/test_house.py
 

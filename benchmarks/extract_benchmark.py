@@ -80,8 +80,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from caravan_book import tables  # noqa: E402
-from caravan_book.article import collapse  # noqa: E402
+from caravan_book.data import tables  # noqa: E402
+from caravan_book.text.article import collapse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 TRUTHS = FIXTURES / "truth"
@@ -297,7 +297,7 @@ def fixture_truths(folder: Path = TRUTHS) -> list[Truth]:
 # --------------------------------------------------------------------------------- proposals
 def proposals(truth: Truth, data: Path) -> dict[str, list[dict[str, str]]]:
     """Run the extractor on the article; the rows of its review folder, table by table."""
-    from caravan_book.extract import extract  # the one line to change if the extractor moves
+    from caravan_book.intake.extract import extract  # the one line to change if the extractor moves
 
     known_incidents = set(tables.load("incidents", data)["incident"])
     known_sources = set(tables.load("sources", data)["source_id"])

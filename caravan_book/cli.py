@@ -23,7 +23,7 @@ from caravan_book.errors import ParameterError, ReportedError
 from caravan_book.paths import REPO_ROOT, seeds_dir
 
 if TYPE_CHECKING:
-    from caravan_book.sections import Page
+    from caravan_book.build.sections import Page
 
 
 def _say(line: str) -> None:
@@ -67,7 +67,7 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 def _page(section: str, pairs) -> Page:
     import re
 
-    from caravan_book import sections
+    from caravan_book.build import sections
 
     known = sections.load().notebook_names()
     if section not in known:
@@ -78,9 +78,9 @@ def _page(section: str, pairs) -> Page:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from caravan_book import ledger
+    from caravan_book.data import ledger
+    from caravan_book.data.tables import check_folder
     from caravan_book.errors import DataError
-    from caravan_book.tables import check_folder
 
     if args.seeds is not None and not args.seeds.is_dir():
         raise ParameterError(f"--seeds {args.seeds} is not a folder")
@@ -105,7 +105,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from caravan_book import sections
+    from caravan_book.build import sections
 
     book = sections.load()
     for name, meta in book.notebooks.items():
@@ -126,7 +126,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _list_incidents() -> None:
     """The incidents that exist in the data, with the articles about each."""
-    from caravan_book import tables
+    from caravan_book.data import tables
 
     incidents = tables.load("incidents")
     sources = tables.load("sources")
@@ -138,7 +138,7 @@ def _list_incidents() -> None:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from caravan_book import extract
+    from caravan_book.intake import extract
 
     out = args.out or Path(f"review-{args.source}")
     counts, proposal = extract.extract(
@@ -162,7 +162,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _accept(args: argparse.Namespace) -> int:
-    from caravan_book import review
+    from caravan_book.intake import accept as review
     from caravan_book.paths import data_dir
 
     data = (args.data or data_dir()).resolve()
@@ -187,7 +187,7 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caravan_book import outputs, publish
+    from caravan_book.build import outputs, publish
 
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
@@ -198,7 +198,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from caravan_book import outputs, publish
+    from caravan_book.build import outputs, publish
 
     page = _page(args.section, args.p)
     outputs.check_file(args.pdf, (".pdf",), "handout output")
@@ -209,7 +209,8 @@ def _handout(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from caravan_book import build, editions, outputs, processes
+    from caravan_book.build import book as build
+    from caravan_book.build import editions, outputs, processes
 
     processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
     if args.params:

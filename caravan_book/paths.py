@@ -50,3 +50,7 @@ def seeds_dir() -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+#: The build tells each kernel facts it may print (e.g. how the excerpts were verified) through this.
+CONTEXT_ENV = "CARAVAN_BOOK_BUILD_CONTEXT"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from caravan_book import publish
+from caravan_book.build import publish
 from caravan_book.paths import seeds_dir
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from caravan_book import atomic, pagecache, sections, tables, versions
+from caravan_book import atomic, versions
+from caravan_book.build import pagecache, sections
+from caravan_book.data import tables
 from caravan_book.paths import data_dir
 
 

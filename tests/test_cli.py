@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import INCIDENTS, REPO, run_cli, subprocess_env
 from pypdf import PdfReader
 
-from caravan_book import cli, tables
+from caravan_book import cli
+from caravan_book.data import tables
 
 
 @pytest.mark.build

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from conftest import INCIDENT_IDS, REPO, edit_csv, require_seeds, run_cli
 
-from caravan_book import sections, tables
-from caravan_book.numbers_in_text import parse_number_text
-from caravan_book.schemas import TABLES
+from caravan_book.build import sections
+from caravan_book.data import tables
+from caravan_book.data.schemas import TABLES
+from caravan_book.text.numbers import parse_number_text
 
 
 def test_shipped_data_is_clean_including_excerpts():

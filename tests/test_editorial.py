@@ -14,10 +14,11 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import require_seeds
 
-from caravan_book import queries, sections, tables
-from caravan_book.params import select
-from caravan_book.prose import in_context
-from caravan_book.story import _story_key
+from caravan_book.build import sections
+from caravan_book.data import queries, tables
+from caravan_book.data.selection import select
+from caravan_book.story.narrative import _story_key
+from caravan_book.text.quotes import in_context
 
 
 def _collapse(text: str) -> str:

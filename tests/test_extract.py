@@ -21,10 +21,10 @@ import pytest
 from conftest import INCIDENTS, REPO, SEEDS, copy_project, run_cli
 from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
-from caravan_book import schemas
-from caravan_book.article import collapse
-from caravan_book.dates_in_text import find_dates
-from caravan_book.extract import PROMINENCE_REASON, extract, numbers_in
+from caravan_book.data import schemas
+from caravan_book.intake.extract import PROMINENCE_REASON, extract, numbers_in
+from caravan_book.text.article import collapse
+from caravan_book.text.dates import find_dates
 
 
 def read(path: Path) -> list[dict[str, str]]:

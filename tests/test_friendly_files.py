@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import edit_csv
 
-from caravan_book import cli, tables
+from caravan_book import cli
+from caravan_book.data import tables
 
 
 def _problems(folder) -> list[str]:

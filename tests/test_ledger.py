@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_project, edit_csv, require_seeds, run_cli
 
-from caravan_book import ledger, notebook, tables
-from caravan_book.article import collapse
-from caravan_book.pages import CONTEXT_ENV
-from caravan_book.schemas import EXCERPT_TABLES
+from caravan_book.build.pages import CONTEXT_ENV
+from caravan_book.data import ledger, tables
+from caravan_book.data.schemas import EXCERPT_TABLES
+from caravan_book.story import notebook
+from caravan_book.text.article import collapse
 
 FIXTURE = REPO / "tests" / "fixtures" / "fictional-caravan-article.txt"
 LEDGER = REPO / "data" / ledger.LEDGER_FILE
@@ -120,7 +121,7 @@ def test_the_ledger_offsets_point_at_each_excerpt_in_its_article():
 
 
 def ledger_key(name: str) -> str:
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     return TABLES[name].key
 

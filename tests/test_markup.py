@@ -17,7 +17,8 @@ import pytest
 from conftest import REPO, subprocess_env
 from test_site import html_pages, soup_of
 
-from caravan_book import render, sphinx_offline
+from caravan_book.build import sphinx_offline
+from caravan_book.story import figures as render
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from conftest import INCIDENTS
 
-from caravan_book import params, queries, story
+from caravan_book import story
+from caravan_book.data import queries
+from caravan_book.data import selection as params
 from caravan_book.errors import ParameterError
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import REPO, subprocess_env
 
-from caravan_book import editions
+from caravan_book.build import editions
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 TOOLS = {

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import SEEDS, edit_csv, run_cli, subprocess_env
 
-from caravan_book import sections
+from caravan_book.build import sections
 
 pytestmark = pytest.mark.build
 

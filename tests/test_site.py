@@ -10,8 +10,10 @@ import nbformat
 from bs4 import BeautifulSoup
 from conftest import SEEDS, edit_csv, run_cli
 
-from caravan_book import params, queries, sections, tables
-from caravan_book.schemas import EXCERPT_TABLES
+from caravan_book.build import sections
+from caravan_book.data import queries, tables
+from caravan_book.data import selection as params
+from caravan_book.data.schemas import EXCERPT_TABLES
 
 
 def expected_charts(notebook: str, parameters: dict) -> int:

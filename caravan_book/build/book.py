@@ -18,9 +18,12 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from caravan_book import atomic, guide, ledger, pages, processes, render, sections, site
+from caravan_book import atomic
+from caravan_book.build import guide, pages, processes, sections, site
+from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
+from caravan_book.story import figures as render
 
 
 @dataclass
@@ -70,9 +73,9 @@ def check_data(log: Callable[[str], None] = print) -> ledger.Verified:
     CannotVerifyError. Returns how the excerpts were verified: the methods page says it, and it is part of
     every page's cache key.
     """
-    from caravan_book import tables
+    from caravan_book.data import tables
+    from caravan_book.data.schemas import TABLES
     from caravan_book.errors import DataError
-    from caravan_book.schemas import TABLES
 
     problems = []
     for name in TABLES:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from caravan_book import atomic, config, sections
-from caravan_book.build import Edition, read_config
+from caravan_book import atomic
+from caravan_book.build import config, sections
+from caravan_book.build.book import Edition, read_config
+from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ParameterError
-from caravan_book.guide import TEACHERS_GUIDE
 from caravan_book.paths import BOOK_DIR, REPO_ROOT
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}

@@ -12,9 +12,10 @@ import jinja2
 import nbformat
 from markupsafe import Markup
 
-from caravan_book import atomic, sections
+from caravan_book import atomic
+from caravan_book.build import sections
 from caravan_book.paths import BOOK_DIR
-from caravan_book.prose import md, reading_minutes
+from caravan_book.story.display import md, reading_minutes
 
 TEACHERS_GUIDE = "teachers-guide"
 TEMPLATE = "teachers-guide.md.j2"

@@ -14,13 +14,16 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from caravan_book import atomic, render, versions
-from caravan_book.files import TABLE_FILES
+from caravan_book import atomic, versions
+from caravan_book.build.sections import Page
+from caravan_book.data.files import TABLE_FILES
 from caravan_book.paths import data_dir
-from caravan_book.sections import Page
+from caravan_book.story import figures as render
 
 CACHE_NAME = ".pages.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: The code a notebook can import: the story layer and what it stands on (not the build, the intake tool or the CLI).
+PAGE_CODE = ("story", "data", "text")
 
 
 def digest(*parts: bytes) -> str:
@@ -32,8 +35,11 @@ def digest(*parts: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def package_digest() -> str:
-    """The package's code, read once per process (it does not change during a build)."""
-    return digest(*(p.read_bytes() for p in sorted(PACKAGE_DIR.glob("*.py"))))
+    """The code pages can import (``PAGE_CODE`` and the package's top-level modules), read once per process."""
+    files = sorted(PACKAGE_DIR.glob("*.py"))
+    for layer in PAGE_CODE:
+        files += sorted((PACKAGE_DIR / layer).rglob("*.py"))
+    return digest(*(p.read_bytes() for p in files if p.name != "cli.py"))
 
 
 def page_key(page: Page, used_tables: list[str], context: str = "") -> str:

@@ -16,13 +16,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from caravan_book import atomic, pagecache, processes
-from caravan_book.execution import failure_message, run_notebook
-from caravan_book.files import USAGE_LOG_ENV
-from caravan_book.sections import Page
-
-#: The build tells each kernel facts it may print (e.g. whether the excerpts were checked) through this.
-CONTEXT_ENV = "CARAVAN_BOOK_BUILD_CONTEXT"
+from caravan_book import atomic
+from caravan_book.build import pagecache, processes
+from caravan_book.build.execution import failure_message, run_notebook
+from caravan_book.build.sections import Page
+from caravan_book.data.files import USAGE_LOG_ENV
+from caravan_book.paths import CONTEXT_ENV
 
 
 @dataclass

@@ -17,12 +17,12 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
-from caravan_book import render
 from caravan_book.atomic import atomic_path
+from caravan_book.build.execution import failure_message, run_notebook
+from caravan_book.build.sections import Page
 from caravan_book.errors import PublishError
-from caravan_book.execution import failure_message, run_notebook
 from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
-from caravan_book.sections import Page
+from caravan_book.story import figures as render
 
 CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
 #: Headless chromium on a machine with no network: no sandbox (root), no GPU, and none of the background

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from caravan_book import config
+from caravan_book.build import config
 from caravan_book.errors import ParameterError, ReportedError
 from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
 
@@ -76,7 +76,7 @@ def load(path: Path = SECTIONS_FILE) -> Sections:
 def page_title(book: Sections, page: Page) -> str:
     """A page's title in a sidebar that has no parts: the section and what it is about, in words
     (the incident's title and the articles' labels from the data, not their ids)."""
-    from caravan_book import tables
+    from caravan_book.data import tables
 
     incidents = tables.load("incidents").set_index("incident")["title"]
     labels = tables.load("sources").set_index("source_id")["label"]
@@ -145,7 +145,7 @@ def type_name(declared: dict) -> str:
 
 def allowed_values(name: str) -> str:
     """The allowed values of a parameter, from the data."""
-    from caravan_book import params
+    from caravan_book.data import selection as params
 
     if name in ("incident", "left", "right"):
         return ", ".join(params.incident_ids())
@@ -175,7 +175,7 @@ def validate(notebook: str, given: dict) -> dict:
     if unknown:
         choices = ", ".join(declared) or "none"
         raise ParameterError(f"section {notebook!r} has no parameter {', '.join(unknown)}; its parameters: {choices}")
-    from caravan_book import params
+    from caravan_book.data import selection as params
 
     values = {name: _coerce(name, value, declared[name]) for name, value in given.items()}
     # text values are used as checked: " 2021-tapachula " names the incident 2021-tapachula

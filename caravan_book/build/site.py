@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from caravan_book import atomic
+from caravan_book.build.pagecache import digest
 from caravan_book.errors import BuildError
-from caravan_book.pagecache import digest
 
 
 def tree_digest(paths: list[Path]) -> str:

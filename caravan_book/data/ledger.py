@@ -129,9 +129,9 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 def _excerpt_cells(folder: Path):
     """(table, row id, column, source_id, excerpt, file shown, line) for every excerpt in the data."""
-    from caravan_book import tables
-    from caravan_book.files import TABLE_FILES
-    from caravan_book.schemas import EXCERPT_TABLES, TABLES
+    from caravan_book.data import tables
+    from caravan_book.data.files import TABLE_FILES
+    from caravan_book.data.schemas import EXCERPT_TABLES, TABLES
 
     for name in EXCERPT_TABLES:
         table = tables.load(name, folder)
@@ -144,7 +144,7 @@ def _excerpt_cells(folder: Path):
 
 
 def _sources(folder: Path):
-    from caravan_book import tables
+    from caravan_book.data import tables
 
     sources = tables.load("sources", folder)
     return list(zip(sources["source_id"], sources["document"], sources.attrs["lines"], strict=True))

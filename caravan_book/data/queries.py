@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from caravan_book import tables
-from caravan_book.params import Selection
-from caravan_book.prose import in_context
-from caravan_book.schemas import GROUPS, MONTHS
+from caravan_book.data import tables
+from caravan_book.data.schemas import GROUPS, MONTHS
+from caravan_book.data.selection import Selection
+from caravan_book.text.quotes import in_context
 
 
 def incident(sel_or_id: Selection | str) -> pd.Series:

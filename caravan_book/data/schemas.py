@@ -2,7 +2,7 @@
 
 Each :class:`TableSpec` says which file holds a table, which columns it has and what
 each may contain, which other tables its ids point into, and which rules join two
-columns of one row. :mod:`caravan_book.tables` turns a spec into a pandera schema
+columns of one row. :mod:`caravan_book.data.tables` turns a spec into a pandera schema
 bound to the ids that exist, validates, and reports every failure with its place.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from caravan_book.files import TABLE_FILES
-from caravan_book.numbers_in_text import parse_number_text
+from caravan_book.data.files import TABLE_FILES
+from caravan_book.text.numbers import parse_number_text
 
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caravan_book import tables
+from caravan_book.data import tables
 from caravan_book.errors import ParameterError
 
 ALL = "all"

@@ -1,7 +1,7 @@
 """Load the data files into typed, validated pandas DataFrames.
 
 ``load(name)`` reads a table once per process, validates it against its schema in
-:mod:`caravan_book.schemas` (and against the ids of the tables it points into), and
+:mod:`caravan_book.data.schemas` (and against the ids of the tables it points into), and
 raises :class:`~caravan_book.errors.DataError` naming file, row, column, value and
 rule for every problem found. ``check_folder`` runs every table plus the checks that
 need the source articles, and returns the problems instead of raising.
@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from caravan_book import atomic, versions
+from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.errors import DataError, DataProblem
-from caravan_book.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.paths import REPO_ROOT, data_dir
 
 if TYPE_CHECKING:
-    from caravan_book.schemas import TableSpec
+    from caravan_book.data.schemas import TableSpec
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Validated tables are kept here, keyed by the bytes of their files and of the schema code and by the
 #: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
 #: notebook, and a pickle made by another pandas is never read.
@@ -121,7 +121,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
 @cache
 def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
     """The ids of ``table``, or None when its file cannot be read (that is reported once, on its own)."""
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     frame, lines, problems = read_raw(TABLES[table], folder)
     _record_use(table)
@@ -133,7 +133,7 @@ def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
 def _schema(spec: TableSpec, folder: Path):
     import pandera.pandas as pa
 
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     columns = dict(spec.columns)
     for column, (table, key) in spec.references.items():
@@ -217,15 +217,15 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
 
 def _cache_key(name: str, folder: Path) -> str | None:
     digest = hashlib.sha256()
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     for table in (name, *TABLES[name].referenced_tables):
         path = folder / TABLE_FILES[table]
         if not path.is_file():
             return None
         digest.update(table.encode() + path.read_bytes())
-    for module in ("schemas.py", "tables.py", "numbers_in_text.py", "files.py"):
-        digest.update((PACKAGE_DIR / module).read_bytes())
+    for module in sorted((PACKAGE_DIR / "data").glob("*.py")) + sorted((PACKAGE_DIR / "text").glob("*.py")):
+        digest.update(module.read_bytes())
     digest.update(versions.fingerprint().encode())
     return digest.hexdigest()[:32]
 
@@ -242,7 +242,7 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
                 return table
         except Exception:  # a damaged or foreign cache entry (whatever the error): validate again
             pass
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     table = validate(TABLES[name], folder)
     if key:
@@ -261,14 +261,14 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
 
 def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
     """Every excerpt must stand word for word in the article its row names (``ledger.against_articles``)."""
-    from caravan_book import ledger
+    from caravan_book.data import ledger
 
     return ledger.against_articles(folder, seeds)
 
 
 def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:
     """Every problem in a data folder; an empty list means the data is clean."""
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     folder = (folder or data_dir()).resolve()
     problems: list[DataProblem] = []

@@ -18,9 +18,10 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from caravan_book import atomic, ledger
+from caravan_book import atomic
+from caravan_book.data import ledger
 from caravan_book.errors import DataError, DataProblem, ParameterError
-from caravan_book.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
+from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
 @dataclass
@@ -49,7 +50,7 @@ def _shown(path: Path) -> str:
 
 def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_Accepted, int]:
     """The accepted rows of one review file and how many rows were left out; layout problems to ``problems``."""
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     shown = _shown(path)
     accepted = _Accepted([], [])
@@ -137,8 +138,8 @@ def _seeds_with_article(review: Path, seeds: Path | None, scratch: Path) -> Path
 
 def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
     """Merge the accepted rows of ``review`` into ``data`` if the merged data passes the check."""
-    from caravan_book.files import TABLE_FILES
-    from caravan_book.tables import check_folder, clear_cache
+    from caravan_book.data.files import TABLE_FILES
+    from caravan_book.data.tables import check_folder, clear_cache
 
     if not review.is_dir():
         raise ParameterError(f"{review}: is not a folder; give the review folder written by caravan-book extract")
@@ -201,7 +202,7 @@ def _place(
     problem: DataProblem, merged: Path, data: Path, review: Path, where: dict[str, dict[int, int]]
 ) -> DataProblem:
     """Report a problem where a person can fix it: the review file's row for an accepted row."""
-    from caravan_book.files import TABLE_FILES
+    from caravan_book.data.files import TABLE_FILES
 
     for table, lines in where.items():
         name = TABLE_FILES[table]

@@ -6,7 +6,7 @@ it came from as the excerpt. Excerpts are slices of the article, so they are ver
 construction. It writes a review folder of CSV files whose columns are the schema's columns
 (:data:`caravan_book.schemas.TABLES`) plus ``status`` (``proposed``) and ``reason`` (why the row was
 proposed and what a person must still decide); it never writes into ``data/``. ``caravan-book
-accept`` (:mod:`caravan_book.review`) merges the rows a person marks ``accepted``.
+accept`` (:mod:`caravan_book.intake.accept`) merges the rows a person marks ``accepted``.
 
 The rules are plain and rule-based (pysbd for sentences, dateparser for dates, the project's own
 number parser), so a reviewer can predict what was proposed and why.
@@ -26,10 +26,10 @@ from typing import Any
 import pandas as pd
 
 from caravan_book import atomic
-from caravan_book.article import Article, Sentence, read_article
-from caravan_book.dates_in_text import DateMention, find_dates, printed_dates
 from caravan_book.errors import ParameterError
-from caravan_book.numbers_in_text import parse_number_text
+from caravan_book.text.article import Article, Sentence, read_article
+from caravan_book.text.dates import DateMention, find_dates, printed_dates
+from caravan_book.text.numbers import parse_number_text
 
 #: Columns every review file adds to the schema's columns.
 REVIEW_COLUMNS = ("status", "reason")
@@ -425,7 +425,7 @@ class Proposal:
     known_places: list[str] = field(default_factory=list)
 
     def add(self, table: str, row: dict[str, Any], reason: list[str]) -> dict[str, Any]:
-        from caravan_book.schemas import TABLES
+        from caravan_book.data.schemas import TABLES
 
         columns = TABLES[table].columns
         full = {c: row.get(c, "") for c in columns}
@@ -912,8 +912,8 @@ def _published(value: str | None, article: Article) -> tuple[date, str, str, boo
 def _load_context(
     article: Article, source_id: str, incident: str, new_incident: bool, published: str | None, data: Path
 ) -> Context:
-    from caravan_book import tables
-    from caravan_book.schemas import ID_PATTERN, INCIDENT_PATTERN
+    from caravan_book.data import tables
+    from caravan_book.data.schemas import ID_PATTERN, INCIDENT_PATTERN
 
     if not re.match(ID_PATTERN, source_id):
         raise ParameterError(f"--source {source_id!r} is not an id of lowercase letters, digits and hyphens")
@@ -957,7 +957,7 @@ def _load_context(
 
 def write_review(proposal: Proposal, article: Article, out: Path) -> dict[str, int]:
     """Write the review folder atomically (a temporary folder renamed into place); rows per file."""
-    from caravan_book.schemas import TABLES
+    from caravan_book.data.schemas import TABLES
 
     counts: dict[str, int] = {}
     with atomic.atomic_dir(out.resolve()) as tmp:

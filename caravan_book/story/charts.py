@@ -14,10 +14,10 @@ from typing import Any, Literal
 import altair as alt
 import pandas as pd
 
-from caravan_book import tables
+from caravan_book.data import tables
 from caravan_book.paths import data_dir
-from caravan_book.prose import fmt_number
-from caravan_book.render import Figure
+from caravan_book.story.display import fmt_number
+from caravan_book.story.figures import Figure
 
 WIDTH = 400
 #: text alignments, typed as Vega-Lite names them

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 
-from caravan_book import queries, story
-from caravan_book.params import Selection
-from caravan_book.prose import (
+from caravan_book import story
+from caravan_book.data import queries
+from caravan_book.data.schemas import COUNTRY_NAMES
+from caravan_book.data.selection import Selection
+from caravan_book.story.display import (
     article,
     article_phrase,
     figure_sentence,
@@ -21,8 +23,7 @@ from caravan_book.prose import (
     plural,
     printed_qualifier,
 )
-from caravan_book.render import medium
-from caravan_book.schemas import COUNTRY_NAMES
+from caravan_book.story.figures import medium
 
 
 def _label(section: str, *selections: Selection) -> str:

@@ -6,8 +6,9 @@ import html
 
 from IPython.display import Markdown, display
 
-from caravan_book import params, render
-from caravan_book.params import Selection
+from caravan_book.data import selection as params
+from caravan_book.data.selection import Selection
+from caravan_book.story import figures as render
 
 
 def show(markdown: str) -> None:
@@ -41,8 +42,8 @@ def excerpt_check() -> str:
     """One sentence for the methods page: how were this build's excerpts verified?"""
     import os
 
-    from caravan_book.ledger import LEDGER_FILE, Verified
-    from caravan_book.pages import CONTEXT_ENV
+    from caravan_book.data.ledger import LEDGER_FILE, Verified
+    from caravan_book.paths import CONTEXT_ENV
 
     verified = Verified.from_json(os.environ.get(CONTEXT_ENV, ""))
     if verified is None:
