@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jinja2
 import nbformat
 from markupsafe import Markup
 
 from caravan_book import atomic
 from caravan_book.build import sections
-from caravan_book.paths import BOOK_DIR
+from caravan_book.story import templates
 from caravan_book.story.display import md, reading_minutes
 
 TEACHERS_GUIDE = "teachers-guide"
@@ -23,21 +22,6 @@ TEMPLATE = "teachers-guide.md.j2"
 PLACEHOLDER_REPOSITORY = "https://github.com/caravan-book/caravan-book"
 
 _COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
-
-
-def _finalize(value: object) -> object:
-    """Every value is Markdown-escaped text unless the guide marked it safe (its own links and roles)."""
-    return value if isinstance(value, Markup) else md(value)
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(BOOK_DIR / "templates"),
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-    )
 
 
 def words_in(path: Path) -> int:
@@ -96,6 +80,6 @@ def render(book: sections.Sections, pages: list[sections.Page], out_dir: Path, c
                 "notebook_cell": Markup(f"{{download}}`Download the executed notebook <{page.page}.ipynb>`"),
             }
         )
-    text = _environment().get_template(TEMPLATE).render(rows=rows, online=Markup(online_links(config)))
+    text = templates.render(TEMPLATE, rows=rows, online=Markup(online_links(config)))
     atomic.write_if_changed(out_dir / f"{TEACHERS_GUIDE}.md", text)
     return text

@@ -19,6 +19,7 @@ from caravan_book.build.sections import Page
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.paths import data_dir
 from caravan_book.story import figures as render
+from caravan_book.story import templates
 
 CACHE_NAME = ".pages.json"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -35,10 +36,12 @@ def digest(*parts: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def package_digest() -> str:
-    """The code pages can import (``PAGE_CODE`` and the package's top-level modules), read once per process."""
+    """The code pages can import (``PAGE_CODE`` and the package's top-level modules) and the templates, read once
+    per process."""
     files = sorted(PACKAGE_DIR.glob("*.py"))
     for layer in PAGE_CODE:
         files += sorted((PACKAGE_DIR / layer).rglob("*.py"))
+    files += templates.template_files()  # the wording: an edited sentence reruns the pages
     return digest(*(p.read_bytes() for p in files if p.name != "cli.py"))
 
 
