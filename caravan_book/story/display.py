@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-
-import pandas as pd
+import sys
+from typing import TYPE_CHECKING
 
 from caravan_book.text.quotes import in_context
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 
@@ -20,9 +23,17 @@ INFERRED = "†"
 INFERRED_KEY = f"{INFERRED} A date marked {INFERRED} is worked out by the book; the article does not print it in full."
 
 
+def _missing(value) -> bool:
+    """NaN, NaT or NA; without importing pandas where no pandas value can be (the build's guide)."""
+    if isinstance(value, float):
+        return value != value
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and bool(pandas.isna(value))
+
+
 def md(text) -> str:
     """Data text made safe for MyST Markdown: HTML escaped, Markdown syntax neutralised."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
+    if text is None or (not isinstance(text, str) and _missing(text)):
         return ""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
