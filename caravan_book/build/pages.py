@@ -9,6 +9,7 @@ a stopped build stops its workers and kernels and leaves no temporary file (see 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -69,6 +70,10 @@ def execute_page(
         return PageResult(page.page, True, time.perf_counter() - started, used)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _job(page: Page, out_dir: Path, failed_dir: Path, context: str, kernel: kernels.WarmKernel) -> PageResult:
+    return execute_page(page, out_dir, failed_dir, kernel, context)
 
 
 def remove_stale(pages: list[Page], out_dir: Path) -> list[str]:
@@ -165,10 +170,7 @@ def _execute_pages(
         pool = kernels.KernelPool(max(1, min(jobs or default_jobs(), len(todo))), NOTEBOOKS_DIR, log)
     pool.log = log
     log(f"running {len(todo)} notebook(s) with papermill on {pool.size} warm kernel(s)")
-    futures = {
-        pool.submit(lambda kernel, page=page: execute_page(page, out_dir, failed_dir, kernel, context)): page
-        for page in todo
-    }
+    futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)): page for page in todo}
     for done, future in enumerate(as_completed(futures), 1):
         page = futures[future]
         try:
