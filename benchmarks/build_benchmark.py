@@ -81,7 +81,17 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def measure(command: list[str], root: Path, cwd: Path | None = None) -> Run:
+def measure(command: list[str], root: Path, cwd: Path | None = None, attempts: int = 1) -> Run:
+    """Run and measure ``command``; on a shared machine a kernel can lose its TCP port to another
+    process (the baseline's kernels use TCP), so a failed run may be tried again (``attempts``)."""
+    for attempt in range(attempts):
+        run = _measure_once(command, root, cwd, last=attempt == attempts - 1)
+        if run is not None:
+            return run
+    raise AssertionError("unreachable")
+
+
+def _measure_once(command: list[str], root: Path, cwd: Path | None, last: bool) -> Run | None:
     env = dict(os.environ, CARAVAN_BOOK_ROOT=str(root))
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -107,6 +117,9 @@ def measure(command: list[str], root: Path, cwd: Path | None = None) -> Run:
         reader.join()
     stdout, stderr = "".join(out_parts), "".join(err_parts)
     if child.returncode != 0:
+        if not last:
+            print(f"step failed, trying again: {' '.join(command[:3])}", file=sys.stderr)
+            return None
         sys.exit(f"benchmark step failed: {' '.join(command)}\n{stdout}\n{stderr}")
     return Run(seconds, peak / 2**20, stdout, stderr)
 
@@ -217,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
             base_root = baseline_project(work / f"baseline-{attempt}", root)
             if not args.smoke:
                 baseline_runs.append(
-                    measure([jupyter_book, "build", str(base_root), "-W", "-n", "--keep-going"], base_root)
+                    measure([jupyter_book, "build", str(base_root), "-W", "-n", "--keep-going"], base_root, attempts=3)
                 )
         cold = median([r.seconds for r in cold_runs])
         warm_runs = [measure(cli("build"), root).seconds for _ in range(repeat)]
