@@ -48,6 +48,7 @@ def _fresh(tmp_path: Path, name: str, notebook: str, parameters: dict, log: Path
         run_notebook(NOTEBOOKS_DIR / f"{notebook}.ipynb", out, parameters)
     finally:
         os.environ.pop(USAGE_LOG_ENV, None)
+        kernels._close_event_loop()
     return normalised(out)
 
 
@@ -70,6 +71,7 @@ def test_two_pages_on_one_warm_kernel_are_byte_for_byte_the_fresh_kernels_pages(
         assert kernel.pages == 3
     finally:
         kernel.stop()
+        kernels._close_event_loop()
     for name, (notebook, parameters) in {"first": FIRST, "second": SECOND}.items():
         fresh_log = tmp_path / f"fresh-{name}.log"
         fresh_log.touch()

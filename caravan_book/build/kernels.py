@@ -135,6 +135,16 @@ def _run_sync(coroutine_function: Callable, *args: Any, **kwargs: Any) -> Any:
     return run_sync(coroutine_function)(*args, **kwargs)
 
 
+def _close_event_loop() -> None:
+    """Close this thread's event loop (the one ``run_sync`` made for it), and its sockets."""
+    import asyncio
+
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_event_loop()
+        if not loop.is_running():
+            loop.close()
+
+
 class WarmKernel:
     """One kernel, used by one thread only, page after page."""
 
@@ -271,6 +281,7 @@ class KernelPool:
                     future.set_exception(error)
         finally:
             kernel.stop()
+            _close_event_loop()
 
     def submit(self, job: Callable[[WarmKernel], Any]) -> Future:
         future: Future = Future()
