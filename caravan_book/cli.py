@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caravan_book.errors import ParameterError, ReportedError
-from caravan_book.paths import REPO_ROOT, seeds_dir
+from caravan_book.settings import REPO_ROOT, seeds_dir
 
 if TYPE_CHECKING:
     from caravan_book.build.sections import Page
@@ -163,7 +163,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     from caravan_book.intake import accept as review
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
 
     data = (args.data or data_dir()).resolve()
     seeds = args.seeds or seeds_dir()

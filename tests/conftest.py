@@ -25,7 +25,7 @@ import pytest
 from filelock import FileLock
 
 from caravan_book.build import publish
-from caravan_book.paths import seeds_dir
+from caravan_book.settings import seeds_dir
 
 REPO = Path(__file__).resolve().parent.parent
 #: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none

@@ -60,7 +60,7 @@ def test_parameter_values_are_typed_the_way_papermill_types_them(text, value):
 def test_an_installed_package_works_on_the_project_in_the_current_folder(monkeypatch, tmp_path):
     """Installed with ``pip install .`` the package is not in a checkout: the current folder is the project
     when it holds sections.yml; ``$CARAVAN_BOOK_ROOT`` wins over both."""
-    from caravan_book import paths
+    from caravan_book import settings as paths
 
     site_packages, project, other = tmp_path / "site-packages", tmp_path / "project", tmp_path / "other"
     for folder in (site_packages, project, other):

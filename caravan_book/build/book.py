@@ -22,7 +22,7 @@ from caravan_book import atomic
 from caravan_book.build import guide, pages, processes, sections, site
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
-from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
+from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
 from caravan_book.story import figures as render
 
 

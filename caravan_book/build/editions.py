@@ -25,7 +25,7 @@ from caravan_book.build import config, sections
 from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ParameterError
-from caravan_book.paths import BOOK_DIR, REPO_ROOT
+from caravan_book.settings import BOOK_DIR, REPO_ROOT
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
 

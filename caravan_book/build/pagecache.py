@@ -17,7 +17,7 @@ from pathlib import Path
 from caravan_book import atomic, versions
 from caravan_book.build.sections import Page
 from caravan_book.data.files import TABLE_FILES
-from caravan_book.paths import data_dir
+from caravan_book.settings import data_dir
 from caravan_book.story import figures as render
 from caravan_book.story import templates
 

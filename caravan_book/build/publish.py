@@ -21,7 +21,7 @@ from caravan_book.atomic import atomic_path
 from caravan_book.build.execution import failure_message, run_notebook
 from caravan_book.build.sections import Page
 from caravan_book.errors import PublishError
-from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
+from caravan_book.settings import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.story import figures as render
 
 CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")

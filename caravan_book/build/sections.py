@@ -13,7 +13,7 @@ from pathlib import Path
 
 from caravan_book.build import config
 from caravan_book.errors import ParameterError, ReportedError
-from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
+from caravan_book.settings import NOTEBOOKS_DIR, SECTIONS_FILE
 
 TOC_HEADER = (
     "# Table of contents, written by `caravan-book build` from sections.yml (the one source of the book's\n"

@@ -27,7 +27,7 @@ from typing import Literal
 
 from caravan_book import atomic
 from caravan_book.errors import DataError, DataProblem, ReportedError
-from caravan_book.paths import data_dir, seeds_dir
+from caravan_book.settings import data_dir, seeds_dir
 
 LEDGER_FILE = "excerpts-ledger.json"
 FORMAT = 1
@@ -313,7 +313,7 @@ def against_articles(folder: Path, seeds: Path) -> list[DataProblem]:
 def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> Verified:
     """Verify every excerpt of ``folder`` (default: the data in use), one way or the other.
 
-    Each article that is in ``seeds`` (default: :func:`~caravan_book.paths.seeds_dir`, the one setting) is
+    Each article that is in ``seeds`` (default: :func:`~caravan_book.settings.seeds_dir`, the one setting) is
     read and its excerpts compared with it; the excerpts of an article that is not there are verified
     against the ledger. When at least one article was read and all is well, the ledger is rewritten if its
     text changed. The tables must be valid (``tables.load``'s DataError otherwise). Raises DataError (an

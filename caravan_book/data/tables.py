@@ -25,7 +25,7 @@ import pandas as pd
 from caravan_book import atomic, versions
 from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
 from caravan_book.errors import DataError, DataProblem
-from caravan_book.paths import REPO_ROOT, data_dir
+from caravan_book.settings import REPO_ROOT, data_dir
 
 if TYPE_CHECKING:
     from caravan_book.data.schemas import TableSpec

@@ -985,7 +985,7 @@ def extract(
     data: Path | None = None,
 ) -> tuple[dict[str, int], Proposal]:
     """Read the article, propose rows, write the review folder; the counts of rows per table."""
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ParameterError(f"{out}: already exists; choose a new review folder with --out")

@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.paths import data_dir
+from caravan_book.settings import data_dir
 from caravan_book.story.display import fmt_number
 from caravan_book.story.figures import Figure
 

@@ -43,7 +43,7 @@ def excerpt_check() -> str:
     import os
 
     from caravan_book.data.ledger import LEDGER_FILE, Verified
-    from caravan_book.paths import CONTEXT_ENV
+    from caravan_book.settings import CONTEXT_ENV
 
     verified = Verified.from_json(os.environ.get(CONTEXT_ENV, ""))
     if verified is None:

@@ -16,7 +16,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from caravan_book.paths import BOOK_DIR
+from caravan_book.settings import BOOK_DIR
 from caravan_book.story.display import md
 
 TEMPLATES_DIR = BOOK_DIR / "templates"
