@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReportedError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into processes.Interrupted
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into errors.Interrupted
         import signal
 
         name = str(stop) if str(stop) in signal.Signals.__members__ else "SIGINT"

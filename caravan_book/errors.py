@@ -1,4 +1,5 @@
-"""Errors that are reported to people, not as tracebacks."""
+"""The package's errors, in one place: the ones reported to people as one line with a documented exit code
+(not as tracebacks), and the stop a signal asks for."""
 
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ class BuildError(ReportedError):
 
 class PublishError(ReportedError):
     """A standalone page or handout that could not be written."""
+
+
+class ConfigError(ReportedError):
+    """A configuration file (``sections.yml``, a custom book) that cannot be used; the message is one line."""
+
+    exit_code = 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal other than SIGINT (``build.processes.stop_on_signals``)."""
 
 
 class BusyError(ReportedError):

@@ -28,7 +28,7 @@ from caravan_book.build import publish
 from caravan_book.settings import seeds_dir
 
 REPO = Path(__file__).resolve().parent.parent
-#: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none
+#: The source articles, where the one setting (``settings.seeds_dir``) says they are; a clone has none
 #: (then this names a folder that does not exist). Run with CARAVAN_BOOK_SEEDS=/nowhere to test as a clone.
 SEEDS = seeds_dir() or REPO / ".no-source-articles"
 PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
@@ -46,7 +46,7 @@ INCIDENTS = ", ".join(INCIDENT_IDS)
 
 
 def require_seeds() -> Path:
-    """The source articles (``paths.seeds_dir``). A clone does not have them (they are other outlets' work):
+    """The source articles (``settings.seeds_dir``). A clone does not have them (they are other outlets' work):
     there the few tests that truly compare excerpts with the articles are skipped, saying why; everything
     else verifies the excerpts against the ledger."""
     if SEEDS.is_dir():

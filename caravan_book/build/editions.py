@@ -24,7 +24,7 @@ from caravan_book import atomic
 from caravan_book.build import config, sections
 from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
-from caravan_book.errors import ParameterError
+from caravan_book.errors import ConfigError, ParameterError
 from caravan_book.settings import BOOK_DIR, REPO_ROOT
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
@@ -39,9 +39,7 @@ def read_custom(path: Path) -> config.CustomBookFile:
     spec = config.read_yaml(path, config.CustomBookFile)
     bad = [name for name in spec.include if name not in EXTRA_PAGES]
     if bad:
-        raise config.ConfigError(
-            f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}"
-        )
+        raise ConfigError(f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
     return spec
 
 

@@ -6,13 +6,13 @@ which :func:`toc` derives and the build writes to ``_toc.yml``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from caravan_book import settings
 from caravan_book.build import config
-from caravan_book.errors import ParameterError, ReportedError
+from caravan_book.errors import ConfigError, ParameterError, ReportedError
 from caravan_book.settings import NOTEBOOKS_DIR, SECTIONS_FILE
 
 TOC_HEADER = (
@@ -49,8 +49,8 @@ class Sections:
 
 def load(path: Path = SECTIONS_FILE) -> Sections:
     """Read and check ``sections.yml`` (ConfigError, exit 2, with file and key if it is wrong)."""
-    if path == SECTIONS_FILE and not path.is_file() and "CARAVAN_BOOK_ROOT" not in os.environ:
-        raise config.ConfigError(
+    if path == SECTIONS_FILE and not path.is_file() and not settings.root_is_set():
+        raise ConfigError(
             f"sections.yml: not found in {Path.cwd()} nor in {path.parent}; run caravan-book in a checkout of the "
             "project, or set CARAVAN_BOOK_ROOT to one"
         )
@@ -63,11 +63,11 @@ def load(path: Path = SECTIONS_FILE) -> Sections:
                 continue
             if entry.notebook not in spec.notebooks:
                 known = ", ".join(spec.notebooks)
-                raise config.ConfigError(
+                raise ConfigError(
                     f"{path}: page {entry.page}: notebook {entry.notebook!r} is not under notebooks: (known: {known})"
                 )
             if entry.page in seen:
-                raise config.ConfigError(f"{path}: page {entry.page} is listed twice")
+                raise ConfigError(f"{path}: page {entry.page} is listed twice")
             seen.add(entry.page)
             pages.append(Page(entry.page, entry.notebook, dict(entry.parameters), tuple(entry.key_terms)))
     return Sections(notebooks=dict(spec.notebooks), pages=pages, spec=spec)

@@ -1,10 +1,9 @@
-"""Which file holds which table: a light module (no pandas, no pandera) for the build's fast path."""
+"""Which file holds which table, and the log of what a page used: a light module (no pandas, no pandera) for
+the build's fast path and for the templates."""
 
 from __future__ import annotations
 
-#: When set, each table a process loads is appended to this file (one name a line):
-#: the build uses it to know which pages depend on which tables.
-USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
+from caravan_book.settings import usage_log
 
 TABLE_FILES = {
     "places": "places.csv",
@@ -23,3 +22,12 @@ TABLE_FILES = {
     "apprehensions_annual": "reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
     "world": "reference/world-110m.json",
 }
+
+
+def record_use(*entries: str) -> None:
+    """Append ``entries`` (table names, ``template:NAME``) to the usage log the build asked for, if any: at each
+    use, not once per process, so a kernel that runs several pages logs each page's own uses."""
+    log = usage_log()
+    if log and entries:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write("".join(entry + "\n" for entry in entries))

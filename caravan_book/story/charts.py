@@ -120,7 +120,7 @@ def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
 
 def _world() -> str:
     """The country outlines as TopoJSON text: Vega parses it, Altair need not walk it (much faster)."""
-    tables._record_use("world")  # pages with a map depend on the outlines file
+    tables.record_use("world")  # pages with a map depend on the outlines file
     return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ from caravan_book import story
 from caravan_book.data import queries
 from caravan_book.data.schemas import COUNTRY_NAMES
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story.display import (
     article,
     article_phrase,
@@ -23,7 +24,6 @@ from caravan_book.story.display import (
     plural,
     printed_qualifier,
 )
-from caravan_book.story.figures import medium
 
 
 def _label(section: str, *selections: Selection) -> str:
