@@ -126,15 +126,13 @@ def _list(args: argparse.Namespace) -> int:
 
 def _list_incidents() -> None:
     """The incidents that exist in the data, with the articles about each."""
-    from caravan_book.data import tables
+    from caravan_book.data import files  # the csv module, not pandas: ``list`` stays light
 
-    incidents = tables.load("incidents")
-    sources = tables.load("sources")
+    sources = files.rows("sources")
     print("incidents (data/incidents.csv):")
-    for row in incidents.itertuples():
-        about = sources.loc[sources["incident"] == row.incident, "source_id"]
-        names = ", ".join(about) or "none"
-        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names})")
+    for row in files.rows("incidents"):
+        names = ", ".join(s["source_id"] for s in sources if s.get("incident") == row["incident"]) or "none"
+        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names})")
 
 
 def _extract(args: argparse.Namespace) -> int:

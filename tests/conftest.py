@@ -233,12 +233,8 @@ def open_offline(browser, path: Path):
     return context, page, errors, remote
 
 
-def wait_for_charts(page) -> int:
+def count_charts(page) -> int:
+    """The page's charts, each drawn: they are SVG written at build time, so nothing is waited for."""
     count = page.locator(".caravan-chart").count()
-    if count:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.caravan-chart[data-rendered=true] svg').length === n",
-            arg=count,
-            timeout=20000,
-        )
+    assert page.locator(".caravan-chart[data-rendered=true] svg").count() == count, "a chart without its drawing"
     return count

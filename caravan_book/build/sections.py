@@ -145,12 +145,12 @@ def type_name(declared: dict) -> str:
 
 def allowed_values(name: str) -> str:
     """The allowed values of a parameter, from the data."""
-    from caravan_book.data import selection as params
+    from caravan_book.data import files  # the csv module, not pandas: ``list`` stays light
 
     if name in ("incident", "left", "right"):
-        return ", ".join(params.incident_ids())
+        return ", ".join(files.column("incidents", "incident"))
     if name == "sources":
-        return "all, or a comma-separated list of: " + ", ".join(params.source_ids())
+        return "all, or a comma-separated list of: " + ", ".join(files.column("sources", "source_id"))
     if name == "as_of":
         return "latest, or a date YYYY-MM-DD"
     return "any"

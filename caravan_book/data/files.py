@@ -3,7 +3,10 @@ the build's fast path and for the templates."""
 
 from __future__ import annotations
 
-from caravan_book.settings import usage_log
+import csv
+from pathlib import Path
+
+from caravan_book.settings import data_dir, usage_log
 
 TABLE_FILES = {
     "places": "places.csv",
@@ -31,3 +34,15 @@ def record_use(*entries: str) -> None:
     if log and entries:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write("".join(entry + "\n" for entry in entries))
+
+
+def rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    """A table's rows as text, unvalidated, read with the csv module: for the command line's light paths
+    (``list``, the allowed values in a message), which must not load pandas. Pages use ``tables.load``."""
+    with open((folder or data_dir()) / TABLE_FILES[name], newline="", encoding="utf-8-sig") as fh:
+        return [{key: (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(fh)]
+
+
+def column(name: str, column: str, folder: Path | None = None) -> list[str]:
+    """One column of a table (``rows``), blanks left out."""
+    return [row[column] for row in rows(name, folder) if row.get(column)]

@@ -206,12 +206,6 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
             continue  # "one of them", "hundreds": not a count a reader would look for
         if any(s < m.end() and m.start() < e for s, e, _, _ in spans):
             continue
-        if (
-            re.match(r"\s+(?:thousand|million|billion)s?\b", sentence[m.end() :]) is None
-            and re.search(r"\b(?:of|the)\s+$", sentence[: m.start()])
-            and low in ("two", "three")
-        ):
-            pass
         spans.append((m.start(), m.end(), m.group(), ""))
     for start, end, text, hint in sorted(spans):
         if any(s < end and start < e for s, e in skip):

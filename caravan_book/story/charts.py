@@ -23,7 +23,6 @@ WIDTH = 400
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
-BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
 #: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
 AUTHORITY_NAMES = {
