@@ -16,10 +16,10 @@ import pandera.pandas as pa
 
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.vocabulary import QUALIFIERS
 
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
-QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
 QUOTE_KINDS = ("direct", "reported")
 #: How much of a date the article states: the day itself, only the month, or only the year.
 DATE_PRECISIONS = ("day", "month", "year")

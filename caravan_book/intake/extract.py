@@ -30,6 +30,7 @@ from caravan_book.errors import ParameterError
 from caravan_book.text.article import Article, Sentence, read_article
 from caravan_book.text.dates import DateMention, find_dates, printed_dates
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.vocabulary import MONTHS, QUALIFIER_WORDS, WEEKDAYS
 
 #: Columns every review file adds to the schema's columns.
 REVIEW_COLUMNS = ("status", "reason")
@@ -50,26 +51,7 @@ _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,$])(?P<dollar>\$)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion)\b)?"
     r"(?P<percent>%|\s+per ?cent\b)?"
 )
-_QUALIFIERS = {
-    "about": "about",
-    "around": "about",
-    "approximately": "about",
-    "roughly": "about",
-    "some": "about",
-    "an estimated": "about",
-    "estimated": "about",
-    "almost": "nearly",
-    "nearly": "nearly",
-    "close to": "nearly",
-    "at least": "at least",
-    "more than": "more than",
-    "over": "more than",
-    "upwards of": "more than",
-    "fewer than": "fewer than",
-    "less than": "fewer than",
-    "under": "fewer than",
-    "up to": "up to",
-}
+_QUALIFIERS = QUALIFIER_WORDS
 _QUALIFIER_BEFORE = re.compile(
     r"\b(?P<q>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE
 )
@@ -734,25 +716,8 @@ _DEMONYMS = {
     "Nicaraguan",
 }
 _NOT_PLACES = _DEMONYMS | {
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *WEEKDAYS,
+    *MONTHS,
     "Mr",
     "Mrs",
     "Ms",

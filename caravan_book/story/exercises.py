@@ -24,6 +24,7 @@ from caravan_book.story.display import (
     plural,
     printed_qualifier,
 )
+from caravan_book.text.vocabulary import WEEKDAYS
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -118,8 +119,7 @@ def narrative(sel: Selection) -> str:
 
 def _what_could_go_wrong(note: str) -> str:
     """The risk of a worked-out date, fitted to how it was worked out (a weekday, a bound, a month)."""
-    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    if any(day in note for day in weekdays):
+    if any(day in note for day in WEEKDAYS):
         return (
             "If the article was published in a different week than we think, the weekday would point to a different "
             "date, so the date is marked as inferred, not stated."

@@ -17,12 +17,12 @@ from datetime import date, timedelta
 
 import dateparser
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+from caravan_book.text.vocabulary import MONTHS, NUMBER_WORDS, WEEKDAYS
+
+_MONTH = "(?:" + "|".join(MONTHS) + r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_WEEKDAYS = WEEKDAYS
+#: "a", "an", one to twelve, or digits: how many days, weeks, months or years ago
+_COUNT = "(?:a|an|" + "|".join(w for w, n in NUMBER_WORDS.items() if 1 <= n <= 12) + r"|\d{1,2})"
 
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})(?:,? (?P<year>(?:19|20)\d\d))?\b"
