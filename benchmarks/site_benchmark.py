@@ -30,8 +30,11 @@ import threading
 from functools import partial
 from pathlib import Path
 
+from caravan_book import settings
+from caravan_book.build.publish import CHROMIUM_FLAGS
+
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = str(settings.chromium())
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -97,7 +100,7 @@ def transfers(base: str, pages: list[str], width: int = 390) -> dict[str, dict]:
 
     out: dict[str, dict] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         for name in pages:
             context = browser.new_context(viewport={"width": width, "height": 844})
             page = context.new_page()

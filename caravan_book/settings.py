@@ -19,6 +19,7 @@ Set by the tools for the processes they start (kernels, workers), not by hand:
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,24 @@ BOOK_DIR = REPO_ROOT / "book"
 GENERATED_DIR = BOOK_DIR / "generated"
 STATIC_DIR = BOOK_DIR / "_static"
 SECTIONS_FILE = REPO_ROOT / "sections.yml"
+
+
+#: What a project is: the files and folders a build reads (tests and benchmarks copy these, ``copy_project``).
+PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+
+
+def copy_project(dest: Path, source: Path | None = None) -> Path:
+    """A copy of the project in ``source`` (default: this one) at ``dest``, without outputs, for a build
+    that must not touch the working tree (point ``$CARAVAN_BOOK_ROOT`` at it)."""
+    source = source or REPO_ROOT
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        if (source / name).is_dir():
+            ignore = shutil.ignore_patterns("generated", ".ipynb_checkpoints")
+            shutil.copytree(source / name, dest / name, ignore=ignore, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source / name, dest / name)
+    return dest
 
 
 def root_is_set() -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from caravan_book import settings
 from caravan_book.build import publish
 from caravan_book.settings import seeds_dir
 
@@ -31,7 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 #: The source articles, where the one setting (``settings.seeds_dir``) says they are; a clone has none
 #: (then this names a folder that does not exist). Run with CARAVAN_BOOK_SEEDS=/nowhere to test as a clone.
 SEEDS = seeds_dir() or REPO / ".no-source-articles"
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
 
 
 def _incident_ids() -> list[str]:
@@ -55,17 +55,8 @@ def require_seeds() -> Path:
 
 
 def copy_project(dest: Path) -> Path:
-    """The files a build reads, without any outputs."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js", ".ipynb_checkpoints")
-            )
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
+    """The files a build reads, without any outputs (``settings.copy_project``, as the benchmarks copy)."""
+    return settings.copy_project(dest, REPO)
 
 
 def subprocess_env(root: Path | None = None, **extra: str) -> dict[str, str]:

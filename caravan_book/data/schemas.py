@@ -1,5 +1,8 @@
 """Table schemas of the book's data files (pandera), and the vocabularies they allow.
 
+One concern, long because the data has fifteen tables: one spec a table, each read on its own; the code that
+applies them is in :mod:`caravan_book.data.tables`.
+
 Each :class:`TableSpec` says which file holds a table, which columns it has and what
 each may contain, which other tables its ids point into, and which rules join two
 columns of one row. :mod:`caravan_book.data.tables` turns a spec into a pandera schema

@@ -23,7 +23,7 @@ import pandas as pd
 
 from caravan_book import atomic, versions
 from caravan_book.data.files import TABLE_FILES, record_use
-from caravan_book.errors import DataError, DataProblem
+from caravan_book.errors import DataError, DataProblem, shown_path
 from caravan_book.settings import REPO_ROOT, data_dir
 
 if TYPE_CHECKING:
@@ -34,13 +34,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
 #: notebook, and a pickle made by another pandas is never read.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
@@ -63,7 +56,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     quotation mark) gives one problem, not one per row.
     """
     path = folder / spec.file
-    shown = _display_path(path)
+    shown = shown_path(path)
     if not path.is_file():
         return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
     text, problem = _decode(path, shown)
@@ -190,7 +183,7 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     import pandera.pandas as pa
 
     frame, lines, problems = read_raw(spec, folder)
-    shown = _display_path(folder / spec.file)
+    shown = shown_path(folder / spec.file)
     if frame.empty and problems and not lines:
         raise DataError(problems)
     schema, rule_columns = _schema(spec, folder)

@@ -4,7 +4,7 @@ The extractor reads a plain-text article and proposes rows for the article table
 statements, events, places, defects, and the article's own ``sources`` row), each with the sentence
 it came from as the excerpt. Excerpts are slices of the article, so they are verbatim by
 construction. It writes a review folder of CSV files whose columns are the schema's columns
-(:data:`caravan_book.schemas.TABLES`) plus ``status`` (``proposed``) and ``reason`` (why the row was
+(:data:`caravan_book.data.schemas.TABLES`) plus ``status`` (``proposed``) and ``reason`` (why the row was
 proposed and what a person must still decide); it never writes into ``data/``. ``caravan-book
 accept`` (:mod:`caravan_book.intake.accept`) merges the rows a person marks ``accepted``.
 

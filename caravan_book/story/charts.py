@@ -1,7 +1,8 @@
 """Every chart of the book, as Altair charts built from query results.
 
-Each function returns a :class:`~caravan_book.render.Figure`: the chart plus its caption
-(naming the source), a text alternative, and the exact data drawn.
+One concern, long because the book has seven charts, one function each (drawing them is
+:mod:`caravan_book.story.figures`). Each function returns a :class:`~caravan_book.story.figures.Figure`: the
+chart plus its caption (naming the source), a text alternative, and the exact data drawn.
 """
 
 from __future__ import annotations
