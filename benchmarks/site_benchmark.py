@@ -23,6 +23,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -160,16 +161,29 @@ def lighthouse(base: str, pages: list[str], desktop: bool) -> dict[str, dict]:
     return out
 
 
-def nu_errors(site: Path, pages: list[str]) -> dict[str, list[str]]:
-    """Nu checker errors per page (one JVM for all pages)."""
+def nu_messages(paths: list[Path]) -> list[dict]:
+    """The Nu checker's errors in ``paths``, one JVM run for all of them (the benchmark and
+    tests/test_markup.py both call this). RuntimeError when Java or vnu-jar is missing."""
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        raise RuntimeError(
+            "the Nu checker needs Java and node_modules/vnu-jar: apt-get install default-jre-headless; npm ci"
+        )
     done = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *[str(site / p) for p in pages]],
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    messages = json.loads(done.stderr or "{}").get("messages", [])
+    if done.returncode not in (0, 1):
+        raise RuntimeError(done.stderr[-500:])
+    return json.loads(done.stderr or "{}").get("messages", [])
+
+
+def nu_errors(site: Path, pages: list[str]) -> dict[str, list[str]]:
+    """Nu checker errors per page (one JVM for all pages)."""
+    messages = nu_messages([site / p for p in pages])
     out: dict[str, list[str]] = {p: [] for p in pages}
     for message in messages:
         url = message.get("url", "")

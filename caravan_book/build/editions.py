@@ -15,7 +15,6 @@ A custom book file looks like::
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -26,12 +25,9 @@ from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ConfigError, ParameterError
 from caravan_book.settings import BOOK_DIR, REPO_ROOT
+from caravan_book.text.slugs import slug
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def read_custom(path: Path) -> config.CustomBookFile:
@@ -56,7 +52,7 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
             values = sections.validate(entry.notebook, entry.parameters)
         except ParameterError as error:
             raise ParameterError(f"{source}: page {number} ({entry.notebook}): {error}") from None
-        name = _slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
+        name = slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
         while name in seen:
             name += "-x"
         seen.add(name)

@@ -30,6 +30,7 @@ from caravan_book.errors import ParameterError
 from caravan_book.text.article import Article, Sentence, read_article
 from caravan_book.text.dates import DateMention, find_dates, printed_dates
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.slugs import slug as text_slug
 from caravan_book.text.vocabulary import MONTHS, QUALIFIER_WORDS, WEEKDAYS
 
 #: Columns every review file adds to the schema's columns.
@@ -415,11 +416,13 @@ class Proposal:
         return full
 
 
+_STOP_WORDS = frozenset(
+    {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
+)
+
+
 def slug(text: str, words: int = 4) -> str:
-    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
-    stop = {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
-    kept = [p for p in parts if p not in stop][:words]
-    return "-".join(kept) or "row"
+    return text_slug(text, words, _STOP_WORDS) or "row"
 
 
 def _unique(base: str, used: set[str], sep: str = "-") -> str:

@@ -17,6 +17,7 @@ from caravan_book.settings import medium
 from caravan_book.story.display import (
     article,
     article_phrase,
+    capital,
     figure_sentence,
     fmt_date,
     fmt_number,
@@ -53,10 +54,6 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
             f"::::{{solution}} {label}\n:class: dropdown\n\n{solution}\n::::"
         )
     return "\n\n".join(blocks)
-
-
-def capital_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def narrative(sel: Selection) -> str:
@@ -158,7 +155,7 @@ def numbers(sel: Selection) -> str:
         items.append(
             (
                 (
-                    f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word "
+                    f"{capital(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word "
                     f"“{word}” tell "
                     "you that the number alone does not?"
                 ),
