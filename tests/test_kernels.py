@@ -14,8 +14,7 @@ import pytest
 
 from caravan_book.build import kernels
 from caravan_book.build.execution import run_notebook
-from caravan_book.data.files import USAGE_LOG_ENV
-from caravan_book.paths import NOTEBOOKS_DIR
+from caravan_book.settings import NOTEBOOKS_DIR, USAGE_LOG_ENV
 
 pytestmark = pytest.mark.build
 

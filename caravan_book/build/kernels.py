@@ -35,21 +35,14 @@ from typing import Any
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 
+from caravan_book import settings
 from caravan_book.build.execution import PAPERMILL_OPTIONS, IPCKernelManager, postprocess
-from caravan_book.data.files import USAGE_LOG_ENV
-from caravan_book.paths import CONTEXT_ENV, NOTEBOOKS_DIR
+from caravan_book.settings import NOTEBOOKS_DIR
 
 #: The environment variables a page may read, set for each page as the build has them (or removed).
-PAGE_ENV = (
-    USAGE_LOG_ENV,
-    CONTEXT_ENV,
-    "CARAVAN_BOOK_MEDIUM",
-    "CARAVAN_BOOK_DATA",
-    "CARAVAN_BOOK_SEEDS",
-    "CARAVAN_BOOK_ROOT",
-)
-#: Longest a cell may run before its kernel is taken as hung (seconds; ``$CARAVAN_BOOK_CELL_TIMEOUT``).
-CELL_TIMEOUT = int(os.environ.get("CARAVAN_BOOK_CELL_TIMEOUT", "600"))
+PAGE_ENV = settings.VARIABLES
+#: Longest a cell may run before its kernel is taken as hung (seconds).
+CELL_TIMEOUT = 600
 STARTUP_TIMEOUT = 60
 
 #: Run once in a new kernel: the libraries and every module of the layers a notebook can import.

@@ -23,8 +23,7 @@ from caravan_book import atomic
 from caravan_book.build import kernels, pagecache, processes
 from caravan_book.build.execution import failure_message
 from caravan_book.build.sections import Page
-from caravan_book.data.files import USAGE_LOG_ENV
-from caravan_book.paths import CONTEXT_ENV, NOTEBOOKS_DIR
+from caravan_book.settings import CONTEXT_ENV, NOTEBOOKS_DIR, USAGE_LOG_ENV
 
 
 @dataclass
