@@ -45,47 +45,9 @@ PAGE_ENV = settings.VARIABLES
 CELL_TIMEOUT = 600
 STARTUP_TIMEOUT = 60
 
-#: Run once in a new kernel: the libraries and every module of the layers a notebook can import.
-WARM_UP = """
-import importlib, pkgutil
-import caravan_book.story
-for _layer in ("text", "data", "story"):
-    _package = importlib.import_module("caravan_book." + _layer)
-    for _info in pkgutil.iter_modules(_package.__path__):
-        importlib.import_module(f"caravan_book.{_layer}.{_info.name}")
-import altair, pandas, vl_convert  # noqa
-del importlib, pkgutil, _layer, _package, _info
-"""
-
-#: Run before each page (not stored in the history): the kernel as a fresh one would be, modules kept.
-RESET = """
-def __caravan_reset(env, cwd):
-    import os, sys, warnings
-    shell = get_ipython()
-    shell.reset(new_session=True)  # a new history session: line numbers start again at 1
-    shell.execution_count = 1
-    for name, value in env.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    os.chdir(cwd)
-    keep = {"caravan_book.story.templates.environment", "caravan_book.versions.fingerprint"}
-    for module_name, module in list(sys.modules.items()):
-        if not module_name.startswith("caravan_book") or module is None:
-            continue
-        for name, value in list(vars(module).items()):
-            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == module_name:
-                if f"{module_name}.{name}" not in keep:
-                    value.cache_clear()
-    if "altair" in sys.modules:
-        sys.modules["altair"].renderers.enable("default")
-    if "pandas" in sys.modules:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sys.modules["pandas"].reset_option("^display\\.")
-__caravan_reset(%s, %r)
-"""
+#: Run in a new kernel, then before each page (``in_kernel``); neither leaves a name in the namespace.
+WARM_UP = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).warm_up()'
+RESET = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).reset(%s, %r)'
 
 
 class _SharedClient(AsyncKernelClient):
