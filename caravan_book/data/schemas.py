@@ -390,6 +390,7 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
+        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
