@@ -38,8 +38,10 @@ FACT_TOPICS = (
     "carried",
     "route_start",
     "us_response",
+    "us_background",
+    "mexican_police",
 )
-#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+#: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = (
     "fiscal_year_total",
     "month_total",

@@ -27,7 +27,7 @@ BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triang
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
 #: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
 AUTHORITY_NAMES = {
-    "Title 8": "Title 8 (apprehensions and people refused at ports)",
+    "Title 8": "Title 8 (apprehensions and inadmissibles)",
     "Title 42": "Title 42 (expulsions)",
 }
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
