@@ -20,6 +20,9 @@ from caravan_book.data.selection import Selection
 RECORD_TESTS = ("record", "highest_since", "highest_in_years")
 #: Tests on one month's count.
 MONTH_TESTS = ("month_total", "peak_month", "fell_from_month_before")
+#: How a verdict names a month ("July 2021"), and the verdict of a claim the tables contradict.
+MONTH = "%B %Y"
+NOT_HOLD = "does not hold"
 #: Words that say a fiscal year without naming it: what they mean depends on when the article was written.
 _THIS_YEAR = re.compile(r"\bthis fiscal year\b", re.IGNORECASE)
 
@@ -31,7 +34,7 @@ class ClaimCheck:
     ``figures`` are the figure rows that make the claim (one per article sentence and speaker); ``words`` the
     article's phrase for each; ``case`` names the verdict's case (the template's sentence); ``holds`` is
     ``"holds"``, ``"partly"`` (the number is right and the words are not, or it holds on one count only) or
-    ``"does not hold"``; ``values`` holds every number the verdict gives, computed from the tables.
+    ``NOT_HOLD``; ``values`` holds every number the verdict gives, computed from the tables.
     """
 
     claim: str
@@ -135,25 +138,25 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
         before = month - pd.DateOffset(months=1)
         upto = same_year[same_year.index <= month]
         values: dict[str, int | float | str] = {
-            "month": f"{month:%B %Y}",
+            "month": month.strftime(MONTH),
             "count": count,
             "claimed": int(figure["value"]),
             "total_holds": int(qualifier_holds(figure["qualifier"], figure["value"], count)),
-            "peak_month": f"{same_year.idxmax():%B %Y}",
+            "peak_month": same_year.idxmax().strftime(MONTH),
             "peak": int(same_year.max()),
             "is_peak": int(same_year.idxmax() == month),
             "fiscal_year": year,
         }
         if before in counts.index:
             values |= {
-                "before_month": f"{before:%B %Y}",
+                "before_month": before.strftime(MONTH),
                 "before": int(counts.loc[before]),
                 "change_pct": abs(_pct(count - int(counts.loc[before]), int(counts.loc[before]))),
                 "fell": int(count < int(counts.loc[before])),
             }
         if "fell_from_month_before" in tests and len(upto) > 1 and upto.idxmax() != month:
             values |= {
-                "peak_so_far_month": f"{upto.idxmax():%B %Y}",
+                "peak_so_far_month": upto.idxmax().strftime(MONTH),
                 "change_from_peak_pct": abs(_pct(count - int(upto.max()), int(upto.max()))),
             }
         results = [bool(values["total_holds"])]
@@ -161,7 +164,7 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
             results.append(bool(values["is_peak"]))
         if "fell_from_month_before" in tests:
             results.append("before" in values and count < int(values["before"]))
-        holds = "holds" if all(results) else "partly" if any(results) else "does not hold"
+        holds = "holds" if all(results) else "partly" if any(results) else NOT_HOLD
         return ClaimCheck(claim, tests, year, figures, words, "month", holds, values)
     try:
         totals = queries.encounters_fiscal_year(year)
@@ -181,19 +184,17 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
             "title8": int(totals["total_title8"]),
             "usbp": int(totals["usbp_total_encounters"]),
             "written_year": written,
-            "written_month": f"{_written(figures):%B %Y}",
+            "written_month": _written(figures).strftime(MONTH),
             "this_year_meant_last": int(this_year and written == year + 1),
-            "first_month": f"{table[table['fiscal_year'] == year]['month_start'].min():%B %Y}",
-            "last_month": f"{table[table['fiscal_year'] == year]['month_start'].max():%B %Y}",
+            "first_month": table[table["fiscal_year"] == year]["month_start"].min().strftime(MONTH),
+            "last_month": table[table["fiscal_year"] == year]["month_start"].max().strftime(MONTH),
         }
         case = "number_right" if right else "number_wrong"
-        return ClaimCheck(claim, tests, year, figures, words, case, "partly" if right else "does not hold", values)
+        return ClaimCheck(claim, tests, year, figures, words, case, "partly" if right else NOT_HOLD, values)
     values = _record_values(year)
     if tests[0] == "record":
         case = "record" if values["record"] else "not_record"
-        return ClaimCheck(
-            claim, tests, year, figures, words, case, "partly" if values["record"] else "does not hold", values
-        )
+        return ClaimCheck(claim, tests, year, figures, words, case, "partly" if values["record"] else NOT_HOLD, values)
     claimed = int(figures.iloc[0]["value"])
     values = values | {"claimed": claimed}
     if tests[0] == "highest_since":
@@ -207,7 +208,7 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
         figures,
         words,
         "fits" if fits else "fits_none",
-        "holds" if fits else "does not hold",
+        "holds" if fits else NOT_HOLD,
         values,
     )
 

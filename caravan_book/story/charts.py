@@ -16,7 +16,7 @@ import pandas as pd
 
 from caravan_book.data import tables
 from caravan_book.paths import data_dir
-from caravan_book.story.display import fmt_number
+from caravan_book.story.display import fmt_date, fmt_number
 from caravan_book.story.figures import Figure
 
 WIDTH = 400
@@ -74,7 +74,7 @@ class NoData:
     step by step, a narrow choice of sources): a sentence instead of a crash."""
 
     def __init__(self, what: str):
-        self.what = what
+        self.what = _labels().get("no_data", {}).get(what, what)  # a key of labels.yml, or the words themselves
 
     def _repr_markdown_(self) -> str:
         return f"*No chart here yet: the data has no {self.what} for this selection.*"
@@ -238,7 +238,7 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("figures that sources give differently")
+@needs_rows("disagreement")
 def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
     data = figures[
@@ -265,7 +265,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
     data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
     data["label"] = data["label"].str.strip()
-    data["metric label"] = [
+    data["metric_unit_label"] = [
         f"{label}{q[len(m) :]} ({u})"
         for m, q, label, u in zip(data["metric"], data["quantity"], data["metric_label"], data["unit"], strict=False)
     ]
@@ -273,7 +273,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title=w["x"]),
         tooltip=[
-            alt.Tooltip("metric label:N", title=w["counted"]),
+            alt.Tooltip("metric_unit_label:N", title=w["counted"]),
             alt.Tooltip("as_printed:N", title=w["words"]),
             alt.Tooltip("who:N", title=w["who"]),
         ],
@@ -285,7 +285,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
         .properties(width=260, height=alt.Step(26))
         .facet(
             row=alt.Row(
-                "metric label:N",
+                "metric_unit_label:N",
                 title=None,
                 # each panel's name above it, not beside it: the chart keeps the column's width
                 header=alt.Header(
@@ -294,20 +294,20 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
             )
         )
         .resolve_scale(x="independent", y="independent")
-        .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
+        .properties(title=title, description=w["description"].format(count=data["quantity"].nunique()))
     )
     parts = [
         {
             "metric": metric,
             "versions": [{"who": a, "label": b} for a, b in zip(group["who"], group["label"], strict=False)],
         }
-        for metric, group in data.groupby("metric label", sort=True)
+        for metric, group in data.groupby("metric_unit_label", sort=True)
     ]
     alt_text = _plain("disagreement-alt", parts=parts)
     caption = _plain("disagreement-caption", articles=_source_list(figures))
     shown = pd.DataFrame(
         {
-            w["counted"]: data["metric label"],
+            w["counted"]: data["metric_unit_label"],
             w["number"]: data["value"].map(fmt_number),
             w["words"]: data["as_printed"],
             w["who"]: data["who"],
@@ -318,7 +318,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("monthly statistics")
+@needs_rows("monthly")
 def encounters_chart(
     monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str, reported: pd.DataFrame, title: str, name: str
 ) -> Figure:
@@ -326,7 +326,7 @@ def encounters_chart(
     and any monthly figures the articles quote as points."""
     w = _words("encounters")
     data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
-    data["counted under"] = data["authority"].map(_authority_names())
+    data["counted_under"] = data["authority"].map(_authority_names())
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
@@ -334,14 +334,14 @@ def encounters_chart(
             x=alt.X("yearmonth(month_start):T", title=w["x"], axis=alt.Axis(format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title=w["y"], stack="zero"),
             color=alt.Color(
-                "counted under:N",
+                "counted_under:N",
                 title=w["legend"],
                 scale=alt.Scale(domain=list(_authority_names().values()), range=AUTHORITY_COLOURS),
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
             ),
             tooltip=[
                 alt.Tooltip("yearmonth(month_start):T", title=w["month"], format="%B %Y"),
-                alt.Tooltip("counted under:N", title=w["legend"]),
+                alt.Tooltip("counted_under:N", title=w["legend"]),
                 alt.Tooltip("encounters:Q", title=w["encounters"], format=","),
             ],
         )
@@ -381,8 +381,8 @@ def encounters_chart(
     peak = data.groupby("month_start")["encounters"].sum()
     alt_text = _plain(
         "encounters-alt",
-        first=f"{peak.index.min():%B %Y}",
-        last=f"{peak.index.max():%B %Y}",
+        first=fmt_date(peak.index.min(), None, "month"),
+        last=fmt_date(peak.index.max(), None, "month"),
         low=fmt_number(peak.min()),
         high=fmt_number(peak.max()),
         mark=mark_label,
@@ -396,14 +396,14 @@ def encounters_chart(
         {
             w["month"]: data["month_start"].dt.strftime("%B %Y"),
             w["fiscal_year"]: data["fiscal_year"],
-            w["legend"]: data["counted under"].where(~unused, data["counted under"] + w["not_in_use"]),
+            w["legend"]: data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"]),
             w["encounters"]: data["encounters"].astype(object).where(~unused, ""),
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("yearly statistics")
+@needs_rows("yearly")
 def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, title: str, name: str) -> Figure:
     """Border Patrol Southwest apprehensions by fiscal year, one year marked. With a record
     ``check`` (see ``queries.record_check``), the later year's encounters are added as points."""
@@ -515,7 +515,7 @@ def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("monthly statistics")
+@needs_rows("monthly")
 def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     """Monthly encounters around two incidents, aligned on the incident's month."""
     w = _words("around")
@@ -565,7 +565,7 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     ]
     alt_text = _plain("around-alt", parts=parts, short=short)
     first, last = data["month_start"].min(), data["month_start"].max()
-    caption = _plain("around-caption", first=f"{first:%B %Y}", last=f"{last:%B %Y}")
+    caption = _plain("around-caption", first=fmt_date(first, None, "month"), last=fmt_date(last, None, "month"))
     shown = pd.DataFrame(
         {
             w["incident"]: data["Incident"],

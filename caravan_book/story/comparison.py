@@ -91,7 +91,11 @@ def _border(sel: Selection) -> dict[str, object]:
     month = queries.incident_month(sel)
     count = queries.encounters_in_month(month)
     first, last = queries.monthly_span()
-    values: dict[str, object] = {"first": f"{first:%B %Y}", "last": f"{last:%B %Y}", "month": f"{month:%B %Y}"}
+    values: dict[str, object] = {
+        "first": fmt_date(first, None, "month"),
+        "last": fmt_date(last, None, "month"),
+        "month": fmt_date(month, None, "month"),
+    }
     if count is None:
         return values
     values["count"] = fmt_number(count)
@@ -184,7 +188,7 @@ def comparison_text(left: Selection, right: Selection) -> str:
             )
             months_shown.append(
                 {
-                    "month": f"{shown:%B %Y}",
+                    "month": fmt_date(shown, None, "month"),
                     "count": fmt_number(count),
                     "title42": fmt_number(title42) if title42 else None,
                 }

@@ -125,7 +125,7 @@ def numbers(sel: Selection) -> str:
     count = queries.encounters_in_month(month)
     if count is not None:
         values["month"] = {
-            "month": f"{month:%B %Y}",
+            "month": fmt_date(month, None, "month"),
             "count": fmt_number(count),
             "fiscal_year": queries.fiscal_year(month),
         }
@@ -188,8 +188,8 @@ def comparison(left: Selection, right: Selection) -> str:
     values: dict[str, object] = {"left": side(li), "right": side(ri)}
     if lc is not None and rc is not None:
         values["border"] = {
-            "left_month": f"{lm:%B %Y}",
-            "right_month": f"{rm:%B %Y}",
+            "left_month": fmt_date(lm, None, "month"),
+            "right_month": fmt_date(rm, None, "month"),
             "left": fmt_number(lc),
             "right": fmt_number(rc),
             "ratio": f"{rc / lc:.1f}",

@@ -16,6 +16,7 @@ from caravan_book.story.common import collapsible, metric_label
 from caravan_book.story.display import (
     capital,
     figure_sentence,
+    fmt_date,
     fmt_number,
     outlet_name,
     printed,
@@ -96,7 +97,11 @@ def monthly_text(sel: Selection) -> str:
     month = queries.incident_month(sel)
     first, last = queries.monthly_span()
     count = queries.encounters_in_month(month)
-    values: dict[str, object] = {"month": f"{month:%B %Y}", "first": f"{first:%B %Y}", "last": f"{last:%B %Y}"}
+    values: dict[str, object] = {
+        "month": fmt_date(month, None, "month"),
+        "first": fmt_date(first, None, "month"),
+        "last": fmt_date(last, None, "month"),
+    }
     if count is not None:
         around = queries.encounters_around(sel, months=6).set_index("months_from_incident")["total_swb_encounters"]
         values |= {"count": fmt_number(count), "fiscal_year": queries.fiscal_year(month)}
