@@ -109,7 +109,9 @@ def test_not_reported_only_where_no_article_reports_it():
             row_topics = {t for t, v in zip(other_facts["topic"], other_facts["value"], strict=True) if v in other}
             assert not row_topics & topics, (label, side)
             other_figures = queries.figures((left, right)[1 - side])
-            row_metrics = {m for m, w in zip(other_figures["metric"], other_figures["as_printed"], strict=True) if w in other}
+            row_metrics = {
+                m for m, w in zip(other_figures["metric"], other_figures["as_printed"], strict=True) if w in other
+            }
             groups = {g for g, ms in queries.compare_groups().items() if row_metrics & set(ms)}
             mine = {g for g, ms in queries.compare_groups().items() if set(figures["metric"]) & set(ms)}
             assert not groups & mine, (label, side)
@@ -122,7 +124,10 @@ def test_us_response_row_says_when_the_article_reports_none():
     response = rows["US government response"]
     assert response[1].startswith("The article reports no US government response to this incident.")
     assert "Background" in response[1] and "August 2021" in response[1]
-    assert "US troops (on the US side of the border)" in rows and "Mexican police and officers (on the Mexican side)" in rows
+    assert (
+        "US troops (on the US side of the border)" in rows
+        and "Mexican police and officers (on the Mexican side)" in rows
+    )
 
 
 def test_fiscal_year_beside_the_articles_figure_is_the_one_they_mean():

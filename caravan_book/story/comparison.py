@@ -62,7 +62,7 @@ def _facts(sel: Selection, topic: str) -> list[dict[str, object]]:
 
 def _figures(sel: Selection, metrics: list[str]) -> list[dict[str, object]]:
     frame = queries.figures(sel)
-    items = []
+    items: list[dict[str, object]] = []
     for _, r in frame[frame["metric"].isin(metrics)].iterrows():
         precision = "day" if r.get("as_of_basis") == "stated" else "month"
         items.append(
