@@ -81,7 +81,9 @@ def test_every_figure_shown_as_the_articles_words_is_in_the_article(pages):
                 assert words in articles, f"{name}: {words!r} is not in any article"
                 checked += 1
     figures = tables.load("figures")
-    assert checked == len(figures), "every figure appears once in a numbers table"
+    # figures an article prints with the same words (three children's ages in "ages 4, 5 and 12") share a row
+    shown = figures.drop_duplicates(["source_id", "as_printed", "attributed_to"])
+    assert checked == len(shown), "every figure appears once in a numbers table"
 
 
 def test_claims_and_comparison_quote_the_article_character_for_character(pages):
@@ -215,7 +217,7 @@ def test_day_summaries_keep_every_headline_event(pages):
 # ------------------------------------------------------------ 7. claims checked, with a verdict
 def _claims_table(soup: BeautifulSoup):
     heading = soup.find(lambda tag: tag.name in ("h2", "h3") and "claims, checked" in tag.get_text())
-    return heading.find_parent("section").find("table") if heading else None
+    return heading.find_parent("section").select_one("table:not(.caravan-data-table)") if heading else None
 
 
 def test_one_verdict_row_per_distinct_claim_with_the_figures_recomputed(pages):

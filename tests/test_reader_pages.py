@@ -70,7 +70,7 @@ def test_exercises_are_numbered_from_one_on_every_page(pages):
         titles = [t.get_text(" ", strip=True) for t in soup.select("div.exercise p.admonition-title")]
         numbers = [int(m.group(1)) for t in titles if (m := re.match(r"Exercise\s+(\d+)", t))]
         assert numbers == list(range(1, len(numbers) + 1)), (page, titles)
-        assert numbers, page
+        assert numbers or page == "methods", page  # every page but the methods page has exercises
 
 
 def test_handout_and_page_numbering_start_at_one(monkeypatch):

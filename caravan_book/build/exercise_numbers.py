@@ -23,11 +23,12 @@ def renumber(fignumbers: dict[str, dict[str, dict[str, tuple[int, ...]]]]) -> No
             numbers[FIGTYPE] = {node_id: (n,) for n, node_id in enumerate(ordered, 1)}
 
 
-def _env_updated(app: Any, env: Any) -> list[str]:
+def _renumber(app: Any, env: Any) -> None:
     renumber(env.toc_fignumbers)
-    return []
 
 
 def setup(app: Any) -> dict:
-    app.connect("env-updated", _env_updated)
+    # Sphinx assigns the numbers on env-get-updated, after the documents are read; env-check-consistency
+    # comes next, before anything is written
+    app.connect("env-check-consistency", _renumber)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -115,7 +115,7 @@ def comparison_table(left: Selection, right: Selection) -> str:
     """
     li, ri = queries.incident(left), queries.incident(right)
     figure_rows = [
-        {"label": _h(group), "cells": [_figures(left, metrics), _figures(right, metrics)]}
+        {"label": _h(group), "cells": [_figures(left, metrics), _figures(right, metrics)], "several": len(metrics) > 1}
         for group, metrics in queries.compare_groups().items()
     ]
     fact_rows = [{"topic": t, "cells": [_facts(left, t), _facts(right, t)]} for t in FACT_ROWS]
