@@ -7,6 +7,7 @@ template as ``Markup``; Markdown is not parsed inside it.
 
 import contextlib
 import html
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
@@ -114,7 +115,7 @@ def comparison_table(left: Selection, right: Selection) -> str:
     for any two incidents in the data; a row shows only when one of the two incidents has something in it.
     """
     li, ri = queries.incident(left), queries.incident(right)
-    figure_rows = [
+    figure_rows: list[dict[str, Any]] = [
         {"label": _h(group), "cells": [_figures(left, metrics), _figures(right, metrics)], "several": len(metrics) > 1}
         for group, metrics in queries.compare_groups().items()
     ]

@@ -28,7 +28,6 @@ def sources_table() -> str:
             "name": outlet_name(s),
             "byline": s["byline"] if isinstance(s["byline"], str) else None,
             "headline": s["headline"],
-            "id": Markup(code(s["source_id"])),
             "published": fmt_date(s["published"], s["published_basis"]),
             "counts": {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()},
             "contributes": s["contributes"],
