@@ -74,10 +74,7 @@ def test_exercises_are_numbered_from_one_on_every_page(pages):
 
 
 def test_handout_and_page_numbering_start_at_one(monkeypatch):
-    from caravan_book.story import figures
-
     for kind in ("print", "page"):
-        monkeypatch.setattr(figures, "medium", lambda kind=kind: kind)
         monkeypatch.setattr(exercises, "medium", lambda kind=kind: kind)
         text = exercises.numbers(select("2021-tapachula", "all", None))
         assert re.findall(r"\*\*Exercise (\d+)\.\*\*", text) == ["1", "2", "3"][: text.count("**Exercise")]

@@ -15,6 +15,7 @@ from caravan_book import story
 from caravan_book.data import queries
 from caravan_book.data.schemas import COUNTRY_NAMES
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story import templates
 from caravan_book.story.display import (
     article,
@@ -25,7 +26,7 @@ from caravan_book.story.display import (
     fmt_number,
     printed_qualifier,
 )
-from caravan_book.story.figures import medium
+from caravan_book.text.vocabulary import WEEKDAYS
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -93,8 +94,7 @@ def narrative(sel: Selection) -> str:
 
 def _risk(note: str) -> str:
     """How a worked-out date was worked out (a weekday, a bound, a month): the template says what could go wrong."""
-    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    if any(day in note for day in weekdays):
+    if any(day in note for day in WEEKDAYS):
         return "weekday"
     if "bound" in note or "more than" in note or "before" in note:
         return "bound"
