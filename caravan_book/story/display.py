@@ -38,19 +38,67 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
-    """'25 November 2018', or 'August 2021' when the article gives only the month, with † when inferred.
+#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself.
+PRECISION_ORDER = {"before": 0, "year": 1, "month": 2, "early month": 3, "week": 4, "day": 5}
 
-    The precision is what the article states: a date known only to the month is never shown
-    with a day (the data stores the first of the month as a placeholder).
+
+def date_text(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False) -> str:
+    """The one display of a date, as precise as the article gives it, with † when the book worked it out.
+
+    '25 November 2018' (with ``weekday``, 'Sunday 25 November 2018'), 'the week of 19–25 November 2018',
+    'early September 2021', 'August 2021', '2018', 'before 6 November 2018'. A date known only to the month is
+    never shown with a day (the data stores the first of the month as a placeholder). Prose, tables, chart
+    marks and their tooltips, CSV downloads and handouts all print dates with this function.
     """
+    precision = precision if isinstance(precision, str) else "day"
     if precision == "year":
         shown = f"{when:%Y}"
     elif precision == "month":
         shown = f"{when:%B %Y}"
+    elif precision == "early month":
+        shown = f"early {when:%B %Y}"
+    elif precision == "week":
+        end = when + pd.Timedelta(days=6)
+        start = f"{when.day}" if end.month == when.month else f"{when.day} {when:%B}"
+        shown = f"the week of {start}–{end.day} {end:%B %Y}"
+    elif precision == "before":
+        shown = f"before {when.day} {when:%B %Y}"
     else:
-        shown = f"{when.day} {when:%B %Y}"
+        shown = (f"{when:%A} " if weekday else "") + f"{when.day} {when:%B %Y}"
     return shown + (INFERRED if basis == "inferred" else "")
+
+
+def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a date can mean: a chart draws a day as a point and anything vaguer as this span.
+
+    A bound ("before 6 November") is drawn as the two weeks that end the day before it.
+    """
+    if precision == "year":
+        return when, when + pd.offsets.YearEnd(0)
+    if precision == "month":
+        return when, when + pd.offsets.MonthEnd(0)
+    if precision == "early month":
+        return when, when + pd.Timedelta(days=9)
+    if precision == "week":
+        return when, when + pd.Timedelta(days=6)
+    if precision == "before":
+        return when - pd.Timedelta(days=14), when - pd.Timedelta(days=1)
+    return when, when
+
+
+def event_date(row, weekday: bool = False) -> str:
+    """The display of a row's own date (an event or a statement: ``date``, ``date_basis``, ``date_precision``)."""
+    return date_text(row["date"], row.get("date_basis"), row.get("date_precision"), weekday=weekday)
+
+
+def weekday_printed(when: pd.Timestamp, rows) -> bool:
+    """Whether an article prints the weekday of this day (the book adds no weekday an article does not give)."""
+    return any(f"{when:%A}" in str(r.get("excerpt", "")) for _, r in rows.iterrows())
+
+
+def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
+    """A date as :func:`date_text` shows it (the name other pages use)."""
+    return date_text(when, basis, precision)
 
 
 def outlet_name(row) -> str:
@@ -148,8 +196,7 @@ def quote_block(row) -> str:
     """
     role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
     via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
-    precision = row.get("date_precision")
-    when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
+    when = event_date(row)
     source = f"{md(row['channel'])}{via}, {when}"
     if in_context(row) and row.get("quote_kind") == "reported" and isinstance(row.get("quote"), str):
         # the speaker's part of the sentence first, in the article's words but not as a quotation of the speaker,
