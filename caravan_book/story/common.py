@@ -12,6 +12,7 @@ from caravan_book.story.display import (
     md,
 )
 from caravan_book.story.figures import medium
+from caravan_book.story.templates import render
 
 
 def metric_label(metric: str) -> str:
@@ -38,40 +39,10 @@ def source_list(sel: Selection) -> str:
 
 # ---------------------------------------------------------------- discussion questions
 def discussion(section: str, sel: Selection | None = None) -> str:
-    """Discussion questions that fit the page's selection (one article or several)."""
-    several = sel is None or len(sel.sources) > 1
-    questions = {
-        "narrative": [
-            "Which events on this page did a reporter see, and which did they learn from officials or agencies? How "
-            "can you tell?",
-            "If you only had one of these articles, what would you miss?"
-            if several
-            else "This page uses a single article. What would you want a second source to confirm?",
-            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
-            if several
-            else "The article dates some events only roughly (a weekday, a month). How would the story change if you "
-            "knew the exact day?",
-        ],
-        "numbers": [
-            "Why might a reporter write “about” or “at least” instead of an exact number?",
-            "When two sources disagree, should a news story pick one number? What else could it do?",
-            "A record claim can be true for one way of counting and false for another. Why does it matter what is "
-            "counted?",
-        ],
-        "responses": [
-            "Do the governments and the migrants describe the same events in the same way? Give an example.",
-            "What is the difference between a speaker's own words in quotation marks and an article's summary of "
-            "what they said?",
-            "Whose voices are missing from these articles?",
-        ],
-        "comparison": [
-            "Which differences between the two caravans come from the places, and which from the governments of the "
-            "time?",
-            "The articles about the two caravans come from different outlets. How might that shape the comparison?",
-            "What would you want to know that none of the articles tells us?",
-        ],
-    }[section]
-    return (
-        "These questions have no single right answer. Talk them through with a partner, and point to the "
-        "line of the page that supports what you say.\n\n" + "\n".join(f"{n}. {q}" for n, q in enumerate(questions, 1))
-    )
+    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``."""
+    return render("common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1)
+
+
+def colophon(sel: Selection) -> str:
+    """The end of a page: how it was made and what it tells (its parameters, in a reader's words)."""
+    return render("common/colophon.md.j2", tells=sel.for_readers(), several=len(sel.sources) > 1)

@@ -10,6 +10,7 @@ import html
 import re
 
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.text.quotes import in_context
 
@@ -188,31 +189,26 @@ QUALIFIER_WORDS = (
 
 
 def quote_block(row) -> str:
-    """A statement with speaker, role, channel and source.
+    """A statement with speaker, role, channel, date and source (words in ``common/quote.md.j2``).
 
-    A direct quotation of some length is the speaker's own words, in quotation marks. Reported
-    speech and short fragments are shown as the article's sentence, which names the speaker and
-    keeps the conditions and the context the article gives (“anyone who violently attempted…”).
+    A direct quotation of some length is the speaker's own words, in quotation marks. Reported speech and short
+    fragments are shown as the article's whole sentence, in quotation marks and named as the article's, so the
+    article's summary (and any loaded word in it) is never printed as the book's own words.
     """
-    role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
-    via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
-    when = event_date(row)
-    source = f"{md(row['channel'])}{via}, {when}"
-    if in_context(row) and row.get("quote_kind") == "reported" and isinstance(row.get("quote"), str):
-        # the speaker's part of the sentence first, in the article's words but not as a quotation of the speaker,
-        # then the whole sentence as the article prints it (it may give another side's view too)
-        return (
-            f"> **{md(row['speaker'])}**{role} ({source}), as summed up by {article_phrase(row)}: "
-            f"*{md(row['quote'])}*\n>\n"
-            f"> The article's sentence: “{md(row['excerpt'])}” — {cite(row)}."
-        )
-    if in_context(row):
-        return (
-            f"> **{md(row['speaker'])}**{role} ({source}), as {article_phrase(row)} reports it: "
-            f"“{md(row['excerpt'])}”\n>\n"
-            f"> — Article: {cite(row)}."
-        )
-    return f"> “{md(row['quote'])}”\n>\n> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
+    from caravan_book.story.templates import render  # the templates module uses md() from here
+
+    return render(
+        "common/quote.md.j2",
+        speaker=row["speaker"],
+        role=row["role"] if isinstance(row.get("role"), str) else None,
+        channel=row["channel"],
+        via=row["attributed_via"] if isinstance(row.get("attributed_via"), str) else None,
+        when=event_date(row),
+        sentence=in_context(row) or not isinstance(row.get("quote"), str),
+        text=row["excerpt"] if in_context(row) or not isinstance(row.get("quote"), str) else row["quote"],
+        article=Markup(article_phrase(row)),
+        cite=Markup(cite(row)),
+    ).strip()
 
 
 def bullet_list(items) -> str:
