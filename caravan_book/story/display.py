@@ -43,7 +43,9 @@ def fmt_number(value) -> str:
 PRECISION_ORDER = {"before": 0, "year": 1, "month": 2, "early month": 3, "week": 4, "day": 5}
 
 
-def date_text(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False) -> str:
+def date_text(
+    when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False
+) -> str:
     """The one display of a date, as precise as the article gives it, with † when the book worked it out.
 
     '25 November 2018' (with ``weekday``, 'Sunday 25 November 2018'), 'the week of 19–25 November 2018',

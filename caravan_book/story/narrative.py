@@ -40,9 +40,8 @@ def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Dat
     info = queries.incident(sel)
     start = pd.Timestamp(info["start_date"])
     lead = events[events["prominence"] == 0]
-    if sel.as_of is None or start <= sel.as_of:
-        if not lead.empty:
-            return start, lead
+    if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
+        return start, lead
     days = events[events["date_precision"] == "day"]
     day = days["date"].max() if not days.empty else events["date"].max()
     on_day = events[events["date"] == day]
@@ -68,7 +67,11 @@ def lead(sel: Selection) -> str:
     sources = queries.sources(sel)
     if events.empty:
         return render(
-            "narrative/lead.md.j2", empty=True, title=info["title"], sources=Markup(source_list(sel)), count=len(sources)
+            "narrative/lead.md.j2",
+            empty=True,
+            title=info["title"],
+            sources=Markup(source_list(sel)),
+            count=len(sources),
         )
     day, news = _key_day(sel, events)
     on_day = events[events["date"] == day]
@@ -78,7 +81,9 @@ def lead(sel: Selection) -> str:
         empty=False,
         title=info["title"] if known else None,
         as_of=date_text(sel.as_of) if sel.as_of is not None else None,
-        day=date_text(day, info["start_date_basis"] if known else "inferred", "day", weekday=weekday_printed(day, on_day)),
+        day=date_text(
+            day, info["start_date_basis"] if known else "inferred", "day", weekday=weekday_printed(day, on_day)
+        ),
         place=info["place"],
         news=[str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]],
         count=len(sources),
@@ -102,7 +107,12 @@ def _days(events: pd.DataFrame, weekday: bool = False) -> list[tuple[str, pd.Dat
     heading (never a made-up day); a weekday only where an article prints it."""
     events = _ordered(events)
     shown = [
-        event_date(r, weekday=weekday and r["date_precision"] == "day" and weekday_printed(r["date"], events[events["date"] == r["date"]]))
+        event_date(
+            r,
+            weekday=weekday
+            and r["date_precision"] == "day"
+            and weekday_printed(r["date"], events[events["date"] == r["date"]]),
+        )
         for _, r in events.iterrows()
     ]
     events = events.assign(_shown=[s.rstrip("†") for s in shown])
@@ -167,7 +177,11 @@ def inferred_dates(sel: Selection) -> str:
     if guessed.empty:
         return render("narrative/dating-notes.md.j2", items=[])
     items = [
-        {"date": event_date(e), "summary": e["summary"], "note": e["date_note"] if isinstance(e["date_note"], str) else None}
+        {
+            "date": event_date(e),
+            "summary": e["summary"],
+            "note": e["date_note"] if isinstance(e["date_note"], str) else None,
+        }
         for _, e in guessed.iterrows()
     ]
     title = render("narrative/dating-notes-title.md.j2", count=len(guessed)).strip()

@@ -61,7 +61,8 @@ def responses_lead(sel: Selection) -> str:
         return ""
     info = queries.incident(sel)
     items = [
-        {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))} for g, rows in frame.groupby("group", sort=False)
+        {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))}
+        for g, rows in frame.groupby("group", sort=False)
     ]
     return render(
         "responses/lead.md.j2",
