@@ -28,6 +28,27 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
+def _sic_words() -> dict[str, list[str]]:
+    """source_id -> the words each article prints wrongly (``defects.csv`` rows whose id ends in ``-sic``)."""
+    from caravan_book.data import tables
+
+    rows = tables.load("defects")
+    marked = rows[rows["defect_id"].str.endswith("-sic")]
+    out: dict[str, list[str]] = {}
+    for source, words in zip(marked["source_id"], marked["excerpt"], strict=False):
+        out.setdefault(str(source), []).append(str(words))
+    return out
+
+
+def quoted(text, source_id) -> Markup:
+    """The article's words, escaped like all data text, with [sic] after the words the article prints wrongly."""
+    shown = md(text)
+    for words in _sic_words().get(str(source_id), []):
+        escaped = md(words)
+        shown = shown.replace(escaped, escaped + " \\[sic\\]")
+    return Markup(shown)
+
+
 def code(text: str) -> str:
     """Data text shown as code (file names): escaped for HTML, no Markdown escapes needed."""
     return f"<code>{html.escape(str(text))}</code>"
@@ -207,7 +228,10 @@ def quote_block(row) -> str:
         via=row["attributed_via"] if isinstance(row.get("attributed_via"), str) else None,
         when=event_date(row),
         sentence=in_context(row) or not isinstance(row.get("quote"), str),
-        text=row["excerpt"] if in_context(row) or not isinstance(row.get("quote"), str) else row["quote"],
+        text=quoted(
+            row["excerpt"] if in_context(row) or not isinstance(row.get("quote"), str) else row["quote"],
+            row["source_id"],
+        ),
         article=Markup(article_phrase(row)),
         cite=Markup(cite(row)),
     ).strip()

@@ -20,10 +20,13 @@ from caravan_book.story.display import (
     date_text,
     event_date,
     outlet_name,
+    quoted,
     weekday_printed,
 )
 from caravan_book.story.templates import render
 
+#: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph.
+_ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
 #: "FOX News reported", "according to the outlet": another outlet an article relies on, named in its own words.
 _CITED = re.compile(r"\b((?:[A-Z][A-Za-z]+ )*(?:News|Post|Times|Reuters|CNN))\b(?= reported)")
 
@@ -76,6 +79,7 @@ def lead(sel: Selection) -> str:
     day, news = _key_day(sel, events)
     on_day = events[events["date"] == day]
     known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
+    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
     return render(
         "narrative/lead.md.j2",
         empty=False,
@@ -85,7 +89,10 @@ def lead(sel: Selection) -> str:
             day, info["start_date_basis"] if known else "inferred", "day", weekday=weekday_printed(day, on_day)
         ),
         place=info["place"],
-        news=[str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]],
+        news=[str(s) for s in ordered if not _ACCOUNT.search(s)] or ordered,
+        accounts=[str(s) for s in ordered if _ACCOUNT.search(s)]
+        if any(not _ACCOUNT.search(s) for s in ordered)
+        else [],
         count=len(sources),
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],
@@ -159,7 +166,7 @@ def events_by_day(sel: Selection) -> str:
                     "summary": e["summary"],
                     "place": e["place"] if isinstance(e["place"], str) else None,
                     "article": outlet_name(e),
-                    "excerpt": e["excerpt"],
+                    "excerpt": quoted(e["excerpt"], e["source_id"]),
                 }
                 for _, e in group.iterrows()
             ],
@@ -194,7 +201,11 @@ def stated_reasons(sel: Selection) -> str:
 
     def rows(topic: str) -> list[dict]:
         return [
-            {"value": capital(str(r["value"])), "article": Markup(capital(article_phrase(r))), "excerpt": r["excerpt"]}
+            {
+                "value": capital(str(r["value"])),
+                "article": Markup(capital(article_phrase(r))),
+                "excerpt": quoted(r["excerpt"], r["source_id"]),
+            }
             for _, r in frame[frame["topic"] == topic].iterrows()
         ]
 
