@@ -63,6 +63,24 @@ def cited_outlets(sel: Selection) -> list[str]:
     return found
 
 
+def headline(sel: Selection) -> dict:
+    """What a page's first line says: the incident's title, its day and place; on an as_of page from before the
+    incident, the day of the latest news instead (nothing from after that day)."""
+    info = queries.incident(sel)
+    events = queries.timeline(sel)
+    known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
+    day, news = _key_day(sel, events) if not events.empty else (pd.Timestamp(info["start_date"]), events)
+    on_day = events[events["date"] == day]
+    basis = info["start_date_basis"] if known else "inferred"
+    return {
+        "title": info["title"] if known else None,
+        "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
+        "day": date_text(day, basis, "day", weekday=weekday_printed(day, on_day)),
+        "place": info["place"],
+        "news": news,
+    }
+
+
 def lead(sel: Selection) -> str:
     """The news first: when, where, how many, what happened and each side's account; one article said so."""
     info = queries.incident(sel)
@@ -76,23 +94,15 @@ def lead(sel: Selection) -> str:
             sources=Markup(source_list(sel)),
             count=len(sources),
         )
-    day, news = _key_day(sel, events)
-    on_day = events[events["date"] == day]
-    known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
-    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
+    top = headline(sel)
+    ordered = [str(s) for s in top.pop("news").sort_values(["date", "prominence"], kind="stable")["summary"]]
+    actions = [s for s in ordered if not _ACCOUNT.search(s)]
     return render(
         "narrative/lead.md.j2",
         empty=False,
-        title=info["title"] if known else None,
-        as_of=date_text(sel.as_of) if sel.as_of is not None else None,
-        day=date_text(
-            day, info["start_date_basis"] if known else "inferred", "day", weekday=weekday_printed(day, on_day)
-        ),
-        place=info["place"],
-        news=[str(s) for s in ordered if not _ACCOUNT.search(s)] or ordered,
-        accounts=[str(s) for s in ordered if _ACCOUNT.search(s)]
-        if any(not _ACCOUNT.search(s) for s in ordered)
-        else [],
+        **top,
+        news=actions or ordered,
+        accounts=[s for s in ordered if _ACCOUNT.search(s)] if actions else [],
         count=len(sources),
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],

@@ -11,6 +11,7 @@ from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.display import INFERRED_KEY, date_text, quote_block
+from caravan_book.story.narrative import headline
 from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
 
@@ -45,11 +46,12 @@ def _official_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
     """Official groups whose every statement came before the incident began: they do not answer it."""
     start = pd.Timestamp(queries.incident(sel)["start_date"])
     official = frame[frame["group"].isin(OFFICIAL)]
-    if official.empty or (official["date"] >= start).any():
+    if official.empty or (official["date"] >= start).any() or (sel.as_of is not None and sel.as_of < start):
         return []
+    latest = official.sort_values("date", kind="stable").groupby("group", sort=False).tail(1)
     return [
-        {"name": GROUPS[g], "last": date_text(rows["date"].max(), None, rows.iloc[-1]["date_precision"])}
-        for g, rows in official.groupby("group", sort=False)
+        {"name": GROUPS[r["group"]], "last": date_text(r["date"], None, r["date_precision"])}
+        for _, r in latest.iterrows()
     ]
 
 
@@ -60,6 +62,8 @@ def responses_lead(sel: Selection) -> str:
     if frame.empty:
         return ""
     info = queries.incident(sel)
+    top = headline(sel)
+    top.pop("news")
     items = [
         {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))}
         for g, rows in frame.groupby("group", sort=False)
@@ -70,6 +74,9 @@ def responses_lead(sel: Selection) -> str:
         before=_official_before(sel, frame),
         start=date_text(pd.Timestamp(info["start_date"]), info["start_date_basis"]),
         one=len(sel.sources) == 1,
+        statements=len(frame),
+        speakers=int(frame["speaker"].nunique()),
+        **top,
     )
 
 
