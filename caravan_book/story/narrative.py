@@ -53,7 +53,7 @@ def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Dat
 
 def cited_outlets(sel: Selection) -> list[str]:
     """Other outlets the chosen articles rely on, as their excerpts name them ("FOX News reported")."""
-    texts = [queries.timeline(sel), queries.facts(sel), queries.statements(sel), queries.figures(sel)]
+    texts = [queries.timeline(sel), queries.facts(sel), queries.statements(sel)]
     found: list[str] = []
     for frame in texts:
         for excerpt in frame.get("excerpt", pd.Series(dtype=str)).dropna():
