@@ -178,3 +178,14 @@ def test_changing_a_sentence_in_a_template_changes_the_page(book_copy):
     assert done.returncode == 0, done.stdout + done.stderr
     page = book_copy / "_build" / "html" / "book" / "generated" / "narrative-2018-tijuana.html"
     assert "Rest the pointer on a mark" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_parameter_line_and_the_method_close_the_page(sel):
+    from caravan_book.story import common
+
+    notebooks = {n: (REPO / "notebooks" / f"{n}.ipynb").read_text(encoding="utf-8") for n in ("narrative", "responses")}
+    for name, source in notebooks.items():
+        assert "state=False" in source, name  # the page does not open with its parameter line
+        assert source.rfind("story.colophon(sel)") > source.rfind("exercises."), name  # it ends with it
+    assert f"This page tells: {sel.for_readers()}" in common.colophon(sel)

@@ -91,6 +91,7 @@ def lead(sel: Selection) -> str:
             "narrative/lead.md.j2",
             empty=True,
             title=info["title"],
+            summary=info["summary"] if sel.as_of is None else None,
             sources=Markup(source_list(sel)),
             count=len(sources),
         )
