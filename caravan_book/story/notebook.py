@@ -45,12 +45,10 @@ def start_plain() -> None:
 
 def excerpt_check() -> str:
     """One sentence for the methods page: how were this build's excerpts verified?"""
-    import os
-
+    from caravan_book import settings
     from caravan_book.data.ledger import LEDGER_FILE, Verified
-    from caravan_book.paths import CONTEXT_ENV
 
-    verified = Verified.from_json(os.environ.get(CONTEXT_ENV, ""))
+    verified = Verified.from_json(settings.build_context())
     return render(
         "common/excerpt-check.md.j2",
         how=verified.how if verified else None,
