@@ -4,13 +4,17 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 :func:`caravan_book.story.display.md`, so it shows as text and never as markup.
 """
 
+import pandas as pd
+
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
     bullet_list,
     cite,
+    date_text,
     md,
+    weekday_printed,
 )
 from caravan_book.story.templates import render
 
@@ -35,6 +39,39 @@ def collapsible(title: str, body: str) -> str:
 def source_list(sel: Selection) -> str:
     rows = queries.sources(sel)
     return bullet_list(f"{cite(r)}: “{md(r['headline'])}”" for _, r in rows.iterrows())
+
+
+# ---------------------------------------------------------------- a page's first line
+def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """The day the page leads with and its lead events: the incident's day when it is known by the page's date
+    (as_of), else the latest day the chosen articles report."""
+    info = queries.incident(sel)
+    start = pd.Timestamp(info["start_date"])
+    lead = events[events["prominence"] == 0]
+    if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
+        return start, lead
+    days = events[events["date_precision"] == "day"]
+    day = days["date"].max() if not days.empty else events["date"].max()
+    on_day = events[events["date"] == day]
+    return day, on_day[on_day["prominence"] == on_day["prominence"].min()]
+
+
+def headline(sel: Selection) -> dict:
+    """What a page's first line says: the incident's title, its day and place; on an as_of page from before the
+    incident, the day of the latest news instead (nothing from after that day)."""
+    info = queries.incident(sel)
+    events = queries.timeline(sel)
+    known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
+    day, news = _key_day(sel, events) if not events.empty else (pd.Timestamp(info["start_date"]), events)
+    on_day = events[events["date"] == day]
+    basis = info["start_date_basis"] if known else "inferred"
+    return {
+        "title": info["title"] if known else None,
+        "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
+        "day": date_text(day, basis, "day", weekday=weekday_printed(day, on_day)),
+        "place": info["place"],
+        "news": news,
+    }
 
 
 # ---------------------------------------------------------------- discussion questions

@@ -11,13 +11,12 @@ from markupsafe import Markup
 
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
-from caravan_book.story.common import collapsible, source_list
+from caravan_book.story.common import collapsible, headline, source_list
 from caravan_book.story.display import (
     INFERRED_KEY,
     PRECISION_ORDER,
     article_phrase,
     capital,
-    date_text,
     event_date,
     outlet_name,
     quoted,
@@ -37,20 +36,6 @@ def _ordered(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(_rank=rank).sort_values(["date", "_rank", "prominence"], kind="stable").drop(columns="_rank")
 
 
-def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.DataFrame]:
-    """The day the page leads with and its lead events: the incident's day when it is known by the page's date
-    (as_of), else the latest day the chosen articles report."""
-    info = queries.incident(sel)
-    start = pd.Timestamp(info["start_date"])
-    lead = events[events["prominence"] == 0]
-    if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
-        return start, lead
-    days = events[events["date_precision"] == "day"]
-    day = days["date"].max() if not days.empty else events["date"].max()
-    on_day = events[events["date"] == day]
-    return day, on_day[on_day["prominence"] == on_day["prominence"].min()]
-
-
 def cited_outlets(sel: Selection) -> list[str]:
     """Other outlets the chosen articles rely on, as their excerpts name them ("FOX News reported")."""
     texts = [queries.timeline(sel), queries.facts(sel), queries.statements(sel)]
@@ -61,24 +46,6 @@ def cited_outlets(sel: Selection) -> list[str]:
                 if name not in found:
                     found.append(name)
     return found
-
-
-def headline(sel: Selection) -> dict:
-    """What a page's first line says: the incident's title, its day and place; on an as_of page from before the
-    incident, the day of the latest news instead (nothing from after that day)."""
-    info = queries.incident(sel)
-    events = queries.timeline(sel)
-    known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
-    day, news = _key_day(sel, events) if not events.empty else (pd.Timestamp(info["start_date"]), events)
-    on_day = events[events["date"] == day]
-    basis = info["start_date_basis"] if known else "inferred"
-    return {
-        "title": info["title"] if known else None,
-        "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
-        "day": date_text(day, basis, "day", weekday=weekday_printed(day, on_day)),
-        "place": info["place"],
-        "news": news,
-    }
 
 
 def lead(sel: Selection) -> str:

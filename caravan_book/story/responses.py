@@ -10,8 +10,8 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
+from caravan_book.story.common import headline
 from caravan_book.story.display import INFERRED_KEY, date_text, quote_block
-from caravan_book.story.narrative import headline
 from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
 
