@@ -24,10 +24,12 @@ from caravan_book.text.vocabulary import QUALIFIERS
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUOTE_KINDS = ("direct", "reported")
-#: How much of a date the article states: the day itself, only the month, or only the year.
-DATE_PRECISIONS = ("day", "month", "year")
-#: Editorial importance, set by judgment: 1 = the news, 2 = important context, 3 = detail.
-PROMINENCE = (1, 2, 3)
+#: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
+#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
+DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
+#: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
+#: context, 3 = detail.
+PROMINENCE = (0, 1, 2, 3)
 QUOTE_MARKS = "“”\"'‘’"
 CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
 FACT_TOPICS = (
@@ -41,8 +43,10 @@ FACT_TOPICS = (
     "carried",
     "route_start",
     "us_response",
+    "us_background",
+    "mexican_police",
 )
-#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+#: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = (
     "fiscal_year_total",
     "month_total",
@@ -393,6 +397,7 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
+        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
