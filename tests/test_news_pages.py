@@ -108,6 +108,33 @@ def test_no_worked_out_date_is_later_than_the_article_that_reports_it():
         assert end <= r["published"], (r.get("event_id"), r.get("statement_id"), event_date(r))
 
 
+def test_no_event_on_a_timeline_starts_after_the_article_that_reports_it():
+    """Review 2, M3: a date later than the article (a planned end, a deadline) is not something that happened;
+    it is told in the text of the event that set it, never plotted as an event, whatever its date basis."""
+    published = tables.load("sources").set_index("source_id")["published"]
+    for sel in SELECTIONS:
+        events = queries.timeline(sel)
+        for _, e in events.iterrows():
+            start = date_span(e["date"], e["date_precision"] if isinstance(e["date_precision"], str) else "day")[0]
+            assert start <= published[e["source_id"]], (e["event_id"], event_date(e))
+
+
+def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
+    """Review 2, M2: every figure's date goes through the one display (figure_date): a fiscal year's total by
+    its months, a worked-out date by month with its †, a day only where the article prints that day."""
+    from caravan_book.story.display import INFERRED, date_text, figure_date
+
+    for _, f in tables.load("figures").iterrows():
+        shown = figure_date(f)
+        day = date_text(f["as_of"], None, "day")
+        if str(f["metric"]).endswith("_fiscal_year"):
+            assert shown.startswith("fiscal year ") and day not in shown, (f["figure_id"], shown)
+        elif f["as_of_basis"] != "stated":
+            assert day not in shown and shown.endswith(INFERRED), (f["figure_id"], shown)
+        else:
+            assert shown == day, (f["figure_id"], shown)
+
+
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_each_page_opens_with_the_news(sel):
     info = queries.incident(sel)

@@ -17,6 +17,7 @@ from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.display import (
     INFERRED_KEY,
+    figure_date,
     fmt_date,
     fmt_number,
     outlet_name,
@@ -65,14 +66,13 @@ def _figures(sel: Selection, metrics: list[str]) -> list[dict[str, object]]:
     frame = queries.figures(sel)
     items: list[dict[str, object]] = []
     for _, r in frame[frame["metric"].isin(metrics)].iterrows():
-        precision = "day" if r.get("as_of_basis") == "stated" else "month"
         items.append(
             {
                 "label": _h(r["metric_label"]),
                 "words": _h(r["as_printed"]),
                 "who": _h(r["attributed_to"]) if isinstance(r["attributed_to"], str) else None,
                 "article": _article(r),
-                "when": _h(fmt_date(r["as_of"], r["as_of_basis"], precision)),
+                "when": _h(figure_date(r)),
             }
         )
     return items
