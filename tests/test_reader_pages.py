@@ -138,4 +138,23 @@ def test_comparison_text_says_almost_three_years_and_border_wide():
     text = comparison.comparison_text(select("2018-tijuana", "all", None), select("2021-tapachula", "all", None))
     assert "almost three years apart" in text and "3 years apart" not in text
     assert "border-wide totals, not counts of either caravan" in text
-    assert "had not reached it" in text
+    assert "in Tapachula, about 3,200 km in a straight line from Tijuana" in text
+
+
+def _comparisons() -> list[tuple[str, str]]:
+    return [(p.parameters["left"], p.parameters["right"]) for p in sections.load().pages if "left" in p.parameters]
+
+
+@pytest.mark.parametrize(("left", "right"), _comparisons())
+def test_a_distance_on_the_comparison_page_says_between_which_places(left, right):
+    """Review 2, M1: the data holds no line of the US border and no article names where a caravan meant to
+    cross, so every distance the comparison gives is between the two incidents' places, named, and none is
+    "from the US border"."""
+    text = " ".join(comparison.comparison_text(select(left, "all", None), select(right, "all", None)).split())
+    a, b = queries.incident(select(left))["place"], queries.incident(select(right))["place"]
+    km = f"{round(queries.distance_km(a, b), -2):,.0f} km"
+    assert "from the US border" not in text and "km from the" not in text
+    for found in re.finditer(r"about ([\d,]+) km", text):
+        assert found.group(0) == f"about {km}", found.group(0)
+        window = text[max(0, found.start() - 120) : found.end() + 120]
+        assert a in window and b in window, window
