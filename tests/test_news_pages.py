@@ -136,6 +136,23 @@ def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
 
 
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_responses_exercise_answer_agrees_with_the_counts(sel):
+    """Review 2, M5: the answer on who is quoted most and fewest is the page's counts, read from the data."""
+    from caravan_book.story import exercises
+
+    frame = queries.statements(sel)
+    counts = frame.groupby("group")["statement_id"].count()
+    text = " ".join(exercises.responses(sel).split())
+    officials = counts[counts.index.isin(["us-federal", "mexico-federal"])]
+    if "officials have the fewest" in text:
+        assert not officials.empty and (officials == counts.min()).all(), dict(counts)
+    if "officials are quoted most" in text:
+        assert (officials == counts.max()).any() and counts.max() > counts.min(), dict(counts)
+    if not officials.empty and counts.max() > counts.min() and (officials == counts.max()).any():
+        assert "officials are quoted most" in text and "officials have the fewest" not in text, dict(counts)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_each_page_opens_with_the_news(sel):
     info = queries.incident(sel)
     first = narrative.lead(sel).strip().split("\n\n")[0]

@@ -145,10 +145,13 @@ def responses(sel: Selection) -> str:
         "least": least,
         "most_groups": sorted(counts[counts == most].index),
         "least_groups": sorted(counts[counts == least].index),
-        "officials_fewest": any(
-            g in official_groups and by_group[g] in counts[counts == least].index for g in by_group.index
-        ),
     }
+    # Which officials the counts put first and last, from the counts (review 2, M5): "officials have the fewest"
+    # only when every government quoted has the fewest.
+    officials = {by_group[g]: int(counts[by_group[g]]) for g in by_group.index if g in official_groups}
+    if officials and most != least:
+        values["officials_most"] = sorted(g for g, n in officials.items() if n == most)
+        values["officials_fewest"] = all(n == least for n in officials.values())
     official = frame[
         frame["group"].isin(list(official_groups))
         & (frame["quote_kind"] == "direct")
