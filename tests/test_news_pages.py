@@ -153,6 +153,28 @@ def test_the_responses_exercise_answer_agrees_with_the_counts(sel):
 
 
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_lead_gives_each_sides_account_as_the_article_does(sel):
+    """Review 2, M4: a lead whose events give no one's account gives each non-government speaker's leading
+    statement of the lead day, in the article's own words, and says when no government statement is reported."""
+    from caravan_book.story.common import headline
+
+    text = " ".join(narrative.lead(sel).split())
+    statements = queries.statements(sel)
+    if statements.empty or queries.timeline(sel).empty:
+        return
+    news = headline(sel)["news"]
+    if any(narrative._ACCOUNT.search(str(s)) for s in news["summary"]):
+        return
+    day = statements[statements["date"].isin(set(news["date"])) & ~statements["group"].isin(responses.OFFICIAL)]
+    day = day[~day["excerpt"].isin(set(news["excerpt"]))]
+    for _, r in day[day["prominence"] == day["prominence"].min()].drop_duplicates("speaker").iterrows():
+        words = r["quote"] if r["quote_kind"] == "direct" and r["quote"] in r["excerpt"] else r["excerpt"]
+        assert " ".join(str(words).split())[:60] in text, (r["statement_id"], text)
+    silent = bool(responses.officials_before(sel, statements))
+    assert ("no statement by the US or Mexican government" in text) == silent, text
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_each_page_opens_with_the_news(sel):
     info = queries.incident(sel)
     first = narrative.lead(sel).strip().split("\n\n")[0]
