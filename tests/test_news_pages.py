@@ -14,7 +14,7 @@ import yaml
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
 from caravan_book.story import charts, narrative, responses
-from caravan_book.story.display import date_span, event_date
+from caravan_book.story.display import date_span, date_text, event_date
 from caravan_book.story.figures import figure_html
 from tests.conftest import INCIDENT_IDS, REPO, run_cli
 
@@ -254,4 +254,12 @@ def test_the_parameter_line_and_the_method_close_the_page(sel):
     for name, source in notebooks.items():
         assert "state=False" in source, name  # the page does not open with its parameter line
         assert source.rfind("story.colophon(sel)") > source.rfind("exercises."), name  # it ends with it
-    assert f"This page tells: {sel.for_readers()}" in common.colophon(sel)
+    sentence = common.parameters_sentence(sel)
+    if sel.all_sources and sel.as_of is None:  # the book's own parameters: no line to read (review 2, M6)
+        assert sentence == ""
+    else:  # a plain sentence at the very end: the incident, the articles, the day; no "·" list of settings
+        assert sentence.startswith("This page tells “") and sentence.endswith(".") and "·" not in sentence
+        assert sel.as_of is None or date_text(sel.as_of) in sentence
+        assert sentence in common.colophon(sel)
+    source = (REPO / "notebooks" / "numbers.ipynb").read_text(encoding="utf-8")
+    assert "state=False" in source and source.rfind("notebook.end(sel)") > source.rfind("exercises."), "numbers"

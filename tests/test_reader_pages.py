@@ -30,6 +30,29 @@ def pages(built_book) -> dict[str, BeautifulSoup]:
 
 
 # ---------------------------------------------------------------- no code on reader pages
+#: Words that speak to a developer, not a reader (review 2, M6): they belong in the README or CONTRIBUTING.
+DEVELOPER_WORDS = re.compile(r"\b(?:README|notebooks?|parameters?|command|rerun\w*|papermill|\.ipynb)\b", re.I)
+
+
+def test_the_introduction_has_no_developer_material():
+    intro = _repo() / "book" / "intro.md"
+    text = intro.read_text(encoding="utf-8")
+    assert not DEVELOPER_WORDS.findall(text), DEVELOPER_WORDS.findall(text)
+
+
+def test_no_page_of_the_book_shows_a_parameter_line(pages):
+    """The book's pages are made with the book's own parameters: none shows the "This page tells: … · …" line."""
+    for name, soup in pages.items():
+        assert soup.select_one(".caravan-params") is None, name
+        assert "This page tells" not in soup.get_text(), name
+
+
+def _repo():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1]
+
+
 @pytest.mark.build
 def test_no_page_shows_code_or_a_code_toggle(pages):
     for page, soup in pages.items():
