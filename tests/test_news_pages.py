@@ -175,6 +175,25 @@ def test_the_lead_gives_each_sides_account_as_the_article_does(sel):
 
 
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_day_count_exercise_says_how_the_left_out_events_are_dated(sel):
+    """Review 2, minors 1-2: the events the day count leaves out are named by how they are dated (never "by
+    month" for a week or a bound), and the question says who dated the days (the book, when all are †)."""
+    from caravan_book.story import exercises
+
+    events = queries.timeline(sel)
+    dated = events[events["date_precision"] == "day"]
+    if dated["date"].nunique() < 2:
+        return
+    text = " ".join(exercises.narrative(sel).split())
+    kinds = set(events.loc[events["date_precision"] != "day", "date_precision"])
+    words = {"month": "by month", "early month": "to part of a month", "week": "to a week", "year": "by year"}
+    words["before"] = "as earlier than a given day"
+    for kind, phrase in words.items():
+        assert (phrase in text) == (kind in kinds), (kind, text[:600])
+    assert ("the book dates to the day" in text) == bool((dated["date_basis"] == "inferred").all())
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_each_page_opens_with_the_news(sel):
     info = queries.incident(sel)
     first = narrative.lead(sel).strip().split("\n\n")[0]

@@ -83,6 +83,8 @@ def narrative(sel: Selection) -> str:
             "last": _event(last),
             "days": (last["date"] - first["date"]).days,
             "skipped": len(events) - len(dated),
+            "skipped_kinds": sorted(set(events.loc[events["date_precision"] != "day", "date_precision"])),
+            "all_worked_out": bool((dated["date_basis"] == "inferred").all()),
         }
     if len(by_source) > 1:
         values |= {"leaders": sorted(top.index), "most": int(top.iloc[0])}

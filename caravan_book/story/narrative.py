@@ -199,7 +199,7 @@ def inferred_dates(sel: Selection) -> str:
         }
         for _, e in guessed.iterrows()
     ]
-    title = render("narrative/dating-notes-title.md.j2", count=len(guessed)).strip()
+    title = render("narrative/dating-notes-title.md.j2", count=len(guessed), several=len(sel.sources) > 1).strip()
     return collapsible(title, render("narrative/dating-notes.md.j2", items=items))
 
 
