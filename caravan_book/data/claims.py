@@ -215,7 +215,9 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
     fitting = _fitting_counts(year, tests[0], claimed, values)
     values |= {"fit_usbp": int("usbp" in fitting), "fit_title8": int("title8" in fitting)}
     values["peak_years_before"] = year - int(values["peak_year"])
-    case, holds = ("fits", "holds") if len(fitting) == 2 else ("fits_one", "partly") if fitting else ("fits_none", NOT_HOLD)
+    case, holds = (
+        ("fits", "holds") if len(fitting) == 2 else ("fits_one", "partly") if fitting else ("fits_none", NOT_HOLD)
+    )
     return ClaimCheck(claim, tests, year, figures, words, case, holds, values)
 
 
