@@ -41,7 +41,9 @@ class DataProblem:
 
 
 class DataError(ReportedError):
-    """One or more data problems, each on its own line."""
+    """One or more data problems, each on its own line. Bad input: exit 2."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[DataProblem]):
         self.problems = problems
@@ -58,6 +60,6 @@ class PublishError(ReportedError):
 
 
 class BusyError(ReportedError):
-    """Another build holds this checkout's lock."""
+    """Another build (or accept) holds the lock."""
 
-    exit_code = 2
+    exit_code = 3

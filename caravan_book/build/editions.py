@@ -15,6 +15,7 @@ A custom book file looks like::
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ParameterError
 from caravan_book.paths import BOOK_DIR, REPO_ROOT
+from caravan_book.story.display import md
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
 
@@ -69,7 +71,7 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
 def _index_page(
     title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool
 ) -> str:
-    lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
+    lines = [f"# {md(title)}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
         lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
     for extra in extras:
@@ -95,7 +97,7 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
         pages = [*pages, sections.Page("methods", "methods", {})]
     settings = read_config(REPO_ROOT)
-    settings["title"] = title
+    settings["title"] = html.escape(title)  # the themes print html_title into the page unescaped: it is text
     sphinx_config = settings["sphinx"]["config"]
     sphinx_config["hide_solutions"] = student
     if student:

@@ -74,7 +74,9 @@ COUNTRY_NAMES = {
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    """YYYY-MM-DD in ASCII digits with two-digit month and day, a real date between 1900 and 2099."""
+    written = values.astype(str).str.fullmatch(r"(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}")
+    parsed = pd.to_datetime(values.where(written), format="%Y-%m-%d", errors="coerce")
     return parsed.notna()
 
 
@@ -86,7 +88,7 @@ def pattern(regex: str, meaning: str) -> pa.Check:
     return pa.Check.str_matches(regex, error=f"is not {meaning}")
 
 
-ISO_DATE = pa.Check(_is_iso_date, error="is not a real date written YYYY-MM-DD")
+ISO_DATE = pa.Check(_is_iso_date, error="is not a real date written YYYY-MM-DD (ASCII digits, years 1900-2099)")
 NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is blank")
 
 

@@ -51,6 +51,10 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
+#: Unicode's direction overrides and isolates (U+202A-202E, U+2066-2069): in a cell they would turn the page's words.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
     """The file's text (a UTF-8 byte-order mark, as Excel writes it, is dropped), or the first line that
     is not UTF-8."""
@@ -91,12 +95,20 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                         [],
                         [DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")],
                     )
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, "appears twice in the header")]
         problems: list[DataProblem] = []
         rows: list[list[str]] = []
         lines: list[int] = []
         start = reader.line_num + 1
         for row in reader:
             if row and any(cell.strip() for cell in row):
+                for column, cell in zip(header, row, strict=False):
+                    if _BIDI.search(cell):
+                        char = _BIDI.search(cell).group()  # type: ignore[union-attr]
+                        rule = f"holds the invisible direction control U+{ord(char):04X}, which reverses the text after it"
+                        problems.append(DataProblem(shown, start, column, None, rule))
                 if len(row) != len(header):
                     problems.append(
                         DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")

@@ -280,7 +280,16 @@ def data_html(data, name: str) -> str:
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%Y-%m-%d")
-    csv_text = shown.to_csv(index=False)
+    # a spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one) as a formula:
+    # such text cells get a leading apostrophe, as OWASP's advice on CSV injection says (numbers stay numbers)
+    download = shown.copy()
+    for column in download.columns:
+        if download[column].dtype == object:
+            download[column] = download[column].map(
+                lambda cell: "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+            )
+    download.columns = ["'" + c if str(c)[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in download.columns]
+    csv_text = download.to_csv(index=False)
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
     table = shown.to_html(index=False, escape=True, border=0, classes="caravan-data-table", na_rep="")
     filename = html.escape(name + ".csv")
