@@ -98,6 +98,16 @@ def _check(args: argparse.Namespace) -> int:
     if args.seeds is not None and not args.seeds.is_dir():
         raise ParameterError(f"--seeds {args.seeds} is not a folder")
     _data_folder(args.data)
+    from caravan_book.intake import accept
+    from caravan_book.paths import data_dir
+
+    folder = (args.data or data_dir()).resolve()
+    done = None
+    if folder.is_dir():
+        with accept.locked(folder):  # an accept that a crash stopped is finished (or undone) first
+            done = accept.recover(folder)
+    if done:
+        _say(f"{folder}: {done}")
     problems, code, verified = check_folder(args.data, None), 2, None
     if not problems and not args.no_excerpts:
         try:
@@ -248,6 +258,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.params:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
         out = outputs.check_edition_folder(out)
+        editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
         outputs.claim_edition_folder(out)
         edition = editions.custom(args.params, out, student=args.student)
     elif args.student:

@@ -48,7 +48,7 @@ class DataError(ReportedError):
     def __init__(self, problems: list[DataProblem]):
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the data:\n{lines}")
+        super().__init__(lines if len(problems) == 1 else f"{len(problems)} problem(s) in the data:\n{lines}")
 
 
 class BuildError(ReportedError):

@@ -15,7 +15,6 @@ A custom book file looks like::
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -73,7 +72,8 @@ def _index_page(
 ) -> str:
     lines = [f"# {md(title)}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
-        lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
+        # a Markdown link, not a {doc} role: a page's title holds data text (an incident's title), escaped by md
+        lines.append(f"- [{md(sections.page_title(book, page))}](generated/{page.page}.ipynb)")
     for extra in extras:
         target = "glossary" if extra == "glossary" else "generated/methods"
         lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
@@ -97,7 +97,7 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
         pages = [*pages, sections.Page("methods", "methods", {})]
     settings = read_config(REPO_ROOT)
-    settings["title"] = html.escape(title)  # the themes print html_title into the page unescaped: it is text
+    settings["title"] = title  # plain text without < > " (config.CustomBookFile): the themes print it unescaped
     sphinx_config = settings["sphinx"]["config"]
     sphinx_config["hide_solutions"] = student
     if student:

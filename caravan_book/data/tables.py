@@ -107,7 +107,9 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                 for column, cell in zip(header, row, strict=False):
                     if _BIDI.search(cell):
                         char = _BIDI.search(cell).group()  # type: ignore[union-attr]
-                        rule = f"holds the invisible direction control U+{ord(char):04X}, which reverses the text after it"
+                        rule = (
+                            f"holds the invisible direction control U+{ord(char):04X}, which reverses the text after it"
+                        )
                         problems.append(DataProblem(shown, start, column, None, rule))
                 if len(row) != len(header):
                     problems.append(

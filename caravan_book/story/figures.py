@@ -284,12 +284,14 @@ def data_html(data, name: str) -> str:
     # such text cells get a leading apostrophe, as OWASP's advice on CSV injection says (numbers stay numbers)
     download = shown.copy()
     for column in download.columns:
-        if download[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(download[column]):
             download[column] = download[column].map(
-                lambda cell: "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+                lambda cell: (
+                    "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+                )
             )
     download.columns = ["'" + c if str(c)[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in download.columns]
-    csv_text = download.to_csv(index=False)
+    csv_text = download.to_csv(index=False, lineterminator="\r\n")  # RFC 4180; a cell holding a CR is quoted
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
     table = shown.to_html(index=False, escape=True, border=0, classes="caravan-data-table", na_rep="")
     filename = html.escape(name + ".csv")
