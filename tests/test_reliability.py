@@ -262,3 +262,75 @@ def test_help_states_the_exit_codes():
                           env=subprocess_env(), cwd=REPO)  # fmt: skip
     assert "3  busy" in done.stdout and "2  bad input" in done.stdout and "1  a page" in done.stdout
     assert "| 3 | busy" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- rules across tables, numbers, articles
+def _table(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _cell(path: Path, row: int, column: str) -> str:
+    return _table(path)[row][column]
+
+
+@pytest.mark.parametrize(
+    "file,row,column,value,words",
+    [
+        ("events.csv", 0, "date", "1988-11-25", "is more than 3 years from the start of"),
+        ("claims.csv", 0, "fiscal_year", "2030", "is not in the reference tables this test reads"),
+        ("claims.csv", 0, "figure_id", "2018-oscar-zapata-age-independent", "which is not a border count"),
+        ("figures.csv", 0, "value", "NaN", "NaN and inf are not allowed"),
+        ("figures.csv", 0, "value", "inf", "NaN and inf are not allowed"),
+    ],
+)
+def test_check_refuses_what_it_let_through_across_tables(data_copy, file, row, column, value, words):
+    if column == "figure_id" and value not in (data_copy / "figures.csv").read_text(encoding="utf-8"):
+        value = next(r["figure_id"] for r in _table(data_copy / "figures.csv")
+                     if r["metric"].startswith("age_of"))  # fmt: skip
+    edit_csv(data_copy / file, row, column, value)
+    _one_line(
+        run_cli("check", "--data", data_copy, "--no-excerpts"), 2, f"{file}, row {row + 2}, column '{column}'", words
+    )
+
+
+def test_check_refuses_events_moved_to_an_incident_their_article_is_not_about(data_copy):
+    incident = _cell(data_copy / "events.csv", 0, "incident")
+    other = next(r["incident"] for r in _table(data_copy / "incidents.csv")
+                 if r["incident"] != incident)  # fmt: skip
+    edit_csv(data_copy / "events.csv", 0, "incident", other)
+    _one_line(run_cli("check", "--data", data_copy, "--no-excerpts"), 2, "events.csv, row 2, column 'incident'",
+              "is not the incident of its article")  # fmt: skip
+
+
+def test_a_negative_number_is_said_to_be_negative_only(data_copy):
+    edit_csv(data_copy / "figures.csv", 0, "value", "-5")
+    _one_line(run_cli("check", "--data", data_copy, "--no-excerpts"), 2, "is negative")
+
+
+def test_an_nfd_excerpt_is_said_to_be_a_unicode_normalisation_difference(data_copy):
+    import unicodedata
+
+    row = next(i for i, r in enumerate(_table(data_copy / "events.csv"))
+               if unicodedata.normalize("NFD", r["excerpt"]) != r["excerpt"])  # fmt: skip
+    edit_csv(
+        data_copy / "events.csv",
+        row,
+        "excerpt",
+        unicodedata.normalize("NFD", _cell(data_copy / "events.csv", row, "excerpt")),
+    )
+    seeds = SEEDS if SEEDS.is_dir() else pytest.skip("needs the source articles")
+    _one_line(run_cli("check", "--data", data_copy, "--seeds", seeds), 2, "Unicode normalisation")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_article_that_is_not_utf8_is_one_line(tmp_path, project_copy, command):
+    seeds = SEEDS if SEEDS.is_dir() else pytest.skip("needs the source articles")
+    articles = Path(shutil.copytree(seeds, tmp_path / "articles"))
+    victim = sorted(articles.glob("*.txt"))[0]
+    victim.write_bytes(victim.read_text(encoding="utf-8").encode("latin-1", "replace") + b"\xe9\xff\xfe caf\xe9")
+    done = run_cli(command, root=project_copy, env={"CARAVAN_BOOK_SEEDS": str(articles)})
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert (
+        "Traceback" not in done.stderr and f"{victim.name}: is not UTF-8 text" in done.stderr.strip().splitlines()[-1]
+    )

@@ -43,13 +43,13 @@ def test_the_escaper_leaves_no_template_role_directive_html_or_math(payload):
 
 def test_chart_csv_downloads_defuse_formulas():
     frame = pd.DataFrame(
-        {"actor": ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx", "\rx", "Police"], "n": range(7)}
+        {"actor": ['=HYPERLINK("http://x")', "+1x", "-1x", "@SUM(A1)", "\tx", "\rx", "Police"], "n": range(7)}
     )
     page = data_html(frame, "chart")
     href = page.split('href="', 1)[1].split('"', 1)[0]
     rows = list(csv.reader(io.StringIO(urllib.parse.unquote(href.split(",", 1)[1]), newline="")))
     cells = [row[0] for row in rows[1:]]
-    assert cells[:6] == ['\'=HYPERLINK("http://x")', "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx"]
+    assert cells[:6] == ['\'=HYPERLINK("http://x")', "'+1x", "'-1x", "'@SUM(A1)", "'\tx", "'\rx"]
     assert cells[6] == "Police" and [row[1] for row in rows[1:]] == [str(n) for n in range(7)]
     assert "=HYPERLINK" in page.split("</a>", 1)[1]  # the table on the page shows the text as it is
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -227,6 +228,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     unknown: set[str] = set()  # source_ids whose article is neither here nor in the ledger
     documents: dict[str, str] = {}
     article_records: list[dict] = []
+    unreadable: set[str] = set()  # source_ids whose article is not UTF-8 (reported once, for the article)
     for source_id, document, line in _sources(folder):
         documents[source_id] = document
         article = seeds / document if seeds is not None else None
@@ -244,7 +246,13 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
             out.unvouched.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, rule))
             unknown.add(source_id)  # the ledger vouches for none of its excerpts
             continue
-        text = article.read_text(encoding="utf-8")
+        try:
+            text = article.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            rule = f"is not UTF-8 text (byte {error.start} cannot be read); save the article as UTF-8"
+            out.problems.append(DataProblem(_display(article), None, None, None, rule))
+            unreadable.add(source_id)
+            continue
         record = {"document": document, "source_id": source_id, "sha256": fingerprint(text), "length": len(text)}
         if before is not None and (before.get("sha256"), before.get("length")) != (record["sha256"], len(text)):
             out.problems.append(
@@ -282,11 +290,13 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         needle = " ".join(excerpt.split())
         at = collapsed.find(needle) if needle else -1
         if at == -1:
-            out.problems.append(
-                DataProblem(
-                    shown, line, column, _shorten(excerpt), f"is not found word for word in {documents[source_id]}"
+            rule = f"is not found word for word in {documents[source_id]}"
+            if unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", collapsed):
+                rule += (
+                    ": it differs only in Unicode normalisation (an accented letter stored as a letter plus a "
+                    "combining accent, NFD, where the article has one character, NFC, or the reverse); retype it"
                 )
-            )
+            out.problems.append(DataProblem(shown, line, column, _shorten(excerpt), rule))
             continue
         excerpt_records.append(
             {
