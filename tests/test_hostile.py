@@ -26,7 +26,7 @@ FREE_TEXT = {
     "statements.csv": ["speaker", "role", "institution", "date_note", "attributed_via"],
     "facts.csv": ["value"],
     "defects.csv": ["defect"],
-    "claims.csv": ["claim_words", "note"],
+    "claims.csv": ["note"],  # claim_words must stand in its figure's excerpt (check)
     "reference/provenance.csv": ["file", "publisher", "title", "repository", "path", "version", "checks"],
     "reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv": ["source_repo", "source_path", "cbp_tableau_view"],
 }

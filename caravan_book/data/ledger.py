@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from caravan_book import atomic
+from caravan_book.data import problems
 from caravan_book.errors import DataError, DataProblem, ReportedError
 from caravan_book.paths import data_dir, seeds_dir
 
@@ -196,7 +197,7 @@ def _unvouched(shown: str, line: int, column: str, excerpt: str, why: str, ledge
 
 @dataclass
 class _Outcome:
-    problems: list[DataProblem]  # an excerpt not in its article, a changed or missing article (exit 1)
+    problems: list[DataProblem]  # an excerpt not in its article, a changed or missing article (exit 2)
     unvouched: list[DataProblem]  # an excerpt the ledger does not vouch for (exit 2)
     text: str  # the ledger's text after this run
     read: int  # articles read and compared
@@ -249,7 +250,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         try:
             text = article.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            rule = f"is not UTF-8 text (byte {error.start} cannot be read); save the article as UTF-8"
+            rule = problems.rule("not_utf8_article", byte=error.start)
             out.problems.append(DataProblem(_display(article), None, None, None, rule))
             unreadable.add(source_id)
             continue
@@ -292,10 +293,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         if at == -1:
             rule = f"is not found word for word in {documents[source_id]}"
             if unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", collapsed):
-                rule += (
-                    ": it differs only in Unicode normalisation (an accented letter stored as a letter plus a "
-                    "combining accent, NFD, where the article has one character, NFC, or the reverse); retype it"
-                )
+                rule += problems.rule("normalisation")
             out.problems.append(DataProblem(shown, line, column, _shorten(excerpt), rule))
             continue
         excerpt_records.append(

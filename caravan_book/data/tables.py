@@ -24,6 +24,7 @@ import pandas as pd
 
 from caravan_book import atomic, versions
 from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.data.problems import rule
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.paths import REPO_ROOT, data_dir
 
@@ -97,7 +98,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                     )
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
-            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, "appears twice in the header")]
+            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, rule("repeated_header"))]
         problems: list[DataProblem] = []
         rows: list[list[str]] = []
         lines: list[int] = []
@@ -107,10 +108,8 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                 for column, cell in zip(header, row, strict=False):
                     if _BIDI.search(cell):
                         char = _BIDI.search(cell).group()  # type: ignore[union-attr]
-                        rule = (
-                            f"holds the invisible direction control U+{ord(char):04X}, which reverses the text after it"
-                        )
-                        problems.append(DataProblem(shown, start, column, None, rule))
+                        said = rule("direction_control", code=f"{ord(char):04X}")
+                        problems.append(DataProblem(shown, start, column, None, said))
                 if len(row) != len(header):
                     problems.append(
                         DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
@@ -218,8 +217,7 @@ def _not_numbers(spec: TableSpec, frame: pd.DataFrame, shown: str, lines: list[i
         if column in frame and pd.api.types.is_numeric_dtype(col.dtype.type if col.dtype is not None else object):
             for index, cell in frame[column].items():
                 if isinstance(cell, str) and _NOT_A_NUMBER.fullmatch(cell.strip()):
-                    rule = "is not a number a page can show (NaN and inf are not allowed); write the number"
-                    found.append(DataProblem(shown, lines[int(index)], column, cell, rule))
+                    found.append(DataProblem(shown, lines[int(index)], column, cell, rule("not_a_number")))
     return found
 
 
@@ -323,17 +321,14 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
             line = lines[position] if position < len(lines) else None
             about = sources.get(row.source_id)
             if isinstance(about, str) and row.incident != about:
-                rule = f"is not the incident of its article {row.source_id} ({about})"
-                problems.append(DataProblem(shown, line, "incident", row.incident, rule))
+                said = rule("other_incident", source=row.source_id, incident=about)
+                problems.append(DataProblem(shown, line, "incident", row.incident, said))
                 continue  # its dates are judged once it is back in its story
             start = starts.get(row.incident)
             when = getattr(row, column) if column else None
             if when is not None and start is not None and abs((when - start).days) > 366 * MAX_YEARS_FROM_INCIDENT:
-                rule = (
-                    f"is more than {MAX_YEARS_FROM_INCIDENT} years from the start of {row.incident} "
-                    f"({start:%Y-%m-%d}); check the year"
-                )
-                problems.append(DataProblem(shown, line, column, f"{when:%Y-%m-%d}", rule))
+                said = rule("far_date", years=MAX_YEARS_FROM_INCIDENT, incident=row.incident, start=f"{start:%Y-%m-%d}")
+                problems.append(DataProblem(shown, line, column, f"{when:%Y-%m-%d}", said))
     claims = load("claims", folder)
     figure_rows = load("figures", folder).set_index("figure_id")
     figures, excerpts = figure_rows["metric"], figure_rows["excerpt"]
@@ -349,18 +344,14 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
         words = claim.claim_words if isinstance(claim.claim_words, str) else None
         if words is not None and isinstance(excerpt, str):  # the claim's own words stand in the figure's excerpt
             if " ".join(words.split()) not in " ".join(excerpt.split()):
-                rule = "are not words of the excerpt of the figure the claim points at (figure_id)"
-                problems.append(DataProblem(shown, line, "claim_words", words, rule))
+                problems.append(DataProblem(shown, line, "claim_words", words, rule("claim_words")))
         elif isinstance(metric, str) and not metric.startswith(CLAIM_METRIC_PREFIXES):
-            rule = (
-                f"points at a figure of {metric}, which is not a border count; a claim is checked against CBP's "
-                f"tables (metrics starting {', '.join(CLAIM_METRIC_PREFIXES)}), or give the claim's words"
-            )
-            problems.append(DataProblem(shown, line, "figure_id", claim.figure_id, rule))
+            said = rule("claim_metric", metric=metric, prefixes=", ".join(CLAIM_METRIC_PREFIXES))
+            problems.append(DataProblem(shown, line, "figure_id", claim.figure_id, said))
         years = monthly if claim.test in MONTHLY_TESTS else every
         if claim.fiscal_year not in years:
-            rule = f"is not in the reference tables this test reads (fiscal years {min(years)}-{max(years)})"
-            problems.append(DataProblem(shown, line, "fiscal_year", str(claim.fiscal_year), rule))
+            said = rule("claim_year", first=min(years), last=max(years))
+            problems.append(DataProblem(shown, line, "fiscal_year", str(claim.fiscal_year), said))
     return problems
 
 

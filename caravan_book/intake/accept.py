@@ -27,6 +27,7 @@ from pathlib import Path
 
 from caravan_book import atomic
 from caravan_book.data import ledger
+from caravan_book.data.problems import rule
 from caravan_book.errors import BusyError, DataError, DataProblem, ParameterError
 from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
@@ -182,15 +183,11 @@ def recover(data: Path) -> str | None:
             if (data / new).is_file():
                 os.replace(data / new, data / target)
         journal.unlink()
-        return f"finished an accept that was interrupted: {', '.join(target for _new, target in renames)} replaced"
+        return rule("accept_finished", files=", ".join(target for _new, target in renames))
     left = sorted(data.glob(f".*{NEW_SUFFIX}"))
     for path in left:
         path.unlink()
-    return (
-        f"undid an accept that was interrupted before it changed any file ({len(left)} file(s) removed)"
-        if left
-        else None
-    )
+    return rule("accept_undone", count=len(left)) if left else None
 
 
 def swap_in(data: Path, files: dict[Path, str]) -> None:
