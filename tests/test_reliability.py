@@ -334,3 +334,21 @@ def test_an_article_that_is_not_utf8_is_one_line(tmp_path, project_copy, command
     assert (
         "Traceback" not in done.stderr and f"{victim.name}: is not UTF-8 text" in done.stderr.strip().splitlines()[-1]
     )
+
+
+def test_a_folder_with_19353_figure_rows_that_passes_check_makes_a_numbers_page(tmp_path, data_copy):
+    """Thousands of copies of one disputed figure (new ids, same words): check lets them through, so the page must
+    cope: the chart gets one point per voice and value, not Altair's MaxRowsError."""
+    rows = _table(data_copy / "figures.csv")
+    disputed = [r for r in rows if r["metric"] == "crowd_at_border_fence"]
+    copies = [dict(disputed[i % len(disputed)], figure_id=f"copy-{i}") for i in range(19353 - len(rows))]
+    with open(data_copy / "figures.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + copies)
+    assert run_cli("check", "--data", data_copy).returncode == 0
+    out = tmp_path / "numbers.html"
+    done = run_cli("run", "numbers", "-p", "incident", "2018-tijuana", "-o", out, cwd=tmp_path,
+                   env={"CARAVAN_BOOK_DATA": str(data_copy)})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "MaxRowsError" not in out.read_text(encoding="utf-8")
