@@ -352,3 +352,39 @@ def test_a_folder_with_19353_figure_rows_that_passes_check_makes_a_numbers_page(
                    env={"CARAVAN_BOOK_DATA": str(data_copy)})  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "MaxRowsError" not in out.read_text(encoding="utf-8")
+
+
+def _last_line(done, code: int, *words: str) -> None:
+    """A command that said what it was doing, then stopped with one line."""
+    assert done.returncode == code, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and all(word in last for word in words), last
+
+
+def test_run_to_a_full_disk_is_one_line(tmp_path, tmpfs):
+    disk = tmpfs("16k")
+    done = run_cli("run", "comparison", "-o", disk / "page.html", cwd=tmp_path)
+    _last_line(done, 1, "No space left on device")
+    assert "wrote" not in done.stdout and not (disk / "page.html").exists()
+
+
+def test_extract_to_a_full_disk_is_one_line(tmp_path, tmpfs):
+    disk = tmpfs("8k")
+    done = run_cli("extract", FIXTURE, "--source", SOURCE, "--incident", INCIDENT, "--new-incident",
+                   "--out", disk / "review", cwd=tmp_path)  # fmt: skip
+    _last_line(done, 1, "No space left on device")
+    assert "wrote" not in done.stdout
+
+
+def test_a_read_only_build_folder_is_one_line(project_copy, tmp_path):
+    build = project_copy / "_build"
+    build.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(build)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        done = run_cli("build", root=project_copy)
+        _last_line(done, 1, "Read-only file system")
+    finally:
+        subprocess.run(["umount", "-l", str(build)], capture_output=True)
