@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from caravan_book.data.problems import rule
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import ReportedError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -108,7 +108,7 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "is missing"
     if kind == "string_pattern_mismatch" and "title" in error["loc"]:
-        return rule("plain_title")
+        return say("plain_title")
 
     return error["msg"][0].lower() + error["msg"][1:]
 

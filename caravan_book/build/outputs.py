@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from caravan_book.data.problems import rule
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import ParameterError
 from caravan_book.paths import REPO_ROOT, data_dir
 
@@ -107,4 +107,4 @@ def claim_edition_folder(out: Path) -> None:
     marker = Path(out) / MARKER
     if not marker.is_file():
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(rule("edition_marker"))
+        marker.write_text(say("edition_marker"))

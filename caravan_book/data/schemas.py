@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from caravan_book.data.files import TABLE_FILES
-from caravan_book.data.problems import rule
+from caravan_book.data.problems import rule as say
 from caravan_book.text.numbers import parse_number_text
 
 BASIS = ("stated", "inferred")
@@ -90,7 +90,7 @@ def pattern(regex: str, meaning: str) -> pa.Check:
     return pa.Check.str_matches(regex, error=f"is not {meaning}")
 
 
-ISO_DATE = pa.Check(_is_iso_date, error=rule("iso_date"))
+ISO_DATE = pa.Check(_is_iso_date, error=say("iso_date"))
 NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is blank")
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from caravan_book import atomic, versions
 from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
-from caravan_book.data.problems import rule
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.paths import REPO_ROOT, data_dir
 
@@ -98,7 +98,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                     )
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
-            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, rule("repeated_header"))]
+            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, say("repeated_header"))]
         problems: list[DataProblem] = []
         rows: list[list[str]] = []
         lines: list[int] = []
@@ -108,7 +108,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                 for column, cell in zip(header, row, strict=False):
                     if _BIDI.search(cell):
                         char = _BIDI.search(cell).group()  # type: ignore[union-attr]
-                        said = rule("direction_control", code=f"{ord(char):04X}")
+                        said = say("direction_control", code=f"{ord(char):04X}")
                         problems.append(DataProblem(shown, start, column, None, said))
                 if len(row) != len(header):
                     problems.append(
@@ -217,7 +217,7 @@ def _not_numbers(spec: TableSpec, frame: pd.DataFrame, shown: str, lines: list[i
         if column in frame and pd.api.types.is_numeric_dtype(col.dtype.type if col.dtype is not None else object):
             for index, cell in frame[column].items():
                 if isinstance(cell, str) and _NOT_A_NUMBER.fullmatch(cell.strip()):
-                    found.append(DataProblem(shown, lines[int(index)], column, cell, rule("not_a_number")))
+                    found.append(DataProblem(shown, lines[int(index)], column, cell, say("not_a_number")))
     return found
 
 
@@ -321,13 +321,13 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
             line = lines[position] if position < len(lines) else None
             about = sources.get(row.source_id)
             if isinstance(about, str) and row.incident != about:
-                said = rule("other_incident", source=row.source_id, incident=about)
+                said = say("other_incident", source=row.source_id, incident=about)
                 problems.append(DataProblem(shown, line, "incident", row.incident, said))
                 continue  # its dates are judged once it is back in its story
             start = starts.get(row.incident)
             when = getattr(row, column) if column else None
             if when is not None and start is not None and abs((when - start).days) > 366 * MAX_YEARS_FROM_INCIDENT:
-                said = rule("far_date", years=MAX_YEARS_FROM_INCIDENT, incident=row.incident, start=f"{start:%Y-%m-%d}")
+                said = say("far_date", years=MAX_YEARS_FROM_INCIDENT, incident=row.incident, start=f"{start:%Y-%m-%d}")
                 problems.append(DataProblem(shown, line, column, f"{when:%Y-%m-%d}", said))
     claims = load("claims", folder)
     figure_rows = load("figures", folder).set_index("figure_id")
@@ -344,13 +344,13 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
         words = claim.claim_words if isinstance(claim.claim_words, str) else None
         if words is not None and isinstance(excerpt, str):  # the claim's own words stand in the figure's excerpt
             if " ".join(words.split()) not in " ".join(excerpt.split()):
-                problems.append(DataProblem(shown, line, "claim_words", words, rule("claim_words")))
+                problems.append(DataProblem(shown, line, "claim_words", words, say("claim_words")))
         elif isinstance(metric, str) and not metric.startswith(CLAIM_METRIC_PREFIXES):
-            said = rule("claim_metric", metric=metric, prefixes=", ".join(CLAIM_METRIC_PREFIXES))
+            said = say("claim_metric", metric=metric, prefixes=", ".join(CLAIM_METRIC_PREFIXES))
             problems.append(DataProblem(shown, line, "figure_id", claim.figure_id, said))
         years = monthly if claim.test in MONTHLY_TESTS else every
         if claim.fiscal_year not in years:
-            said = rule("claim_year", first=min(years), last=max(years))
+            said = say("claim_year", first=min(years), last=max(years))
             problems.append(DataProblem(shown, line, "fiscal_year", str(claim.fiscal_year), said))
     return problems
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from caravan_book import atomic
 from caravan_book.data import ledger
-from caravan_book.data.problems import rule
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import BusyError, DataError, DataProblem, ParameterError
 from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
@@ -183,11 +183,11 @@ def recover(data: Path) -> str | None:
             if (data / new).is_file():
                 os.replace(data / new, data / target)
         journal.unlink()
-        return rule("accept_finished", files=", ".join(target for _new, target in renames))
+        return say("accept_finished", files=", ".join(target for _new, target in renames))
     left = sorted(data.glob(f".*{NEW_SUFFIX}"))
     for path in left:
         path.unlink()
-    return rule("accept_undone", count=len(left)) if left else None
+    return say("accept_undone", count=len(left)) if left else None
 
 
 def swap_in(data: Path, files: dict[Path, str]) -> None:
@@ -207,8 +207,8 @@ def swap_in(data: Path, files: dict[Path, str]) -> None:
             renames.append((new.name, target.name))
         atomic.write_text(data / JOURNAL, json.dumps(renames))
     except BaseException:
-        for new, _target in renames:
-            (data / new).unlink(missing_ok=True)
+        for new_name, _target in renames:
+            (data / new_name).unlink(missing_ok=True)
         for target in files:
             target.with_name(f".{target.name}{NEW_SUFFIX}").unlink(missing_ok=True)
         raise
