@@ -13,7 +13,7 @@ from pathlib import Path
 
 from caravan_book.data.problems import rule as say
 from caravan_book.errors import ParameterError
-from caravan_book.paths import REPO_ROOT, data_dir
+from caravan_book.settings import REPO_ROOT, data_dir
 
 #: The file a custom book's or student edition's folder holds to say the tool made it (and may replace it).
 MARKER = ".caravan-book-edition"

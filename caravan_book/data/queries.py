@@ -1,4 +1,7 @@
-"""Questions the notebooks ask of the data. Each takes a :class:`~caravan_book.params.Selection`."""
+"""Questions the notebooks ask of the data. Each takes a :class:`~caravan_book.data.selection.Selection`.
+
+One concern, one question a function; the claim checks are leaving for their own module (issue 17).
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ import contextlib
 import csv
 import hashlib
 import io
-import os
 import pickle
 import re
 from functools import cache
@@ -23,10 +22,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from caravan_book import atomic, versions
-from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
+from caravan_book.data.files import TABLE_FILES, record_use
 from caravan_book.data.problems import rule as say
-from caravan_book.errors import DataError, DataProblem
-from caravan_book.paths import REPO_ROOT, data_dir
+from caravan_book.errors import DataError, DataProblem, shown_path
+from caravan_book.settings import REPO_ROOT, data_dir
 
 if TYPE_CHECKING:
     from caravan_book.data.schemas import TableSpec
@@ -36,20 +35,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
 #: notebook, and a pickle made by another pandas is never read.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
-
-
-def _record_use(name: str) -> None:
-    log = os.environ.get(USAGE_LOG_ENV)
-    if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 #: Unicode's direction overrides and isolates (U+202A-202E, U+2066-2069): in a cell they would turn the page's words.
@@ -76,7 +61,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     quotation mark) gives one problem, not one per row.
     """
     path = folder / spec.file
-    shown = _display_path(path)
+    shown = shown_path(path)
     if not path.is_file():
         return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
     text, problem = _decode(path, shown)
@@ -137,7 +122,6 @@ def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
     from caravan_book.data.schemas import TABLES
 
     frame, lines, problems = read_raw(TABLES[table], folder)
-    _record_use(table)
     if column not in frame:
         return None if (problems and not lines) or frame.empty else frozenset()
     return frozenset(frame[column].dropna())
@@ -226,7 +210,7 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     import pandera.pandas as pa
 
     frame, lines, problems = read_raw(spec, folder)
-    shown = _display_path(folder / spec.file)
+    shown = shown_path(folder / spec.file)
     if frame.empty and problems and not lines:
         raise DataError(problems)
     schema, rule_columns = _schema(spec, folder)
@@ -286,7 +270,10 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     """A validated table by name (see ``files.TABLE_FILES``), validated once per change of its files."""
     if name not in TABLE_FILES or name == "world":
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLE_FILES)}")
-    _record_use(name)
+    from caravan_book.data.schemas import TABLES
+
+    # the tables it is checked against too, whether it comes from the cache or is validated now
+    record_use(name, *TABLES[name].referenced_tables)
     return _load(name, (folder or data_dir()).resolve()).copy()
 
 
@@ -315,7 +302,7 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
     starts = load("incidents", folder).set_index("incident")["start_date"]
     for name, column in (("events", "date"), ("figures", "as_of"), ("statements", "date"), ("facts", None)):
         table = load(name, folder)
-        shown = _display_path(folder / TABLE_FILES[name])
+        shown = shown_path(folder / TABLE_FILES[name])
         lines = table.attrs.get("lines", [])
         for position, row in enumerate(table.itertuples(index=False)):
             line = lines[position] if position < len(lines) else None
@@ -336,7 +323,7 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
         load("encounters_monthly_fy2022", folder)["fiscal_year"]
     )
     every = monthly | set(load("apprehensions_annual", folder)["fiscal_year"])
-    shown = _display_path(folder / TABLE_FILES["claims"])
+    shown = shown_path(folder / TABLE_FILES["claims"])
     lines = claims.attrs.get("lines", [])
     for position, claim in enumerate(claims.itertuples(index=False)):
         line = lines[position] if position < len(lines) else None

@@ -1,7 +1,8 @@
 """Every chart of the book, as Altair charts built from query results.
 
-Each function returns a :class:`~caravan_book.render.Figure`: the chart plus its caption
-(naming the source), a text alternative, and the exact data drawn.
+One concern, long because the book has seven charts, one function each (drawing them is
+:mod:`caravan_book.story.figures`). Each function returns a :class:`~caravan_book.story.figures.Figure`: the
+chart plus its caption (naming the source), a text alternative, and the exact data drawn.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.paths import data_dir
+from caravan_book.settings import data_dir
 from caravan_book.story.display import fmt_number
 from caravan_book.story.figures import Figure
 
@@ -23,7 +24,6 @@ WIDTH = 400
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
-BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
 #: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
 AUTHORITY_NAMES = {
@@ -120,7 +120,7 @@ def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
 
 def _world() -> str:
     """The country outlines as TopoJSON text: Vega parses it, Altair need not walk it (much faster)."""
-    tables._record_use("world")  # pages with a map depend on the outlines file
+    tables.record_use("world")  # pages with a map depend on the outlines file
     return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
 
 

@@ -13,9 +13,11 @@ from caravan_book import story
 from caravan_book.data import queries
 from caravan_book.data.schemas import COUNTRY_NAMES
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story.display import (
     article,
     article_phrase,
+    capital,
     figure_sentence,
     fmt_date,
     fmt_number,
@@ -23,7 +25,7 @@ from caravan_book.story.display import (
     plural,
     printed_qualifier,
 )
-from caravan_book.story.figures import medium
+from caravan_book.text.vocabulary import WEEKDAYS
 
 
 def _label(section: str, *selections: Selection) -> str:
@@ -52,10 +54,6 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
             f"::::{{solution}} {label}\n:class: dropdown\n\n{solution}\n::::"
         )
     return "\n\n".join(blocks)
-
-
-def capital_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def narrative(sel: Selection) -> str:
@@ -118,8 +116,7 @@ def narrative(sel: Selection) -> str:
 
 def _what_could_go_wrong(note: str) -> str:
     """The risk of a worked-out date, fitted to how it was worked out (a weekday, a bound, a month)."""
-    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    if any(day in note for day in weekdays):
+    if any(day in note for day in WEEKDAYS):
         return (
             "If the article was published in a different week than we think, the weekday would point to a different "
             "date, so the date is marked as inferred, not stated."
@@ -158,7 +155,7 @@ def numbers(sel: Selection) -> str:
         items.append(
             (
                 (
-                    f"{capital_first(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word "
+                    f"{capital(article_phrase(q))} writes “{md(q['as_printed'])}”. What does the word "
                     f"“{word}” tell "
                     "you that the number alone does not?"
                 ),
