@@ -43,8 +43,10 @@ FACT_TOPICS = (
     "carried",
     "route_start",
     "us_response",
+    "us_background",
+    "mexican_police",
 )
-#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+#: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = (
     "fiscal_year_total",
     "month_total",
@@ -399,6 +401,7 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
+        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
