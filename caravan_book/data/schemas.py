@@ -26,10 +26,12 @@ from caravan_book.text.vocabulary import QUALIFIERS
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUOTE_KINDS = ("direct", "reported")
-#: How much of a date the article states: the day itself, only the month, or only the year.
-DATE_PRECISIONS = ("day", "month", "year")
-#: Editorial importance, set by judgment: 1 = the news, 2 = important context, 3 = detail.
-PROMINENCE = (1, 2, 3)
+#: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
+#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
+DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
+#: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
+#: context, 3 = detail.
+PROMINENCE = (0, 1, 2, 3)
 QUOTE_MARKS = "“”\"'‘’"
 CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
 FACT_TOPICS = (

@@ -17,8 +17,9 @@ import pandas as pd
 
 from caravan_book.data import tables
 from caravan_book.settings import data_dir
-from caravan_book.story.display import fmt_date, fmt_number
+from caravan_book.story.display import date_span, event_date, fmt_date, fmt_number
 from caravan_book.story.figures import Figure
+from caravan_book.story.templates import render_text
 
 WIDTH = 400
 #: text alignments, typed as Vega-Lite names them
@@ -98,59 +99,80 @@ def _source_list(frame: pd.DataFrame) -> str:
     return "; ".join(outlets)
 
 
-BASIS_NAMES = {"stated": "printed in the article", "inferred": "worked out by the book"}
-
-
-def _when(date: pd.Timestamp, precision: str) -> str:
-    """A date as precise as the article gives it: '25 November 2018' or 'August 2021'."""
-    return f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}"
+def _timeline_words(part: str, **values: Any) -> str:
+    """The timeline's title, caption or text alternative, from its template (plain text: the figure escapes it)."""
+    return render_text("narrative/timeline-chart.txt.j2", part=part, **values).strip()
 
 
 @needs_rows("dated events")
-def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
+def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "timeline") -> Figure:
+    """Each event once per article: a day as a point, a vaguer date (a week, a month, "before 6 November") as the
+    span it can mean, never on a made-up day. The mark's tooltip, the table and the CSV print the same date
+    (:func:`~caravan_book.story.display.event_date`); marks on the same day and row are spread apart."""
+    basis_names = {b: _timeline_words("basis", basis=b) for b in ("stated", "inferred")}
+    spans = [date_span(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)]
     data = pd.DataFrame(
         {
-            "Date": [_when(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)],
-            "Date in the article": events["date_basis"].map(BASIS_NAMES),
+            "Date": [event_date(r) for _, r in events.iterrows()],
+            "Date in the article": events["date_basis"].map(basis_names),
             "What happened": events["summary"],
-            "Who acted": events["actor"],
             "Place": events["place"],
             "Article": events["label"],
         }
     )
-    # month-only dates are drawn at the middle of their month, not on a made-up day
-    position = events["date"].where(events["date_precision"] != "month", events["date"] + pd.Timedelta(days=14))
-    plotted = data.assign(position=position)
-    basis_scale = list(BASIS_NAMES.values())
-    chart = (
-        alt.Chart(plotted, title=title, width=WIDTH, height=max(120, 40 * data["Article"].nunique()))
-        .mark_point(filled=True, size=110, opacity=0.85)
+    plotted = data.assign(
+        start=[s for s, _ in spans],
+        end=[e + pd.Timedelta(hours=23) for _, e in spans],
+        span=[p != "day" for p in events["date_precision"]],
+    )
+    # marks on one day of one article's row are spread over the row's height, so each can be seen and pointed at
+    plotted["slot"] = plotted.groupby(["Article", "start"]).cumcount()
+    plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
+    basis_scale = list(basis_names.values())
+    height = max(120, 40 * data["Article"].nunique())
+    base = alt.Chart(plotted).encode(
+        y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+        yOffset=alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None),
+        color=alt.Color(
+            "Date in the article:N",
+            title=_timeline_words("legend"),
+            scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
+        ),
+        tooltip=["Date", "Date in the article", "What happened", "Article"],
+    )
+    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30))
+    points = (
+        base.transform_filter("!datum.span")
+        .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
-            x=alt.X("position:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
-            y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+            x=axis,
             shape=alt.Shape(
                 "Date in the article:N",
-                title="The date is",
+                title=_timeline_words("legend"),
                 scale=alt.Scale(domain=basis_scale, range=["circle", "triangle-up"]),
             ),
-            color=alt.Color(
-                "Date in the article:N",
-                title="The date is",
-                scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
-            ),
-            tooltip=["Date", "Date in the article", "What happened", "Article"],
         )
-        .properties(description=f"Timeline: {len(data)} events reported by {data['Article'].nunique()} articles")
     )
+    bars = (
+        base.transform_filter("datum.span")
+        .mark_bar(height=6, opacity=0.6, cornerRadius=3)
+        .encode(x=axis, x2=alt.X2("end:T"))
+    )
+    title = title or _timeline_words("title")
+    description = _timeline_words("description", events=len(data), articles=data["Article"].nunique())
+    chart = alt.layer(bars, points, title=title).properties(width=WIDTH, height=height, description=description)
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
-    printed = len(data) - inferred
-    rest = f"; the other {printed} are printed in the articles (circles)" if printed else ""
-    alt_text = (
-        f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
-        f"article. {inferred} of the dates are worked out by the book from the text (triangles){rest}."
+    alt_text = _timeline_words(
+        "alt",
+        events=len(data),
+        first=data.loc[first, "Date"],
+        last=data.loc[last, "Date"],
+        inferred=inferred,
+        printed=len(data) - inferred,
+        spans=int(plotted["span"].sum()),
     )
-    caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
+    caption = _timeline_words("caption", sources=_source_list(events))
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
 
 

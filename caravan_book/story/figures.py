@@ -104,7 +104,13 @@ def _titles_for_marks(svg: str, keep: set[str]) -> str:
         attributes = before + after
         guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
         is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
-        parts = [part for part in label.split("; ") if part.partition(": ")[0] in keep]
+        fields: list[str] = []
+        for part in label.split("; "):  # a value holding "; " (a summary of two clauses) stays whole
+            if ": " in part or not fields:
+                fields.append(part)
+            else:
+                fields[-1] += "; " + part
+        parts = [part for part in fields if part.partition(": ")[0] in keep]
         if not is_mark or not parts:
             return f"<{tag}{attrs}{closing}>"
         title = f"<title>{'; '.join(parts)}</title>"  # already escaped by Vega

@@ -47,6 +47,24 @@ def environment() -> jinja2.Environment:
 USAGE_PREFIX = "template:"
 
 
+@cache
+def text_environment() -> jinja2.Environment:
+    """The same sandbox for plain text (a chart's title, caption and text alternative): values are printed as
+    they are, because the figure escapes the whole text for HTML where it is shown."""
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_text(name: str, **values: object) -> str:
+    """The template ``book/templates/NAME`` filled in as plain text (never Markdown; escaped later for HTML)."""
+    record_use(USAGE_PREFIX + name)
+    return text_environment().get_template(name).render(**values)
+
+
 def render(name: str, **values: object) -> str:
     """The template ``book/templates/NAME`` filled in with ``values`` (MyST Markdown). The name is logged at each
     call, so the page cache reruns the pages that rendered it when it changes."""
