@@ -315,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--params", type=Path, metavar="FILE.yml", help="a custom book: sections and parameters")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder of a custom book or student edition")
     build.add_argument("--student", action="store_true", help="leave out the exercise solutions")
-    build.add_argument("--jobs", type=int, help="notebooks run at once (default: two per core)")
+    build.add_argument("--jobs", type=int, help="notebooks run at once, each on a warm kernel (default: one per core)")
     build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
     build.set_defaults(func=_build)
 

@@ -118,7 +118,19 @@ def build(
 def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
-    excerpts = check_data(log)
+    # the warm kernels start (and import the package) while the data is checked
+    pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
+    try:
+        excerpts = check_data(log)
+    except KeyboardInterrupt:  # a signal: no kernel may outlive the build
+        if pool is not None:
+            pool.close(wait=False)
+        processes.stop_descendants()
+        raise
+    except BaseException:
+        if pool is not None:
+            pool.close(wait=True)
+        raise
     # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
     static_key = site.tree_digest([edition.root / "book" / "_static"])
     static_file = edition.stage / ".static"
@@ -133,6 +145,7 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
         force=force,
         context=excerpts.to_json(),
         log=log,
+        pool=pool,
     )
     errors = [r.error for r in results if r.error]
     if errors:

@@ -1,26 +1,29 @@
 """Run the book's pages with papermill, several at a time, skipping the pages whose inputs did not change.
 
-Each executed notebook is written to a temporary file and renamed into place only when it ran cleanly; a
+The pages run on warm kernels (``kernels.KernelPool``: one kernel per worker, reused page after page in a
+clean namespace); ``start_pool`` starts them early, so their start-up overlaps the data check. Each executed
+notebook is written to a temporary file and renamed into place only when it ran cleanly; a
 failed one is kept in the ``failed`` folder for inspection (CI uploads it). Workers die with the build, and
 a stopped build stops its workers and kernels and leaves no temporary file (see ``processes``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from caravan_book import atomic
-from caravan_book.build import pagecache, processes
-from caravan_book.build.execution import failure_message, run_notebook
+from caravan_book.build import kernels, pagecache, processes
+from caravan_book.build.execution import failure_message
 from caravan_book.build.sections import Page
-from caravan_book.settings import CONTEXT_ENV, USAGE_LOG_ENV
+from caravan_book.settings import CONTEXT_ENV, NOTEBOOKS_DIR, USAGE_LOG_ENV
 
 
 @dataclass
@@ -32,8 +35,10 @@ class PageResult:
     error: str | None = None
 
 
-def execute_page(page: Page, out_dir: Path, failed_dir: Path) -> PageResult:
-    """Run one page's notebook; on success move it into ``out_dir``. Runs in a worker process.
+def execute_page(
+    page: Page, out_dir: Path, failed_dir: Path, kernel: kernels.WarmKernel, context: str = ""
+) -> PageResult:
+    """Run one page's notebook on ``kernel``; on success move it into ``out_dir``. Runs in a worker thread.
 
     The notebook runs in a hidden work folder beside the failed folder (``_build/.run-*.tmp``), never in
     ``out_dir``, where Jupyter Book would read a half-written file; a stopped build's work folders are
@@ -46,10 +51,13 @@ def execute_page(page: Page, out_dir: Path, failed_dir: Path) -> PageResult:
     executed = work / f"{page.page}.ipynb"
     usage_log = work / "tables-used.txt"  # each table the kernel loads is logged here
     usage_log.touch()
-    os.environ[USAGE_LOG_ENV] = str(usage_log)
+    env = {name: os.environ.get(name) for name in kernels.PAGE_ENV}
+    env.update({USAGE_LOG_ENV: str(usage_log), CONTEXT_ENV: context})
     try:
         try:
-            run_notebook(page.source, executed, page.parameters)
+            kernel.run(page.source, executed, page.parameters, env)
+        except kernels.KernelFailed:
+            raise  # the pool replaces the kernel and runs the page again
         except Exception as error:  # reported, with the executed copy kept for inspection
             if executed.is_file() and executed.stat().st_size:
                 failed_dir.mkdir(parents=True, exist_ok=True)
@@ -60,8 +68,11 @@ def execute_page(page: Page, out_dir: Path, failed_dir: Path) -> PageResult:
         atomic.write_bytes(out_dir / executed.name, executed.read_bytes())
         return PageResult(page.page, True, time.perf_counter() - started, used)
     finally:
-        os.environ.pop(USAGE_LOG_ENV, None)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _job(page: Page, out_dir: Path, failed_dir: Path, context: str, kernel: kernels.WarmKernel) -> PageResult:
+    return execute_page(page, out_dir, failed_dir, kernel, context)
 
 
 def remove_stale(pages: list[Page], out_dir: Path) -> list[str]:
@@ -74,6 +85,31 @@ def remove_stale(pages: list[Page], out_dir: Path) -> list[str]:
     return [p.stem for p in stale]
 
 
+def default_jobs() -> int:
+    """One kernel per core: as fast as two per core here (benchmarks/), with half the memory."""
+    return os.cpu_count() or 1
+
+
+def _context_file(failed_dir: Path) -> Path:
+    return failed_dir.parent / ".last-context.json"
+
+
+def start_pool(
+    pages: list[Page], out_dir: Path, failed_dir: Path, *, jobs: int | None = None, force: bool = False
+) -> kernels.KernelPool | None:
+    """Start the warm kernels now, before the data check, if some page will likely run: forced, or out of
+    date as judged with the last build's context (the real decision comes after the check). None if not."""
+    try:
+        context = _context_file(failed_dir).read_text(encoding="utf-8")
+    except OSError:
+        context = None
+    cache = pagecache.read(out_dir)
+    likely = [p for p in pages if force or context is None or not pagecache.is_current(p, out_dir, cache, context)]
+    if not likely:
+        return None
+    return kernels.KernelPool(max(1, min(jobs or default_jobs(), len(likely))), NOTEBOOKS_DIR)
+
+
 def execute_pages(
     pages: list[Page],
     out_dir: Path,
@@ -83,8 +119,32 @@ def execute_pages(
     force: bool = False,
     context: str = "",
     log: Callable[[str], None] = print,
+    pool: kernels.KernelPool | None = None,
 ) -> list[PageResult]:
-    """Run the pages that are out of date, in parallel; return one result per page."""
+    """Run the pages that are out of date on warm kernels (``pool``, or a new one), several at a time;
+    return one result per page. The pool's kernels are shut down before this returns."""
+    try:
+        return _execute_pages(pages, out_dir, failed_dir, jobs, force, context, log, pool)
+    except BaseException:
+        # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build
+        if pool is not None:
+            pool.close(wait=False)
+        processes.stop_descendants()
+        atomic.sweep(out_dir)
+        atomic.sweep(failed_dir.parent)
+        raise
+
+
+def _execute_pages(
+    pages: list[Page],
+    out_dir: Path,
+    failed_dir: Path,
+    jobs: int | None,
+    force: bool,
+    context: str,
+    log: Callable[[str], None],
+    pool: kernels.KernelPool | None,
+) -> list[PageResult]:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = remove_stale(pages, out_dir)
     if removed:
@@ -100,30 +160,28 @@ def execute_pages(
             todo.append(page)
     if results:
         log(f"{len(results)} page(s) unchanged, not re-run: {', '.join(r.page for r in results)}")
+    atomic.write_text(_context_file(failed_dir), context)
     if not todo:
+        if pool is not None:  # started for pages that turned out to be current
+            pool.close(wait=True)
         return results
-    # two kernels per core: a kernel spends part of its start-up waiting, measured faster here (benchmarks/)
-    jobs = max(1, min(jobs or 2 * (os.cpu_count() or 1), len(todo)))
-    log(f"running {len(todo)} notebook(s) with papermill, {jobs} at a time")
-    os.environ[CONTEXT_ENV] = context
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=processes.worker_init)
-    try:
-        futures = {pool.submit(execute_page, page, out_dir, failed_dir): page for page in todo}
-        for done, future in enumerate(as_completed(futures), 1):
-            page = futures[future]
+    if pool is None:
+        pool = kernels.KernelPool(max(1, min(jobs or default_jobs(), len(todo))), NOTEBOOKS_DIR, log)
+    pool.log = log
+    log(f"running {len(todo)} notebook(s) with papermill on {pool.size} warm kernel(s)")
+    futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)): page for page in todo}
+    for done, future in enumerate(as_completed(futures), 1):
+        page = futures[future]
+        try:
             result = future.result()
-            results.append(result)
-            status = "FAILED" if result.error else "done"
-            log(f"[{done}/{len(todo)}] {page.page}: {status} in {result.seconds:.1f} s")
-            if not result.error:
-                cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
-                pagecache.write(out_dir, cache)
-    except BaseException:
-        # stopped (a signal, Ctrl-C) or broken: no worker or kernel may outlive the build
-        pool.shutdown(wait=False, cancel_futures=True)
-        processes.stop_descendants()
-        atomic.sweep(out_dir)
-        atomic.sweep(failed_dir.parent)
-        raise
-    pool.shutdown(wait=True)
+        except kernels.KernelFailed as failed:  # on a fresh kernel too: the page's own doing (a hang, an exit)
+            message = failure_message(page.source.name, page.parameters, failed, page.page)
+            result = PageResult(page.page, True, error=message)
+        results.append(result)
+        status = "FAILED" if result.error else "done"
+        log(f"[{done}/{len(todo)}] {page.page}: {status} in {result.seconds:.1f} s")
+        if not result.error:
+            cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
+            pagecache.write(out_dir, cache)
+    pool.close(wait=True)
     return results

@@ -8,6 +8,7 @@ does not load pandas and Altair.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 #: Page modules whose public functions are reachable as ``story.NAME``.
@@ -22,6 +23,10 @@ MODULES = {
 
 
 def __getattr__(name: str) -> Any:
+    # ``from caravan_book.story import templates`` asks for the attribute before importing the submodule:
+    # a submodule is imported alone, not after every page module (which would load pandas and Altair)
+    if (Path(__file__).parent / f"{name}.py").is_file():
+        return importlib.import_module(f"{__name__}.{name}")
     if name in MODULES:
         return importlib.import_module(MODULES[name])
     for module_name in PAGE_MODULES:

@@ -1,0 +1,52 @@
+"""The code a warm kernel runs for ``kernels``: imported inside the kernel, not in the build.
+
+``warm_up`` imports the libraries and every module a notebook can reach; ``reset`` puts the kernel back to
+the state of a fresh one before each page, modules kept (see ``kernels``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+import warnings
+
+#: Caches that depend neither on a page's parameters nor on the environment: kept from page to page.
+KEEP = {"caravan_book.story.templates.environment", "caravan_book.versions.fingerprint"}
+
+
+def warm_up() -> None:
+    for layer in ("text", "data", "story"):
+        package = importlib.import_module(f"caravan_book.{layer}")
+        for info in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"caravan_book.{layer}.{info.name}")
+    for library in ("altair", "pandas", "vl_convert"):
+        importlib.import_module(library)
+
+
+def reset(env: dict[str, str | None], cwd: str) -> None:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    shell.reset(new_session=True)  # a new history session: line numbers start again at 1
+    shell.execution_count = 1
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    os.chdir(cwd)
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("caravan_book") or module is None:
+            continue
+        for name, value in list(vars(module).items()):
+            own = getattr(value, "__module__", None) == module_name and f"{module_name}.{name}" not in KEEP
+            if own and callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    if "altair" in sys.modules:
+        sys.modules["altair"].renderers.enable("default")
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("^display\\.")
