@@ -8,7 +8,13 @@
   extract   propose sourced rows from a new article, into a review folder
   accept    merge the reviewed rows marked accepted into a data folder, then check it
 
-Bad input exits with code 2 and one message that lists the valid choices.
+Exit codes, the same for every command:
+  0  done
+  1  a page, a tool (papermill, Jupyter Book, chromium) or the disk failed: a full disk, a folder that
+     cannot be written
+  2  bad input: arguments, data (check's problems, an excerpt not in its article) or a config file; one
+     message that names the file, row and column or lists the valid choices
+  3  busy: another build or accept holds the lock; try again when it has finished
 """
 
 from __future__ import annotations
@@ -60,8 +66,15 @@ def typed_value(text: str) -> bool | int | float | str | None:
 
 
 def _parameters(pairs: list[list[str]] | None) -> dict:
-    """-p NAME VALUE pairs, each value typed by ``typed_value``."""
-    return {name: typed_value(value) for name, value in pairs or []}
+    """-p NAME VALUE pairs, each value typed by ``typed_value``; a name given twice or an empty value is refused."""
+    values: dict = {}
+    for name, value in pairs or []:
+        if name in values:
+            raise ParameterError(f"-p {name} is given twice; give each parameter once")
+        if not value.strip():
+            raise ParameterError(f"-p {name} is empty; give a value (see caravan-book list)")
+        values[name] = typed_value(value)
+    return values
 
 
 def _page(section: str, pairs) -> Page:
@@ -84,11 +97,22 @@ def _check(args: argparse.Namespace) -> int:
 
     if args.seeds is not None and not args.seeds.is_dir():
         raise ParameterError(f"--seeds {args.seeds} is not a folder")
-    problems, code, verified = check_folder(args.data, None), 1, None
+    _data_folder(args.data)
+    from caravan_book.intake import accept
+    from caravan_book.settings import data_dir
+
+    folder = (args.data or data_dir()).resolve()
+    done = None
+    if folder.is_dir():
+        with accept.locked(folder):  # an accept that a crash stopped is finished (or undone) first
+            done = accept.recover(folder)
+    if done:
+        _say(f"{folder}: {done}")
+    problems, code, verified = check_folder(args.data, None), 2, None
     if not problems and not args.no_excerpts:
         try:
             verified = ledger.verify(args.data, args.seeds, log=_say)
-        except DataError as error:  # an excerpt not in its article (1), or not vouched for by the ledger (2)
+        except DataError as error:  # an excerpt not in its article, or not vouched for by the ledger (2)
             problems, code = error.problems, error.exit_code
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -135,10 +159,25 @@ def _list_incidents() -> None:
         print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names})")
 
 
+def _data_folder(data: Path | None) -> None:
+    if data is not None and not data.is_dir():
+        raise ParameterError(f"--data {data} is not a folder; give the folder that holds the data files")
+
+
+def _verify_excerpts() -> None:
+    """Before anything is published: every excerpt in its article (or vouched for by the ledger); DataError if not."""
+    from caravan_book.data import ledger
+
+    ledger.verify(None, seeds_dir())
+
+
 def _extract(args: argparse.Namespace) -> int:
+    from caravan_book.build import outputs
     from caravan_book.intake import extract
 
+    _data_folder(args.data)
     out = args.out or Path(f"review-{args.source}")
+    outputs.refuse_project_folders(out, "--out")
     counts, proposal = extract.extract(
         args.article,
         args.source,
@@ -163,6 +202,7 @@ def _accept(args: argparse.Namespace) -> int:
     from caravan_book.intake import accept as review
     from caravan_book.settings import data_dir
 
+    _data_folder(args.data)
     data = (args.data or data_dir()).resolve()
     seeds = args.seeds or seeds_dir()
     result = review.accept(args.review, data, seeds)
@@ -170,7 +210,7 @@ def _accept(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if result.problems:
         print(f"{len(result.problems)} problem(s) found; nothing was merged into {data}.", file=sys.stderr)
-        return 1
+        return 2
     if not result.merged:
         print(f"no row of {args.review} is marked accepted ({result.left_out} left out); nothing was merged.")
         return 0
@@ -189,6 +229,7 @@ def _run(args: argparse.Namespace) -> int:
 
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
+    _verify_excerpts()
     with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
         publish.run_section(page, out)
     print(f"wrote {out}")
@@ -200,6 +241,7 @@ def _handout(args: argparse.Namespace) -> int:
 
     page = _page(args.section, args.p)
     outputs.check_file(args.pdf, (".pdf",), "handout output")
+    _verify_excerpts()
     with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
         publish.handout(page, args.pdf)
     print(f"wrote {args.pdf}")
@@ -213,9 +255,13 @@ def _build(args: argparse.Namespace) -> int:
     processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
     if args.params:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
-        edition = editions.custom(args.params, outputs.check_edition_folder(out), student=args.student)
+        out = outputs.check_edition_folder(out)
+        editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
+        outputs.claim_edition_folder(out)
+        edition = editions.custom(args.params, out, student=args.student)
     elif args.student:
         out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
+        outputs.claim_edition_folder(out)
         edition = editions.student_edition(out)
     elif args.out:
         raise ParameterError(
@@ -312,3 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return 0
+    except OSError as error:  # a full disk, a read-only folder: one line, the file it was writing
+        import errno
+
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+            raise
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: could not write{where}: {error.strerror}; nothing was published or merged", file=sys.stderr)
+        return 1

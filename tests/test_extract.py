@@ -148,7 +148,7 @@ def test_accept_merges_accepted_rows_and_the_merged_data_passes_check(tmp_path, 
     listing = run_cli("list", env={"CARAVAN_BOOK_DATA": str(data_copy)})
     assert "2029-villa-esperanza  The Villa Esperanza caravan (fictional example)" in listing.stdout
     again = run_cli("accept", review, "--data", data_copy, "--seeds", seeds, cwd=tmp_path)
-    assert again.returncode == 1 and "is a duplicate" in again.stderr  # accepting twice is refused
+    assert again.returncode == 2 and "is a duplicate" in again.stderr  # accepting twice is refused
 
 
 @pytest.mark.build
@@ -206,7 +206,7 @@ def test_accept_reports_a_wrong_edit_at_its_review_file_row_and_column_and_merge
     edit_review(review, file, {"status": "accepted"}, {column: value})
     before = digest(data_copy)
     done = run_cli("accept", review, "--data", data_copy, "--seeds", seeds_with_fixture(tmp_path), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert f"review/{file}, row {index + 2}, column '{column}'" in done.stderr
     assert rule in done.stderr
     assert "nothing was merged" in done.stderr and "Traceback" not in done.stderr
@@ -218,7 +218,7 @@ def test_accept_refuses_an_unknown_status_before_merging(tmp_path, data_copy):
     review = extract_fixture(tmp_path, data_copy)
     edit_review(review, "figures.csv", None, {"status": "yes"})
     done = run_cli("accept", review, "--data", data_copy, cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert (
         "review/figures.csv, row 2, column 'status': 'yes' is not allowed; allowed values: proposed, accepted, "
         "rejected" in done.stderr
@@ -389,10 +389,10 @@ def test_accept_takes_a_review_saved_by_a_spreadsheet(tmp_path, data_copy):
 
 @pytest.mark.parametrize(
     "setup,code,message",
-    [  # 2: the command was given a wrong folder; 1: the folder's files have problems
+    [  # 2: bad input, a wrong folder or files with problems
         ("missing", 2, "is not a folder; give the review folder written by caravan-book extract"),
         ("empty", 2, "holds none of the review files (places.csv, incidents.csv"),
-        ("no-status", 1, "figures.csv, row 1, column 'status': is missing from the header"),
+        ("no-status", 2, "figures.csv, row 1, column 'status': is missing from the header"),
     ],
 )
 @pytest.mark.build

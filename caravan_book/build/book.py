@@ -82,6 +82,8 @@ def check_data(log: Callable[[str], None] = print) -> ledger.Verified:
             tables.load(name)
         except DataError as error:
             problems.extend(error.problems)
+    if not problems:
+        problems = tables.cross_problems()
     if problems:
         raise DataError(problems)
     verified = ledger.verify(data_dir(), log=log)

@@ -25,6 +25,7 @@ from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ConfigError, ParameterError
 from caravan_book.settings import BOOK_DIR, REPO_ROOT
+from caravan_book.story.display import md
 from caravan_book.text.slugs import slug
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
@@ -63,9 +64,10 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
 def _index_page(
     title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool
 ) -> str:
-    lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
+    lines = [f"# {md(title)}", "", "This edition of the caravan explainer book holds these sections:", ""]
     for page in pages:
-        lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
+        # a Markdown link, not a {doc} role: a page's title holds data text (an incident's title), escaped by md
+        lines.append(f"- [{md(sections.page_title(book, page))}](generated/{page.page}.ipynb)")
     for extra in extras:
         target = "glossary" if extra == "glossary" else "generated/methods"
         lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
@@ -89,7 +91,7 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
         pages = [*pages, sections.Page("methods", "methods", {})]
     settings = read_config(REPO_ROOT)
-    settings["title"] = title
+    settings["title"] = title  # plain text without < > " (config.CustomBookFile): the themes print it unescaped
     sphinx_config = settings["sphinx"]["config"]
     sphinx_config["hide_solutions"] = student
     if student:

@@ -119,6 +119,20 @@ def print_pdf(html_file: Path, pdf_file: Path) -> None:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     if done.returncode != 0 or not pdf_file.is_file() or pdf_file.stat().st_size == 0:
         raise PublishError(f"chromium could not print the PDF (exit {done.returncode}): {done.stderr[-500:]}")
+    _check_pdf(pdf_file)
+
+
+def _check_pdf(pdf_file: Path) -> None:
+    """What chromium wrote is a whole PDF (header, trailer, and pdfinfo reads it), or PublishError: a full disk
+    leaves a truncated file and chromium may still exit 0."""
+    data = pdf_file.read_bytes()
+    whole = data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    if whole and shutil.which("pdfinfo"):
+        whole = subprocess.run(["pdfinfo", str(pdf_file)], capture_output=True, timeout=60).returncode == 0
+    if not whole:
+        raise PublishError(
+            f"chromium wrote an incomplete PDF ({len(data)} bytes; is the disk full?); no handout was written"
+        )
 
 
 def run_section(page: Page, out: Path) -> Path:

@@ -94,7 +94,11 @@ def disagreements(sel: Selection) -> pd.DataFrame:
         return len(set(zip(group["value"], group["qualifier"], strict=False))) > 1 and group["voice"].nunique() > 1
 
     keep = [q for q, group in frame.groupby("quantity") if disputed(group)]
-    return frame[frame["quantity"].isin(keep)].drop(columns="voice").reset_index(drop=True)
+    frame = frame[frame["quantity"].isin(keep)]
+    # one row per voice and value: the same figure from the same voice, however many rows repeat it, is one
+    # point of the chart (a folder with thousands of copies still makes a small chart, issue 21)
+    frame = frame.drop_duplicates(["quantity", "voice", "value", "qualifier"])
+    return frame.drop(columns="voice").reset_index(drop=True)
 
 
 def statements(sel: Selection) -> pd.DataFrame:

@@ -253,6 +253,11 @@ def embed_html(chart: Any, alt_text: str) -> str:
     )
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection); a plain number such as -6 is a number.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
 def data_html(data, name: str) -> str:
     """The chart's data: a table behind a toggle and a CSV download (no other host involved)."""
     import pandas as pd
@@ -261,7 +266,20 @@ def data_html(data, name: str) -> str:
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%Y-%m-%d")
-    csv_text = shown.to_csv(index=False)
+
+    # a spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one) as a formula:
+    # such text cells get a leading apostrophe, as OWASP's advice on CSV injection says (numbers stay numbers)
+    def defused(cell):
+        if isinstance(cell, str) and cell[:1] in _FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(cell):
+            return "'" + cell
+        return cell
+
+    download = shown.copy()
+    for column in download.columns:
+        if not pd.api.types.is_numeric_dtype(download[column]):
+            download[column] = download[column].map(defused)
+    download.columns = [defused(str(c)) for c in download.columns]
+    csv_text = download.to_csv(index=False, lineterminator="\r\n")  # RFC 4180; a cell holding a CR is quoted
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv_text)
     table = shown.to_html(index=False, escape=True, border=0, classes="caravan-data-table", na_rep="")
     filename = html.escape(name + ".csv")
