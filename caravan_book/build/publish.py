@@ -66,6 +66,9 @@ def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.No
 
 def _output_html(output) -> str:
     data = output.get("data", {})
+    figure = render.output_html(data, output.get("metadata", {}))
+    if figure is not None:
+        return figure
     if "text/html" in data:
         return data["text/html"]
     if "text/markdown" in data:
