@@ -9,7 +9,6 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import INCIDENTS, REPO, run_cli, subprocess_env
-from pypdf import PdfReader
 
 from caravan_book import cli
 from caravan_book.data import tables
@@ -179,23 +178,6 @@ def test_plain_papermill_runs_with_new_parameters(tmp_path):
     assert columns == [titles["2021-tapachula"], titles["2018-tijuana"]]  # left is the first column
     place = tables_shown[0].find("th", string="Place").find_next_siblings("td")
     assert [td.get_text(strip=True) for td in place] == ["Tapachula", "Tijuana"]
-
-
-@pytest.mark.build
-def test_handout_pdf_has_title_charts_and_questions_without_code(tmp_path):
-    pdf = tmp_path / "numbers.pdf"
-    done = run_cli("handout", "numbers", "-p", "incident", "2021-tapachula", "--pdf", pdf)
-    assert done.returncode == 0, done.stderr
-    reader = PdfReader(pdf)
-    assert len(reader.pages) >= 3
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "The numbers" in text.splitlines()[0]
-    assert "CBP Southwest border encounters by month" in text  # chart title, drawn as SVG text
-    assert "Border Patrol apprehensions at the Southwest border" in text
-    assert "Discussion questions" in text and "Exercise 1." in text
-    assert "Solution" not in text
-    assert "notebook.start" not in text and "charts.encounters_chart" not in text
-    assert [p.name for p in tmp_path.iterdir()] == ["numbers.pdf"]
 
 
 def _custom_book(tmp_path):

@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import textwrap
 import urllib.parse
 from functools import cache
 from pathlib import Path
@@ -140,7 +139,9 @@ def _draw(spec: dict, kind: str) -> bytes:
     if kind == "svg":
         data = vl_convert.vegalite_to_svg(spec).encode("utf-8")
     else:
-        data = bytes(vl_convert.vegalite_to_png({**spec, "config": {**spec["config"], "background": "white"}}, scale=PNG_SCALE))
+        data = bytes(
+            vl_convert.vegalite_to_png({**spec, "config": {**spec["config"], "background": "white"}}, scale=PNG_SCALE)
+        )
     try:
         atomic.write_bytes(cached, data)
     except OSError:
@@ -268,7 +269,9 @@ def _sized(svg: str, width: float) -> str:
     svg = re.sub(r'(<svg[^>]*?) width="[\d.]+" height="[\d.]+"', r"\1", svg, count=1)
     svg = svg.replace(' class="marks"', "", 1)
     return svg.replace(
-        "<svg ", f'<svg class="caravan-chart-drawing" aria-hidden="true" focusable="false" style="--drawn: {width:.0f}px" ', 1
+        "<svg ",
+        f'<svg class="caravan-chart-drawing" aria-hidden="true" focusable="false" style="--drawn: {width:.0f}px" ',
+        1,
     )
 
 
