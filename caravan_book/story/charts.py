@@ -20,7 +20,7 @@ from caravan_book.paths import data_dir
 from caravan_book.story.display import fmt_number
 from caravan_book.story.figures import Figure
 
-#: Plot width (px at the drawn size): with axes and labels a chart is drawn about 520 px wide, then scaled to the column.
+#: Plot width (px at the drawn size): with axes and labels a chart is drawn about 470 px wide, then scaled.
 WIDTH = 380
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"

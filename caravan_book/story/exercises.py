@@ -40,7 +40,8 @@ def render(section: str, items: list[tuple[str, str]], *selections: Selection) -
         return "\n\n".join(f"**Exercise {n}.** {q}" for n, (q, _) in enumerate(items, 1))
     if kind == "page":
         return "\n\n".join(
-            f'**Exercise {n}.** {q}\n\n<details class="caravan-solution"><summary>Solution</summary>\n\n{a}\n\n</details>'
+            f'**Exercise {n}.** {q}\n\n<details class="caravan-solution">'
+            f"<summary>Solution</summary>\n\n{a}\n\n</details>"
             for n, (q, a) in enumerate(items, 1)
         )
     prefix = _label(section, *selections)

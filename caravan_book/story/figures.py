@@ -22,6 +22,7 @@ table and a CSV download one click away.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import hashlib
 import html
@@ -139,13 +140,10 @@ def _draw(spec: dict, kind: str) -> bytes:
     if kind == "svg":
         data = vl_convert.vegalite_to_svg(spec).encode("utf-8")
     else:
-        data = bytes(
-            vl_convert.vegalite_to_png({**spec, "config": {**spec["config"], "background": "white"}}, scale=PNG_SCALE)
-        )
-    try:
+        white = {**spec, "config": {**spec["config"], "background": "white"}}
+        data = bytes(vl_convert.vegalite_to_png(white, scale=PNG_SCALE))
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs drawing time
         atomic.write_bytes(cached, data)
-    except OSError:
-        pass  # a read-only cache folder only costs drawing time
     return data
 
 
