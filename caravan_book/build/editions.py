@@ -15,7 +15,9 @@ A custom book file looks like::
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -48,7 +50,14 @@ def read_custom(path: Path) -> config.CustomBookFile:
 def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Page]:
     pages: list[sections.Page] = []
     seen: set[str] = set()
-    known = sections.load().notebook_names()
+    book = sections.load()
+    known = book.notebook_names()
+    # a custom page that is also a page of the published book keeps that page's key terms (sections.yml)
+    published_terms = {
+        (page.notebook, tuple(sorted(sections.validate(page.notebook, page.parameters).items(), key=str))): page.key_terms
+        for page in book.pages
+        if page.key_terms
+    }
     for number, entry in enumerate(spec.pages, 1):
         if entry.notebook not in known:
             raise ParameterError(
@@ -62,7 +71,8 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
         while name in seen:
             name += "-x"
         seen.add(name)
-        pages.append(sections.Page(name, entry.notebook, values))
+        terms = published_terms.get((entry.notebook, tuple(sorted(values.items(), key=str))), ())
+        pages.append(sections.Page(name, entry.notebook, values, terms))
     return pages
 
 
@@ -83,10 +93,27 @@ def _index_page(
     return "\n".join(lines) + "\n"
 
 
+def work_folder(out: Path) -> Path:
+    """Where a student edition's build does its work (sources, executed notebooks, staging site, lock):
+    outside the folder the teacher named, which holds the finished site only, so that nothing in it (a zip
+    of the folder, say) holds a solution. One folder per output folder, under the project's ``_build``."""
+    digest = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:12]
+    return REPO_ROOT / "_build" / "editions-work" / f"{_slug(out.name) or 'edition'}-{digest}"
+
+
 def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[str], student: bool) -> Edition:
-    """Write a book source folder under ``out/source`` and return the edition to build."""
+    """Write a book source folder (under ``out/source``; a student edition's outside ``out``, see
+    ``work_folder``) and return the edition to build."""
     book = sections.load()
-    root = out / "source"
+    work = work_folder(out) if student else None
+    root = (work or out) / "source"
+    if student:
+        for leftover in (out / "source", out / ".stage", out / "failed", out / ".build.lock"):
+            # what an earlier version of the build left in the folder: every solution was in it
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
     book_dir = root / "book"
     (book_dir / "generated").mkdir(parents=True, exist_ok=True)
     atomic.copy_tree(BOOK_DIR / "_static", book_dir / "_static")
@@ -101,6 +128,8 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     if student:
         # the executed notebooks hold the solutions' outputs: no download button, no copy in _sources
         settings.setdefault("html", {})["use_download_button"] = False
+        # Jupyter Book 1.0 does not pass html.use_download_button on to the theme: say it to the theme itself
+        sphinx_config.setdefault("html_theme_options", {})["use_download_button"] = False
         sphinx_config["html_copy_source"] = False
     atomic.write_if_changed(root / "_config.yml", yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
     chapters = [{"file": f"book/generated/{p.page}", "title": sections.page_title(book, p)} for p in pages]
@@ -111,7 +140,16 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     atomic.write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
     shown = [p for p in pages if p.notebook != "methods"]
     atomic.write_if_changed(book_dir / "index.md", _index_page(title, book, shown, extras, student))
-    return Edition(root, book_dir / "generated", out / "html", pages, book, with_guide=not student)
+    return Edition(
+        root,
+        book_dir / "generated",
+        out / "html",
+        pages,
+        book,
+        with_guide=not student,
+        work=work,
+        medium="student" if student else "web",
+    )
 
 
 def custom(path: Path, out: Path, *, student: bool) -> Edition:

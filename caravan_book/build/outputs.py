@@ -66,7 +66,10 @@ def check_edition_folder(out: Path) -> Path:
             raise ParameterError(f"--out {out} is inside the project's {name}/ folder; choose a folder of its own")
     if resolved.exists() and not resolved.is_dir():
         raise ParameterError(f"--out {out} is a file; give a folder")
-    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / "source").is_dir():
+    # an earlier build's folder: its sources (a custom book) or the record of its published site (a student
+    # edition, whose sources live outside it)
+    earlier = (resolved / "source").is_dir() or (resolved / ".html.manifest.json").is_file()
+    if resolved.is_dir() and any(resolved.iterdir()) and not earlier:
         raise ParameterError(
             f"--out {out} is a folder with other files in it; choose a new folder or one an earlier build made"
         )

@@ -40,10 +40,11 @@ from markupsafe import Markup
 from caravan_book import atomic
 from caravan_book.paths import REPO_ROOT
 
-#: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
-#: or "print" (handouts: exercises without solutions). Charts are SVG in all three.
+#: Where the output goes: "web" (the Sphinx site, default), "student" (a student edition of the site: as
+#: "web", less what would answer its exercises), "page" (a standalone HTML page, and handouts) or "print"
+#: (exercises without solutions). Charts are SVG in all of them.
 MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
-MEDIUMS = ("web", "page", "print")
+MEDIUMS = ("web", "student", "page", "print")
 #: The name of the chart library earlier builds copied into ``_static``; removed if found.
 BUNDLE_NAME = "vega-bundle.js"
 #: The drawings' cache folder (default ``_build/chart-cache`` in the project).
