@@ -21,6 +21,8 @@ import pytest
 from conftest import REPO, open_offline, wait_for_charts
 from test_site import CHARTS_PER_PAGE, expected_charts, html_pages
 
+from caravan_book.story import figures as render
+
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,8 +39,10 @@ LAYOUT_JS = """() => {
   const charts = [...document.querySelectorAll('.caravan-chart')].map(chart => {
     const drawing = chart.querySelector('svg.caravan-chart-drawing');
     const r = (drawing || chart).getBoundingClientRect();
+    const view = drawing && drawing.viewBox.baseVal;  // the drawing's own size: how much it is scaled
+    const scale = view ? Math.min(r.width / view.width, r.height / view.height) : 0;
     return {left: r.left, right: r.right, width: r.width, height: r.height, tag: drawing ? drawing.tagName : null,
-            loaded: !!drawing, drawings: chart.querySelectorAll('svg, img').length};
+            loaded: !!drawing, drawings: chart.querySelectorAll('svg, img').length, scale};
   });
   // no table or code block may be wider than the column, nor scroll sideways inside a box of its own
   const boxes = [...article.querySelectorAll('table, pre, figure')].filter(t => t.offsetParent !== null).map(t => {
@@ -365,8 +369,8 @@ def test_first_visit_within_budget_and_no_chart_library(served_site, browser):
 
 
 def test_printed_charts_fit_the_page(built_book, browser):
-    """In print (A4 width, print styles), each chart shows its wide drawing inside the text column
-    and no taller than about a third of the page, so it can sit on a page with its introduction."""
+    """In print (A4 width, print styles), each chart is drawn inside the text column, no taller than
+    two thirds of the page, so it can sit on a page with its introduction, and its labels are at least 8 pt."""
     page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
     context = browser.new_context(viewport={"width": 794, "height": 1123}, offline=True)
     try:
@@ -380,4 +384,5 @@ def test_printed_charts_fit_the_page(built_book, browser):
     assert [c["tag"].lower() for c in layout["charts"]] == ["svg"] * 3
     for chart in layout["charts"]:
         assert left <= chart["left"] and chart["right"] <= right, (chart, layout["column"])
-        assert 50 < chart["height"] <= 0.37 * 1123, chart
+        assert 50 < chart["height"] <= 0.65 * 1123, chart
+        assert render.LABEL_SIZE * chart["scale"] * 0.75 >= 8, chart  # CSS px to pt
