@@ -29,7 +29,9 @@ from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ParameterError
 from caravan_book.paths import BOOK_DIR, REPO_ROOT
 
-EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
+#: The editions' names (extra pages, default title, the student edition's suffix), from the templates folder.
+WORDS = yaml.safe_load((BOOK_DIR / "templates" / "editions" / "words.yml").read_text(encoding="utf-8"))
+EXTRA_PAGES: dict[str, str] = WORDS["extra_pages"]
 
 
 def _slug(text: str) -> str:
@@ -54,7 +56,10 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
     known = book.notebook_names()
     # a custom page that is also a page of the published book keeps that page's key terms (sections.yml)
     published_terms = {
-        (page.notebook, tuple(sorted(sections.validate(page.notebook, page.parameters).items(), key=str))): page.key_terms
+        (
+            page.notebook,
+            tuple(sorted(sections.validate(page.notebook, page.parameters).items(), key=str)),
+        ): page.key_terms
         for page in book.pages
         if page.key_terms
     }
@@ -79,18 +84,17 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
 def _index_page(
     title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool
 ) -> str:
-    lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
-    for page in pages:
-        lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
-    for extra in extras:
-        target = "glossary" if extra == "glossary" else "generated/methods"
-        lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
-    if not student:
-        lines.append(f"- {{doc}}`Teacher's guide <generated/{TEACHERS_GUIDE}>`")
-    lines += ["", "Every number and quotation comes from the project's data files, each with its source."]
-    if student:
-        lines += ["", "This is the student edition: the exercises are here, their solutions are not."]
-    return "\n".join(lines) + "\n"
+    from markupsafe import Markup
+
+    from caravan_book.story.templates import render
+
+    links = [(sections.page_title(book, page), Markup(f"generated/{page.page}")) for page in pages]
+    links += [
+        (EXTRA_PAGES[extra], Markup("glossary" if extra == "glossary" else "generated/methods")) for extra in extras
+    ]
+    return render(
+        "editions/index.md.j2", title=title, links=links, student=student, guide=Markup(f"generated/{TEACHERS_GUIDE}")
+    )
 
 
 def work_folder(out: Path) -> Path:
@@ -155,9 +159,11 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
 def custom(path: Path, out: Path, *, student: bool) -> Edition:
     spec = read_custom(path)
     pages = custom_pages(spec, path)
-    title = spec.title or "Caravans at the border: a custom edition"
+    title = spec.title or WORDS["custom_title"]
     extras = list(spec.include or ["glossary"])
-    return prepare(pages, out, title=title + (" (student edition)" if student else ""), extras=extras, student=student)
+    return prepare(
+        pages, out, title=title + (WORDS["student_suffix"] if student else ""), extras=extras, student=student
+    )
 
 
 def student_edition(out: Path) -> Edition:
@@ -166,7 +172,7 @@ def student_edition(out: Path) -> Edition:
     return prepare(
         [p for p in pages if p.notebook != "methods"],
         out,
-        title=read_config(REPO_ROOT)["title"] + " (student edition)",
+        title=read_config(REPO_ROOT)["title"] + WORDS["student_suffix"],
         extras=["glossary", "methods"],
         student=True,
     )

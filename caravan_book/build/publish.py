@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from caravan_book.atomic import atomic_path
 from caravan_book.build.execution import failure_message, run_notebook
@@ -24,6 +25,7 @@ from caravan_book.errors import PublishError
 from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.story import figures as render
 from caravan_book.story.templates import TEMPLATES_DIR
+from caravan_book.story.templates import render as render_template
 
 CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
 #: Headless chromium on a machine with no network: no sandbox (root), no GPU, and none of the background
@@ -113,15 +115,17 @@ def to_html(notebook: nbformat.NotebookNode, *, subtitle: str) -> str:
     The print rules (``@page`` margins here, breaks in ``caravan.css``) keep a handout's charts on
     the page with their captions and start no page with a lone heading.
     """
-    body = _body(notebook)
-    css = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in ("standalone.css", "caravan.css"))
-    title = html.escape(title_of(notebook))
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}: {html.escape(subtitle)}</title>\n"
-        f"<style>\n{css}\n</style>\n</head>\n<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    return render_template(
+        "handouts/standalone.html.j2",
+        title=Markup(html.escape(title_of(notebook))),
+        subtitle=Markup(html.escape(subtitle)),
+        css=Markup(_css()),
+        body=Markup("\n".join(_body(notebook))),
     )
+
+
+def _css() -> str:
+    return "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in ("standalone.css", "caravan.css"))
 
 
 def print_pdf(html_file: Path, pdf_file: Path) -> None:
@@ -245,7 +249,7 @@ def _shorten_sections(soup, words: dict) -> None:
             sections.append([])
         sections[-1].append(node)
     for section in sections:
-        if any(node.select(".caravan-answer, details.caravan-solution") for node in section):
+        if any(node.select(".caravan-answer") or node.select("details.caravan-solution") for node in section):
             continue
         used, cut = 0, 0
         for node in section:
@@ -270,31 +274,15 @@ def paper_page(sections: list[tuple[nbformat.NotebookNode, str]], *, title: str,
     title at the top of every sheet, the section's address and the page number at the bottom, a name and
     date line at the start."""
     words = handout_words()
-    top = f'<p class="caravan-name-line">{html.escape(words["name_line"])}</p>'
-    if teacher:
-        top += f'<p class="caravan-teacher-copy">{html.escape(words["teacher_copy"])}</p>'
-    parts = []
-    for number, (notebook, _) in enumerate(sections):
-        body = "\n".join(_body(notebook))
-        parts.append(
-            f'<section class="caravan-handout-section" style="page: s{number}">'
-            + (top if number == 0 else "")
-            + for_paper(body, teacher=teacher, words=words)
-            + "</section>"
-        )
-    boxes = [
-        f"@page {{ @top-left {{ content: {_css_text(book)}; }} "
-        f"@bottom-right {{ content: {_css_text(words['page_of'])} counter(page) {_css_text(words['page_total'])} "
-        f"counter(pages); }} }}"
-    ]
-    for number, (_, address) in enumerate(sections):
-        boxes.append(f"@page s{number} {{ @bottom-left {{ content: {_css_text(address)}; }} }}")
-    css = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in ("standalone.css", "caravan.css"))
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(title)}</title>\n"
-        f"<style>\n{css}\n{chr(10).join(boxes)}\n</style>\n</head>\n"
-        '<body class="caravan-handout">\n<main>\n' + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
+    parts = [Markup(for_paper("\n".join(_body(notebook)), teacher=teacher, words=words)) for notebook, _ in sections]
+    return render_template(
+        "handouts/handout.html.j2",
+        title=Markup(html.escape(title)),
+        css=Markup(_css()),
+        book=Markup(_css_text(book)),
+        addresses=[Markup(_css_text(address)) for _, address in sections],
+        sections=parts,
+        teacher=teacher,
     )
 
 

@@ -263,15 +263,16 @@ def fitted_spec(spec: dict) -> dict:
     return fitted
 
 
+#: The drawing's own attributes: CSS scales it (``--drawn`` is its drawn width); the figure describes it.
+DRAWING_ATTRIBUTES = {"class": "caravan-chart-drawing", "aria-hidden": "true", "focusable": "false"}
+
+
 def _sized(svg: str, width: float) -> str:
     """Let CSS scale the SVG to its column: keep the viewBox, drop the fixed size."""
     svg = re.sub(r'(<svg[^>]*?) width="[\d.]+" height="[\d.]+"', r"\1", svg, count=1)
     svg = svg.replace(' class="marks"', "", 1)
-    return svg.replace(
-        "<svg ",
-        f'<svg class="caravan-chart-drawing" aria-hidden="true" focusable="false" style="--drawn: {width:.0f}px" ',
-        1,
-    )
+    attributes = {**DRAWING_ATTRIBUTES, "style": f"--drawn: {width:.0f}px"}
+    return svg.replace("<svg", "<svg" + "".join(f' {k}="{v}"' for k, v in attributes.items()), 1)
 
 
 def drawing(chart: Any) -> tuple[str, dict]:
@@ -287,11 +288,11 @@ def png(spec: dict) -> bytes:
 
 
 def embed_html(chart: Any, alt_text: str) -> str:
-    """The chart alone: its inline SVG in a labelled box."""
+    """The chart alone: its inline SVG in a labelled box (the figure template without its caption)."""
+    from caravan_book.story.templates import render
+
     svg, _ = drawing(chart)
-    return (
-        f'<div class="caravan-chart" role="img" aria-label="{html.escape(alt_text)}" data-rendered="true">{svg}</div>'
-    )
+    return render("figures/chart.html.j2", svg=Markup(svg), alt_text=Markup(html.escape(alt_text))).strip()
 
 
 def _table_parts(data, name: str) -> dict:
