@@ -30,31 +30,30 @@ def page_count(pdf: Path) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-def fullness(pdf: Path) -> list[float]:
-    """For each page, how far down its text reaches, as a share of the space between header and footer."""
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+def fullness(pdf: Path, tmp: Path) -> list[float]:
+    """For each page, how far down its ink reaches (text, charts, answer lines), as a share of the space
+    between the header and the footer: the page drawn in grey at 20 dpi by pdftoppm."""
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp / "page")], check=True)
     shares = []
-    for page in re.findall(r"<page width=\"[\d.]+\" height=\"([\d.]+)\">(.*?)</page>", xml, re.S):
-        height, body = float(page[0]), page[1]
-        bottoms = [
-            float(y) for y in re.findall(r'<block xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">', body)
-        ]
-        top, bottom = 0.07 * height, 0.93 * height  # inside the header and footer boxes
-        inside = [y for y in bottoms if top < y < bottom]
-        shares.append((max(inside) - top) / (bottom - top) if inside else 0.0)
+    for image in sorted(tmp.glob("page-*.pgm")):
+        data = image.read_bytes()
+        magic, width, height, depth, pixels = data.split(maxsplit=4)
+        assert magic == b"P5" and depth == b"255"
+        width, height = int(width), int(height)
+        top, bottom = int(0.07 * height), int(0.93 * height)  # inside the header and footer boxes
+        inked = [y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 160]
+        shares.append((max(inked) - top) / (bottom - top) if inked else 0.0)
     return shares
 
 
-def check_handout(pdf: Path, address: str) -> str:
+def check_handout(pdf: Path, address: str, tmp: Path) -> str:
     count = page_count(pdf)
     texts = pages_text(pdf)
     assert 1 <= count <= MAX_PAGES and len(texts) == count
     for number, text in enumerate(texts, 1):
         assert f"Page {number} of {count}" in text, f"page {number} is not numbered"
         assert BOOK_TITLE in text and address in text, f"page {number} lacks the book's title or the address"
-    shares = fullness(pdf)
+    shares = fullness(pdf, tmp)
     assert all(share >= 1 / 3 for share in shares), f"a page is less than a third full: {shares}"
     whole = "\n".join(texts)
     assert "Name:" in texts[0] and "Date:" in texts[0]
@@ -71,12 +70,14 @@ def test_student_handout_fits_five_numbered_pages_with_room_to_answer(tmp_path, 
     pdf = tmp_path / "handout.pdf"
     done = run_cli("handout", section, "-p", "incident", incident, "--pdf", pdf)
     assert done.returncode == 0, done.stderr
-    text = check_handout(pdf, f"book/generated/{section}-{incident}.html")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    text = check_handout(pdf, f"book/generated/{section}-{incident}.html", pages)
     assert "Discussion questions" in text and "Exercise 1." in text and "Your answer:" in text
     assert "Solution" not in text
     if section == "numbers":
         assert "CBP Southwest border encounters by month" in text  # a chart's title, drawn as SVG text
-    assert [p.name for p in tmp_path.iterdir()] == ["handout.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf", "pages"]
 
 
 def test_teachers_copy_holds_the_solutions(tmp_path):

@@ -171,7 +171,7 @@ LONG_TABLE, KEEP_ROWS = 9, 6
 #: is left to the web page. Charts and questions are always kept.
 SECTION_TEXT = 2200
 #: Lines left under each question of a student's handout for the answer.
-ANSWER_LINES = 3
+ANSWER_LINES = 4
 
 
 def handout_words() -> dict:
