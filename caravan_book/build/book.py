@@ -19,12 +19,11 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from caravan_book import atomic
+from caravan_book import atomic, settings
 from caravan_book.build import guide, pages, processes, sections, site
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
-from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
-from caravan_book.story import figures as render
+from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
 
 
 @dataclass
@@ -113,17 +112,17 @@ def build(
         raise BusyError(
             f"another build of {edition.site} is running (lock {edition.lock}); wait for it to finish"
         ) from None
-    old_medium = os.environ.get(render.MEDIUM_ENV)
-    os.environ[render.MEDIUM_ENV] = edition.medium  # the kernels inherit it
+    old_medium = os.environ.get(settings.MEDIUM_ENV)
+    os.environ[settings.MEDIUM_ENV] = edition.medium  # the kernels inherit it
     try:
         with processes.stop_on_signals():
             return _build_locked(edition, jobs=jobs, force=force, log=log)
     finally:
         lock.release()
         if old_medium is None:
-            os.environ.pop(render.MEDIUM_ENV, None)
+            os.environ.pop(settings.MEDIUM_ENV, None)
         else:
-            os.environ[render.MEDIUM_ENV] = old_medium
+            os.environ[settings.MEDIUM_ENV] = old_medium
 
 
 def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
@@ -132,7 +131,6 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     if edition.work is not None:
         atomic.sweep(edition.work)
     excerpts = check_data(log)
-    render.remove_old_bundle(edition.root / "book" / "_static")
     # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
     static_key = site.tree_digest([edition.root / "book" / "_static"])
     static_file = edition.stage / ".static"

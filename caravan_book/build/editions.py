@@ -16,7 +16,6 @@ A custom book file looks like::
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from pathlib import Path
 
@@ -26,16 +25,13 @@ from caravan_book import atomic
 from caravan_book.build import config, sections
 from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
-from caravan_book.errors import ParameterError
-from caravan_book.paths import BOOK_DIR, REPO_ROOT
+from caravan_book.errors import ConfigError, ParameterError
+from caravan_book.settings import BOOK_DIR, REPO_ROOT
+from caravan_book.text.slugs import slug
 
 #: The editions' names (extra pages, default title, the student edition's suffix), from the templates folder.
 WORDS = yaml.safe_load((BOOK_DIR / "templates" / "editions" / "words.yml").read_text(encoding="utf-8"))
 EXTRA_PAGES: dict[str, str] = WORDS["extra_pages"]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def read_custom(path: Path) -> config.CustomBookFile:
@@ -43,9 +39,7 @@ def read_custom(path: Path) -> config.CustomBookFile:
     spec = config.read_yaml(path, config.CustomBookFile)
     bad = [name for name in spec.include if name not in EXTRA_PAGES]
     if bad:
-        raise config.ConfigError(
-            f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}"
-        )
+        raise ConfigError(f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
     return spec
 
 
@@ -72,7 +66,7 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
             values = sections.validate(entry.notebook, entry.parameters)
         except ParameterError as error:
             raise ParameterError(f"{source}: page {number} ({entry.notebook}): {error}") from None
-        name = _slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
+        name = slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
         while name in seen:
             name += "-x"
         seen.add(name)
@@ -102,7 +96,7 @@ def work_folder(out: Path) -> Path:
     outside the folder the teacher named, which holds the finished site only, so that nothing in it (a zip
     of the folder, say) holds a solution. One folder per output folder, under the project's ``_build``."""
     digest = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:12]
-    return REPO_ROOT / "_build" / "editions-work" / f"{_slug(out.name) or 'edition'}-{digest}"
+    return REPO_ROOT / "_build" / "editions-work" / f"{slug(out.name) or 'edition'}-{digest}"
 
 
 def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[str], student: bool) -> Edition:

@@ -1,5 +1,8 @@
 """Table schemas of the book's data files (pandera), and the vocabularies they allow.
 
+One concern, long because the data has fifteen tables: one spec a table, each read on its own; the code that
+applies them is in :mod:`caravan_book.data.tables`.
+
 Each :class:`TableSpec` says which file holds a table, which columns it has and what
 each may contain, which other tables its ids point into, and which rules join two
 columns of one row. :mod:`caravan_book.data.tables` turns a spec into a pandera schema
@@ -16,10 +19,10 @@ import pandera.pandas as pa
 
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.vocabulary import QUALIFIERS
 
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
-QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
 QUOTE_KINDS = ("direct", "reported")
 #: How much of a date the article states: the day itself, only the month, or only the year.
 DATE_PRECISIONS = ("day", "month", "year")
@@ -38,8 +41,10 @@ FACT_TOPICS = (
     "carried",
     "route_start",
     "us_response",
+    "us_background",
+    "mexican_police",
 )
-#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+#: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = (
     "fiscal_year_total",
     "month_total",
@@ -390,6 +395,7 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
+        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),

@@ -4,7 +4,7 @@ The extractor reads a plain-text article and proposes rows for the article table
 statements, events, places, defects, and the article's own ``sources`` row), each with the sentence
 it came from as the excerpt. Excerpts are slices of the article, so they are verbatim by
 construction. It writes a review folder of CSV files whose columns are the schema's columns
-(:data:`caravan_book.schemas.TABLES`) plus ``status`` (``proposed``) and ``reason`` (why the row was
+(:data:`caravan_book.data.schemas.TABLES`) plus ``status`` (``proposed``) and ``reason`` (why the row was
 proposed and what a person must still decide); it never writes into ``data/``. ``caravan-book
 accept`` (:mod:`caravan_book.intake.accept`) merges the rows a person marks ``accepted``.
 
@@ -30,6 +30,8 @@ from caravan_book.errors import ParameterError
 from caravan_book.text.article import Article, Sentence, read_article
 from caravan_book.text.dates import DateMention, find_dates, printed_dates
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.slugs import slug as text_slug
+from caravan_book.text.vocabulary import MONTHS, QUALIFIER_WORDS, WEEKDAYS
 
 #: Columns every review file adds to the schema's columns.
 REVIEW_COLUMNS = ("status", "reason")
@@ -50,26 +52,7 @@ _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,$])(?P<dollar>\$)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion)\b)?"
     r"(?P<percent>%|\s+per ?cent\b)?"
 )
-_QUALIFIERS = {
-    "about": "about",
-    "around": "about",
-    "approximately": "about",
-    "roughly": "about",
-    "some": "about",
-    "an estimated": "about",
-    "estimated": "about",
-    "almost": "nearly",
-    "nearly": "nearly",
-    "close to": "nearly",
-    "at least": "at least",
-    "more than": "more than",
-    "over": "more than",
-    "upwards of": "more than",
-    "fewer than": "fewer than",
-    "less than": "fewer than",
-    "under": "fewer than",
-    "up to": "up to",
-}
+_QUALIFIERS = QUALIFIER_WORDS
 _QUALIFIER_BEFORE = re.compile(
     r"\b(?P<q>" + "|".join(sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE
 )
@@ -206,12 +189,6 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
             continue  # "one of them", "hundreds": not a count a reader would look for
         if any(s < m.end() and m.start() < e for s, e, _, _ in spans):
             continue
-        if (
-            re.match(r"\s+(?:thousand|million|billion)s?\b", sentence[m.end() :]) is None
-            and re.search(r"\b(?:of|the)\s+$", sentence[: m.start()])
-            and low in ("two", "three")
-        ):
-            pass
         spans.append((m.start(), m.end(), m.group(), ""))
     for start, end, text, hint in sorted(spans):
         if any(s < end and start < e for s, e in skip):
@@ -439,11 +416,13 @@ class Proposal:
         return full
 
 
+_STOP_WORDS = frozenset(
+    {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
+)
+
+
 def slug(text: str, words: int = 4) -> str:
-    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
-    stop = {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
-    kept = [p for p in parts if p not in stop][:words]
-    return "-".join(kept) or "row"
+    return text_slug(text, words, _STOP_WORDS) or "row"
 
 
 def _unique(base: str, used: set[str], sep: str = "-") -> str:
@@ -740,25 +719,8 @@ _DEMONYMS = {
     "Nicaraguan",
 }
 _NOT_PLACES = _DEMONYMS | {
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    *WEEKDAYS,
+    *MONTHS,
     "Mr",
     "Mrs",
     "Ms",
@@ -985,7 +947,7 @@ def extract(
     data: Path | None = None,
 ) -> tuple[dict[str, int], Proposal]:
     """Read the article, propose rows, write the review folder; the counts of rows per table."""
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ParameterError(f"{out}: already exists; choose a new review folder with --out")

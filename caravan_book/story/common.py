@@ -6,12 +6,12 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story.display import (
     bullet_list,
     cite,
     md,
 )
-from caravan_book.story.figures import medium
 
 
 def metric_label(metric: str) -> str:

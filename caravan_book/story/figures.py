@@ -38,15 +38,8 @@ from typing import Any
 from markupsafe import Markup
 
 from caravan_book import atomic
-from caravan_book.paths import REPO_ROOT
+from caravan_book.settings import REPO_ROOT
 
-#: Where the output goes: "web" (the Sphinx site, default), "student" (a student edition of the site: as
-#: "web", less what would answer its exercises), "page" (a standalone HTML page, and handouts) or "print"
-#: (exercises without solutions). Charts are SVG in all of them.
-MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
-MEDIUMS = ("web", "student", "page", "print")
-#: The name of the chart library earlier builds copied into ``_static``; removed if found.
-BUNDLE_NAME = "vega-bundle.js"
 #: The drawings' cache folder (default ``_build/chart-cache`` in the project).
 CACHE_ENV = "CARAVAN_BOOK_CHART_CACHE"
 #: Font sizes of the drawing (px at its drawn size). A chart is drawn about 470 px wide and scaled to
@@ -69,23 +62,6 @@ METADATA_KEY = "caravan_figure"
 SVG_MIME, PNG_MIME = "image/svg+xml", "image/png"
 #: Scale of the PNG copy (for notebook readers that do not show SVG).
 PNG_SCALE = 1.5
-
-
-def medium() -> str:
-    value = os.environ.get(MEDIUM_ENV, "web")
-    return value if value in MEDIUMS else "web"
-
-
-def remove_old_bundle(static_dir: Path) -> bool:
-    """Remove the chart library an earlier version of the build left in ``static_dir``; True if one was.
-
-    Charts are drawn to SVG at build time, so the site ships no chart library.
-    """
-    target = static_dir / BUNDLE_NAME
-    if target.is_file():
-        target.unlink()
-        return True
-    return False
 
 
 def _prepared_spec(chart: Any) -> dict:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story.common import collapsible, source_list
 from caravan_book.story.display import (
     INFERRED_KEY,
@@ -19,7 +20,6 @@ from caravan_book.story.display import (
     outlet_name,
     plural,
 )
-from caravan_book.story.figures import medium
 
 
 # ---------------------------------------------------------------- what happened

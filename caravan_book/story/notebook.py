@@ -40,12 +40,10 @@ def start_plain() -> None:
 
 def excerpt_check() -> str:
     """One sentence for the methods page: how were this build's excerpts verified?"""
-    import os
-
+    from caravan_book import settings
     from caravan_book.data.ledger import LEDGER_FILE, Verified
-    from caravan_book.paths import CONTEXT_ENV
 
-    verified = Verified.from_json(os.environ.get(CONTEXT_ENV, ""))
+    verified = Verified.from_json(settings.build_context())
     if verified is None:
         return (
             "This page was made outside the book's build, so this copy does not say whether the excerpts were verified."
