@@ -59,7 +59,7 @@ def check_handout(pdf: Path, address: str, tmp: Path) -> str:
     assert "Name:" in texts[0] and "Date:" in texts[0]
     for words in WEB_ONLY:
         assert words not in whole, f"{words!r} is printed"
-    assert "notebook.start" not in whole and "charts." not in whole
+    assert "notebook.start" not in whole and "charts." not in whole and "{term}" not in whole
     return whole
 
 

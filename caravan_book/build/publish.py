@@ -7,6 +7,7 @@ when complete, so a failure never leaves a partial file behind.
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 import tempfile
@@ -61,7 +62,7 @@ def _output_html(output) -> str:
     if "text/html" in data:
         return data["text/html"]
     if "text/markdown" in data:
-        return _MARKDOWN.render(data["text/markdown"])
+        return _MARKDOWN.render(_plain_roles(data["text/markdown"]))
     if "text/plain" in data:
         return f"<pre>{html.escape(data['text/plain'])}</pre>"
     return ""
@@ -76,6 +77,14 @@ def title_of(notebook: nbformat.NotebookNode) -> str:
     return "Section"
 
 
+_ROLE = re.compile(r"\{(?:term|doc|ref)\}`([^`<]*?)\s*(?:<[^`>]*>)?`")
+
+
+def _plain_roles(markdown: str) -> str:
+    """MyST roles the site links (``{term}`encounters <encounter>``` ) as their plain words, outside the site."""
+    return _ROLE.sub(lambda m: m.group(1), markdown)
+
+
 def _body(notebook: nbformat.NotebookNode) -> list[str]:
     """The HTML of a notebook's prose and outputs, without code, cell by cell."""
     body = []
@@ -84,7 +93,7 @@ def _body(notebook: nbformat.NotebookNode) -> list[str]:
         if "remove-cell" in tags or "caravan-install" in tags:
             continue
         if cell.cell_type == "markdown":
-            body.append(_MARKDOWN.render(cell.source))
+            body.append(_MARKDOWN.render(_plain_roles(cell.source)))
         elif cell.cell_type == "code":
             body.extend(
                 _output_html(o)
