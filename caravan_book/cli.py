@@ -4,7 +4,7 @@
   list      every section with its parameters (read by papermill from the notebooks)
   run       one section with new parameters, to an executed notebook or an HTML page
   build     the whole book, a custom book from a YAML file, or a student edition
-  handout   one section as a print-ready PDF
+  handout   one section, or a custom book, as a print-ready PDF
   extract   propose sourced rows from a new article, into a review folder
   accept    merge the reviewed rows marked accepted into a data folder, then check it
 
@@ -237,13 +237,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from caravan_book.build import outputs, publish
+    from caravan_book.build import editions, outputs, publish
 
-    page = _page(args.section, args.p)
+    if (args.section is None) == (args.params is None):
+        raise ParameterError("handout: give one section, or a custom book with --params FILE.yml (not both)")
     outputs.check_file(args.pdf, (".pdf",), "handout output")
     _verify_excerpts()
-    with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
-        publish.handout(page, args.pdf)
+    if args.params is not None:
+        spec = editions.read_custom(args.params)
+        pages = editions.custom_pages(spec, args.params)
+        with _working(f"running the {len(pages)} sections of {args.params} and printing {args.pdf}"):
+            publish.handout(pages, args.pdf, teacher=args.teacher, title=spec.title)
+    else:
+        page = _page(args.section, args.p)
+        with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
+            publish.handout(page, args.pdf, teacher=args.teacher)
     print(f"wrote {args.pdf}")
     return 0
 
@@ -319,8 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
     build.set_defaults(func=_build)
 
-    handout = sub.add_parser("handout", help="one section as a print-ready PDF")
-    section_args(handout)
+    handout = sub.add_parser("handout", help="one section, or a whole custom book, as a print-ready PDF")
+    handout.add_argument("section", nargs="?", help="a section name, as shown by `caravan-book list`")
+    handout.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    handout.add_argument(
+        "--params", type=Path, metavar="FILE.yml", help="a custom book: one handout of all its sections"
+    )
+    handout.add_argument("--teacher", action="store_true", help="a teacher's copy, with the exercises' solutions")
     handout.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the PDF to write")
     handout.set_defaults(func=_handout)
 

@@ -9,6 +9,7 @@ is rebuilt.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from caravan_book import atomic
+from caravan_book import atomic, settings
 from caravan_book.build import guide, pages, processes, sections, site
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
@@ -38,19 +39,23 @@ class Edition:
     with_guide: bool = True
     #: the table of contents to write to root/_toc.yml (None: the edition wrote its own)
     toc_text: str | None = None
+    #: the folder of the build's own work (staging site, failed notebooks, lock); None: beside the site
+    work: Path | None = None
+    #: the chart medium the pages are run for (figures.MEDIUMS)
+    medium: str = "web"
 
     @property
     def stage(self) -> Path:
-        return self.site.parent / ".stage"
+        return (self.work or self.site.parent) / ".stage"
 
     @property
     def failed(self) -> Path:
         """Where the executed copy of a failed notebook is kept (CI uploads it)."""
-        return self.site.parent / "failed"
+        return (self.work or self.site.parent) / "failed"
 
     @property
     def lock(self) -> Path:
-        return self.site.parent / ".build.lock"
+        return (self.work or self.site.parent) / ".build.lock"
 
 
 def main_edition() -> Edition:
@@ -101,6 +106,7 @@ def build(
     """Build an edition; return timings and what ran. Raises BuildError, DataError or BusyError."""
     edition = edition or main_edition()
     edition.site.parent.mkdir(parents=True, exist_ok=True)
+    edition.lock.parent.mkdir(parents=True, exist_ok=True)
     try:
         lock = FileLock(str(edition.lock), timeout=0)
         lock.acquire()
@@ -108,16 +114,24 @@ def build(
         raise BusyError(
             f"another build of {edition.site} is running (lock {edition.lock}); wait for it to finish"
         ) from None
+    old_medium = os.environ.get(settings.MEDIUM_ENV)
+    os.environ[settings.MEDIUM_ENV] = edition.medium  # the kernels inherit it
     try:
         with processes.stop_on_signals():
             return _build_locked(edition, jobs=jobs, force=force, log=log)
     finally:
         lock.release()
+        if old_medium is None:
+            os.environ.pop(settings.MEDIUM_ENV, None)
+        else:
+            os.environ[settings.MEDIUM_ENV] = old_medium
 
 
 def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
+    if edition.work is not None:
+        atomic.sweep(edition.work)
     # the warm kernels start (and import the package) while the data is checked
     pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
     try:
