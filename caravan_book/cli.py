@@ -138,7 +138,7 @@ def _list_incidents() -> None:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from caravan_book.intake import extract
+    from caravan_book.intake import proposer as extract
 
     out = args.out or Path(f"review-{args.source}")
     counts, proposal = extract.extract(

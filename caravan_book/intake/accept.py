@@ -21,7 +21,7 @@ from pathlib import Path
 from caravan_book import atomic
 from caravan_book.data import ledger
 from caravan_book.errors import DataError, DataProblem, ParameterError
-from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
+from caravan_book.intake.io import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
 @dataclass

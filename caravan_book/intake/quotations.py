@@ -1,0 +1,276 @@
+"""Quotations and speakers: the quoted passages of a paragraph, who says them, and reported speech.
+
+A speaker is a person or a body the sentence names as saying something ("said X", "X said",
+"according to X", "…, organisers said"). A place is never a speaker: "Mayor Teresa Luján of Ciudad
+Reyna said" names Teresa Luján; "Local officials in Huixtla said" names the local officials of
+Huixtla. "The ministry" and "a spokeswoman for the office" are read as the body the article named
+before. Every function here works on one sentence or paragraph, so the whole run stays linear.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+_DOUBLE = re.compile(r"[“\"](?P<q>[^“”\"\n]+)(?:[”\"]|$)")
+_SINGLE = re.compile(r"(?<![\w])[‘'](?P<q>(?:[^‘’'\n]|[’'](?=\w))+)[’'](?![\w])")
+TITLES = (
+    "Mr|Mrs|Ms|Dr|President|Press Secretary|Secretary|Mayor|Governor|Senator|Father|Sister|Bishop|General"
+    "|Lieutenant General|Commander|Chief|Minister|Ambassador|Judge"
+)
+_WORD = r"[A-Z][\w’'.-]*"
+_NAME = rf"(?:(?:{TITLES})\.?\s+)?{_WORD}(?:\s+(?:{_WORD}|de|del|la|van|von|(?:of|for|and)(?=\s+[A-Z])))*"
+_BODY_NOUN = (
+    r"ministry|department|agency|government|office|police|spokesman|spokeswoman|spokesperson|institute|officials"
+    r"|authorities|commission|organizers|organisers"
+)
+_BODY = (
+    rf"(?:{_WORD}|the)(?:’s|'s)?\s+(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUN})(?:\s+(?:in|of|from)\s+{_WORD}(?:\s+{_WORD})*)?"
+)
+SPEECH = (
+    r"(?:said|says|told|wrote|tweeted|added|warned|insisted|claimed|stated|explained|declared|announced|promised"
+    r"|threatened|reported)"
+)
+_TIME_AFTER = r"(?:\s+(?:yesterday|today|on\s+\w+|in\s+a\s+statement|earlier|later))*"
+_SPEAKER_PATTERNS = (
+    ("according to", re.compile(rf"\b[Aa]ccording to (?P<who>{_BODY}|(?:the )?{_NAME})")),
+    (
+        "X said",
+        re.compile(
+            rf"(?P<who>{_BODY}|{_NAME})(?:(?:,[^,“”\"]{{1,90}}){{1,2}},)?\s+(?:also\s+|later\s+|had\s+|has\s+)?"
+            rf"{SPEECH}\b"
+        ),
+    ),
+    ("said X", re.compile(rf"\b{SPEECH}\s+(?P<who>{_NAME})")),
+    (
+        "…, X said",
+        re.compile(rf",\s+(?P<who>(?:the\s+|its\s+|a\s+|an\s+)?[a-z][\w’' -]{{1,40}}?)\s+{SPEECH}{_TIME_AFTER}\W*$"),
+    ),
+)
+PRONOUN = re.compile(rf"\b(?P<p>he|she|they|it)\s+(?:also\s+|later\s+)?{SPEECH}\b", re.IGNORECASE)
+#: Groups named in lower case ("organisers said"), as data/ names them.
+GROUPS = {
+    "organisers": "Caravan organizers",
+    "organizers": "Caravan organizers",
+    "caravan organisers": "Caravan organizers",
+    "caravan organizers": "Caravan organizers",
+    "residents": "Local residents",
+    "local residents": "Local residents",
+    "witnesses": "Witnesses",
+    "aid workers": "Aid workers",
+    "volunteers": "Volunteers",
+    "activists": "Activists",
+    "critics": "Critics",
+    "officials": "Officials",
+    "local officials": "Local officials",
+    "police": "Police",
+    "migrants": "Migrants",
+}
+_NOT_NAMES = set(
+    "The A An But However And It This That In On At As He She They We I Its His Her Their Some Many Other When "
+    "While After Before Earlier Later Meanwhile Also Then There One Two Speaking Asked If Here Tweeting".split()
+)
+MONTHS_AND_DAYS = set(
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday".split()
+)
+_TITLE_START = re.compile(rf"^(?:{TITLES})\.?\s+")
+_INSTITUTION = re.compile(
+    r"\b(?:Ministry|Department|Agency|Government|Office|Police|Institute|Commission|Organization|Organisation"
+    r"|Service|Services|Patrol|Protection|Guard|Army|Navy|Council|Court|Congress|Senate|Press|News|Post|Times"
+    r"|Reuters|Shelter|Casa|Project|Union|Bureau|Administration|Authority|Committee|Party)\b"
+)
+
+
+def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
+    """Quoted passages of a paragraph: start and end of the words inside the marks, and the words.
+
+    A quotation left open runs to the end of its paragraph (articles open each paragraph of a long
+    quotation with a mark and close only the last), which is what ``check`` accepts too.
+    """
+    spans: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def keep(start: int, words: str) -> None:
+        lead = len(words) - len(words.lstrip())
+        quote = words.strip().rstrip(", ")
+        at = start + lead
+        if re.search(r"[A-Za-z]", quote) and not any(s <= at < e for s, e in taken):
+            spans.append((at, at + len(quote), quote))
+            taken.append((at, at + len(quote)))
+
+    for pattern in (_DOUBLE, _SINGLE):
+        for m in pattern.finditer(paragraph):
+            keep(m.start("q"), m["q"])
+    for m in re.finditer(r"(?:^|(?<=\s))[‘'](?=[A-Za-z])", paragraph):
+        if not any(s - 1 <= m.start() < e for s, e in taken):
+            keep(m.end(), paragraph[m.end() :])  # opened and not closed: to the end of the paragraph
+    return sorted(spans)
+
+
+def is_institution(name: str) -> bool:
+    """A body, not a person: "National Migration Institute", "Reuters", "CBP", "local officials"."""
+    return bool(_INSTITUTION.search(name)) or bool(re.fullmatch(r"[A-Z]{2,6}", name)) or bool(
+        re.search(rf"\b(?:{_BODY_NOUN})\b", name)
+    )
+
+
+def _clean_name(name: str, places: set[str]) -> str:
+    """A speaker as the sentence names them: no sentence openers, titles, final possessive, "of Place"."""
+    name = re.sub(r"(?:’s|'s)$", "", name.strip())
+    words = name.split()
+    while words and words[0] in _NOT_NAMES and words[0] != "The":
+        words = words[1:]
+    if words and words[0].lower() == "the":
+        rest = words[1:]
+        words = rest if rest and rest[0][:1].isupper() else ["The", *rest]
+    name = " ".join(words).strip(" ,.")
+    body = is_institution(name)
+    m = re.match(r"^(?P<head>.+?)\s+(?:of|in|from)\s+(?P<tail>[A-Z].*)$", name)
+    if m and m["tail"] in places and not body:
+        name = m["head"]  # "Teresa Luján of Ciudad Reyna": the person, not the place
+    if not body:
+        name = _TITLE_START.sub("", name)
+    return name
+
+
+def speaker_in(text: str, places: set[str]) -> tuple[str, str] | None:
+    """The speaker a sentence names and the rule that found them, or None.
+
+    ``places`` are names the article uses for places (and countries, regions): they are never speakers.
+    """
+    blanked = re.sub(r"[“\"][^“”\"]*[”\"]|(?<![\w])[‘'][^‘’']*[’'](?![\w])", " … ", text)
+    for rule, pattern in _SPEAKER_PATTERNS:
+        for m in pattern.finditer(blanked):
+            printed = m["who"].strip()
+            if rule == "…, X said":
+                who = lowercase_speaker(printed)
+                if who:
+                    return who, rule
+                continue
+            who = _clean_name(printed, places)
+            first = who.split()[0] if who else ""
+            if not who or not who[0].isupper() or who == "The" or who in places or first in MONTHS_AND_DAYS:
+                continue
+            if who.split()[0] in ("Local",) or who[0].isupper():
+                return who, rule
+    return None
+
+
+def lowercase_speaker(printed: str) -> str | None:
+    """A group named in lower case ("organisers", "aid workers"), or a body referred back to ("the ministry")."""
+    low = printed.lower().strip()
+    if low in GROUPS:
+        return GROUPS[low]
+    if re.fullmatch(r"(?:the|its|a|an)\s+[a-z][\w ]{1,40}", low) and re.search(rf"\b(?:{_BODY_NOUN})$", low):
+        return printed[0].upper() + printed[1:]  # "The ministry": resolved against the article by the caller
+    return None
+
+
+def resolve_reference(who: str, earlier: list[str], text_before: str, known: list[str]) -> tuple[str, str]:
+    """"The ministry", "a spokeswoman for the office": the body the article named before, and a note."""
+    m = re.fullmatch(r"(?P<lead>(?:A|An)\s+spokes\w+\s+for\s+)?(?:the|its|The|Its)\s+(?P<noun>[a-z][\w ]*)", who)
+    if not m:
+        return who, ""
+    noun = m["noun"].split()[-1]
+    target = ""
+    for name in reversed(earlier):
+        if noun in name.lower() and name.lower() != who.lower():
+            target = name
+            break
+    if not target:
+        named = re.findall(rf"{_WORD}(?:\s+(?:{_WORD}|of|for|and|the))*\s+{noun.capitalize()}\b(?:\s+(?:of|for)\s+"
+                           rf"{_WORD}(?:\s+{_WORD})*)?|{noun.capitalize()}\s+(?:of|for)\s+{_WORD}(?:\s+{_WORD})*",
+                           text_before[-3000:])
+        if named:
+            target = re.sub(r"^(?:The|the)\s+", "", named[-1])
+    if not target:
+        hits = [k for k in known if k.lower().endswith(" ".join(m["noun"].split()[-2:]))]
+        target = hits[0] if len(hits) == 1 else ""
+    if not target:
+        return who, ""
+    if m["lead"]:
+        return f"{m['lead']}the {target}", f"'{who}' read as the {target}"
+    return target, f"'{who}' read as {target}"
+
+
+@dataclass
+class Speakers:
+    """Known speakers (from the data), so "Mr Trump" is proposed as "Donald Trump" with a reason."""
+
+    known: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def match(self, printed: str) -> tuple[str, dict[str, str], str]:
+        """Speaker name, what the data knows of them, and a reason when the name was changed."""
+        norm = printed.replace("’", "'").lower()
+        for name, info in self.known.items():
+            if name.replace("’", "'").lower() == norm:
+                return name, info, ""
+        inside = [name for name in self.known if len(name.split()) > 1 and f" {name} " in f" {printed} "]
+        if len(inside) == 1:  # "US Homeland Security Secretary Kirstjen Nielsen"
+            return inside[0], self.known[inside[0]], f"speaker printed '{printed}'; read as {inside[0]}"
+        grouped = [n for n in self.known if n.lower().startswith(norm + " (")]  # "Critics" -> "Critics (not named)"
+        if len(grouped) == 1:
+            return grouped[0], self.known[grouped[0]], f"speaker printed '{printed}'; read as {grouped[0]}"
+        last = printed.split()[-1] if printed.split() else ""
+        hits = [name for name in self.known if len(name.split()) > 1 and name.split()[-1] == last]
+        if len(hits) == 1 and last[:1].isupper() and not is_institution(printed):
+            return hits[0], self.known[hits[0]], f"speaker '{printed}' read as {hits[0]} (a known speaker)"
+        close = difflib.get_close_matches(printed, list(self.known), n=1, cutoff=0.88)
+        if close:
+            return close[0], self.known[close[0]], f"speaker printed '{printed}'; read as {close[0]} (check spelling)"
+        return printed, {}, ""
+
+
+def channel(excerpt: str) -> str:
+    low = excerpt.lower()
+    for word, name in (
+        ("tweet", "tweet"),
+        ("twitter", "tweet"),
+        ("town hall", "town hall"),
+        ("briefing", "press briefing"),
+        ("chant", "chant"),
+        ("speech", "speech"),
+        ("interview", "interview"),
+        ("told ", "interview"),
+        ("report", "report"),
+    ):
+        if word in low:
+            return name
+    return "statement"
+
+
+_NAMING = re.compile(
+    r"(?:called|dubbed|so-called|such as|reads?|read|titled|named|labelled|labeled|carrying|documentary|the)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_scare_quote(sentence: str, at: int, quote: str, has_speaker: bool) -> str:
+    """Why a quoted passage is not a quotation (a name, a scare quote, a banner), or "" when it is one."""
+    before = sentence[max(0, at - 25) : at].rstrip("“\"‘' ")
+    words = len(quote.split())
+    if _NAMING.search(before) and words < 8:
+        return "a name or a phrase in quotation marks"
+    if words < 4 and not has_speaker:
+        return "a short phrase in quotation marks with no speaker"
+    if quote[:1].islower() and not has_speaker:
+        return "a fragment in quotation marks with no speaker"
+    return ""
+
+
+_REPORTED_AFTER = re.compile(
+    rf"\b{SPEECH}(?:\s+[A-Z]\w+)?(?:\s+(?:reporters|journalists))?{_TIME_AFTER}(?:\s+on\s+\d{{1,2}}\s+[A-Z]\w+)?"
+    rf"(?:\s+that)?,?\s+(?P<q>[a-z].{{15,}}?)[.!?]?$"
+)
+_REPORTED_BEFORE = re.compile(
+    rf"^(?P<q>.{{15,}}?),\s+(?:he|she|they|it|[A-Z][^,]{{0,60}}|(?:the\s+|its\s+|a\s+|an\s+)?[a-z][\w’' -]{{1,40}}?)"
+    rf"\s+{SPEECH}{_TIME_AFTER}\.?$"
+)
+
+
+def reported(text: str) -> str | None:
+    """The reported words of "X said (that) …" or "…, X said", cut from the sentence."""
+    m = _REPORTED_BEFORE.search(text) or _REPORTED_AFTER.search(text)
+    return m["q"].strip() if m else None
