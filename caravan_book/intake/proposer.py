@@ -190,7 +190,7 @@ def event_mentions(text: str, mentions: list[DateMention], published: date, has_
 ]:
     """The mentions that date an event of the sentence, and the weekdays that contradict a printed date.
 
-    A weekday printed with a day and month ("By Monday, June 2") is not a second date: it agrees with
+    A year alone dates background, not an event. A weekday printed with a day and month ("By Monday, June 2") is not a second date: it agrees with
     the printed date or contradicts it (a defect). "That Tuesday" points back to a date told before.
     A month or a year in a sentence that gives a figure dates the figure ("14,500 in May"), not an
     event, unless a verb of speech comes just before it ("said in August"). A date after the
@@ -199,21 +199,33 @@ def event_mentions(text: str, mentions: list[DateMention], published: date, has_
     conflicts: list[DateMention] = []
     printed_days = [m for m in mentions if re.search(r"\d", m.phrase) and m.precision == "day"]
     keep: list[DateMention] = []
-    quoted = [(m.start(), m.end()) for m in re.finditer(r"[“\"][^“”\"]*[”\"]|(?<![\w])[‘'][^‘’']*[’'](?![\w])", text)]
+    quoted = [(a, b) for a, b, _ in quo.quotations_in(text)]
+    numbers = [(m.start(), m.end()) for m in re.finditer(r"\d[\d,.]*\d|\d", text)]
+
+    def printed_month(m: DateMention) -> bool:
+        return m.precision in ("month", "year") and bool(re.search(r"[A-Z]|\d{4}", m.phrase)) and "ago" not in m.phrase
+
+    def beside_a_number(m: DateMention) -> bool:
+        return any(
+            (0 <= m.start - b <= 45 or 0 <= a - m.end <= 25) and not (m.start <= a < m.end) for a, b in numbers
+        )
+
+    statistic = has_figure and any(printed_month(m) and beside_a_number(m) for m in mentions)
     for m in mentions:
-        if m.phrase in _WEEKDAYS or m.phrase.rstrip("’s'") in _WEEKDAYS:
+        weekday = m.phrase.rstrip("’s'")
+        if weekday in _WEEKDAYS:
             beside = [d for d in printed_days if 0 <= d.start - m.end <= 3 or 0 <= m.start - d.end <= 3]
             if beside:
-                if beside[0].day.weekday() != _WEEKDAYS.index(m.phrase.rstrip("’s'")):
+                if beside[0].day.weekday() != _WEEKDAYS.index(weekday):
                     conflicts.append(m)
                 continue
             if re.search(r"\bthat\s+$", text[max(0, m.start - 6) : m.start]):
                 continue
-        if m.day > published:
-            continue
+        if m.day > published or m.precision == "year":
+            continue  # a plan, not an event; a year alone dates no event of a news story (data/ has none)
         if m.precision in ("month", "year"):
             before = text[max(0, m.start - 12) : m.start]
-            if has_figure and not re.search(rf"\b{quo.SPEECH}\s+$", before):
+            if statistic and not re.search(rf"\b{quo.SPEECH}\s+$", before):
                 continue
             if any(a <= m.start < b for a, b in quoted):
                 continue
@@ -238,7 +250,7 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
         who, rule = found
         if re.match(r"^(?:The|Its|A|An)\s", who) and re.search(r"\b[a-z]+$", who):
             resolved, note = quo.resolve_reference(
-                who, state.earlier, ctx.article.text[max(0, sentence.start - 3000) : sentence.start],
+                who, state.earlier, ctx.article.text[max(0, sentence.start - 3000) : sentence.end],
                 list(ctx.speakers.known),
             )
             if not note and who.split()[0] in ("Its",):
@@ -290,7 +302,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
             continue  # the same sentence printed again (a repeated caption): its rows are proposed once
         seen_texts.add(key_text)
         in_headline = sents.headline[0] <= sentence.start < sents.headline[1]
-        bullet = art.text[max(0, sentence.start - 4) : sentence.start].strip().endswith("•")
+        bullet = sentence.text.startswith("•") or art.text[max(0, sentence.start - 4) : sentence.start].strip().endswith("•")
         all_mentions = find_dates(sentence.text, ctx.published, ctx.year_printed, prior)
         text_ex, span = excerpt(art, sentence.start, sentence.end)
         named, speaker_rule, speaker_note = _who(ctx, sentence, reading, state)
@@ -299,14 +311,16 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
 
         skip = [(m.start, m.end) for m in all_mentions if m.precision != "year" or not m.phrase[:1].isdigit()]
         found, unreadable = fig.numbers_in(sentence.text, skip)
-        mentions, conflicts = event_mentions(sentence.text, all_mentions, ctx.published, bool(found))
+        mentions, conflicts = event_mentions(sentence.text, all_mentions, ctx.published, bool(found or unreadable))
+        if bullet:
+            mentions = []  # a summary point: its events are told in the body
         for c in conflicts:
             defects.append(("weekday", sentence, c.phrase))
 
         # ---- events
         seen_days: set[date] = set()
         for mention in mentions:
-            if mention.day in seen_days or in_headline:
+            if mention.day in seen_days:
                 continue
             seen_days.add(mention.day)
             if first_dated is None:
@@ -407,6 +421,9 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
         in_paragraph = quote_cache[sentence.paragraph]
         quotes = [q for q in in_paragraph if sentence.start <= q[0] < sentence.end]
         inside = any(s <= sentence.start and sentence.end <= e + 2 for s, e, _ in in_paragraph)
+        in_clause = [q for q in quotes if quo.in_reported_clause(sentence.text, q[0] - sentence.start, q[2])]
+        if in_clause and len(in_clause) == len(quotes):
+            quotes = []  # words quoted inside reported speech: the reported clause is the statement
         for q_start, end, quote in quotes:
             if in_headline:
                 continue
@@ -438,7 +455,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
                 span=q_span,
                 confidence="high" if named and len(quote.split()) > 3 else "medium",
             )
-        if not quotes and not inside and named and not in_headline and not quo._DOUBLE.search(sentence.text):
+        if not quotes and not inside and named and not in_headline and (in_clause or not quo._DOUBLE.search(sentence.text)):
             said = quo.reported(sentence.text)
             if said:
                 out.add(
@@ -463,7 +480,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
 
 
 def _figure_key(number: fig.Found, figure: dict[str, Any]) -> tuple[Any, ...]:
-    return (number.value, number.qualifier, number.unit, figure["attributed_to"])
+    return (number.value, number.qualifier, number.unit, figure["attributed_to"], figure["as_of"])
 
 
 def _add_figure(

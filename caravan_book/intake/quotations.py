@@ -26,11 +26,12 @@ _BODY_NOUN = (
     r"|authorities|commission|organizers|organisers"
 )
 _BODY = (
+    r"(?:(?:[Aa]n?\s+)?spokes(?:man|woman|person)\s+for\s+)?"
     rf"(?:{_WORD}|the)(?:’s|'s)?\s+(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUN})(?:\s+(?:in|of|from)\s+{_WORD}(?:\s+{_WORD})*)?"
 )
 SPEECH = (
     r"(?:said|says|told|wrote|tweeted|added|warned|insisted|claimed|stated|explained|declared|announced|promised"
-    r"|threatened|reported)"
+    r"|threatened|called(?!\s+(?:on|for)\b))"
 )
 _TIME_AFTER = r"(?:\s+(?:yesterday|today|on\s+\w+|in\s+a\s+statement|earlier|later))*"
 _SPEAKER_PATTERNS = (
@@ -38,10 +39,11 @@ _SPEAKER_PATTERNS = (
     (
         "X said",
         re.compile(
-            rf"(?P<who>{_BODY}|{_NAME})(?:(?:,[^,“”\"]{{1,90}}){{1,2}},)?\s+(?:also\s+|later\s+|had\s+|has\s+)?"
+            rf"(?P<who>{_BODY}|{_NAME})(?:(?:,[^,“”\"]{{1,90}}){{1,2}},|,)?\s+(?:also\s+|later\s+|had\s+|has\s+)?"
             rf"{SPEECH}\b"
         ),
     ),
+    ("data by X", re.compile(rf"\b(?:obtained|released|published|compiled) by (?:the )?(?P<who>{_BODY}|{_NAME})")),
     ("said X", re.compile(rf"\b{SPEECH}\s+(?P<who>{_NAME})")),
     (
         "…, X said",
@@ -119,8 +121,11 @@ def is_institution(name: str) -> bool:
 def _clean_name(name: str, places: set[str]) -> str:
     """A speaker as the sentence names them: no sentence openers, titles, final possessive, "of Place"."""
     name = re.sub(r"(?:’s|'s)$", "", name.strip())
+    name = name[:1].upper() + name[1:]
     words = name.split()
     while words and words[0] in _NOT_NAMES and words[0] != "The":
+        if len(words) > 1 and words[1].startswith("spokes"):
+            break  # "A spokeswoman for the office"
         words = words[1:]
     if words and words[0].lower() == "the":
         rest = words[1:]
@@ -210,6 +215,9 @@ class Speakers:
         inside = [name for name in self.known if len(name.split()) > 1 and f" {name} " in f" {printed} "]
         if len(inside) == 1:  # "US Homeland Security Secretary Kirstjen Nielsen"
             return inside[0], self.known[inside[0]], f"speaker printed '{printed}'; read as {inside[0]}"
+        ending = [n for n in self.known if len(printed.split()) > 1 and n.lower().endswith(" " + norm)]
+        if len(ending) == 1:  # "National Migration Institute" -> "Mexico's National Migration Institute"
+            return ending[0], self.known[ending[0]], f"speaker printed '{printed}'; read as {ending[0]}"
         grouped = [n for n in self.known if n.lower().startswith(norm + " (")]  # "Critics" -> "Critics (not named)"
         if len(grouped) == 1:
             return grouped[0], self.known[grouped[0]], f"speaker printed '{printed}'; read as {grouped[0]}"
@@ -253,11 +261,21 @@ def is_scare_quote(sentence: str, at: int, quote: str, has_speaker: bool) -> str
     words = len(quote.split())
     if _NAMING.search(before) and words < 8:
         return "a name or a phrase in quotation marks"
-    if words < 4 and not has_speaker:
+    if words < 4 and not has_speaker and not re.match(r"(?:He|She|They|It)\b", sentence):
         return "a short phrase in quotation marks with no speaker"
-    if quote[:1].islower() and not has_speaker:
+    if quote[:1].islower() and not has_speaker and not re.match(r"(?:He|She|They|It)\b", sentence):
         return "a fragment in quotation marks with no speaker"
     return ""
+
+
+_SAYS = re.compile(r"\b(?:said|says|told|called)\b")
+
+
+def in_reported_clause(sentence: str, at: int, quote: str) -> bool:
+    """A few words in quotation marks inside "X said (that) …": the statement is the reported clause."""
+    if len(quote.split()) > 3 or not quote[:1].islower() and len(quote.split()) > 1:
+        return False
+    return bool(_SAYS.search(sentence[:at])) or bool(re.search(r",\s+(?:he|she|they|it)\s+said\W*$", sentence))
 
 
 _REPORTED_AFTER = re.compile(
