@@ -220,17 +220,34 @@ def tokens(text: str) -> set[str]:
     }
 
 
-def guess_metric(metrics: pd.DataFrame, figures: pd.DataFrame, sentence: str, found: Found) -> str | None:
+@dataclass
+class MetricIndex:
+    """The words of each metric's name and label, and the units its figures use: built once per run."""
+
+    entries: list[tuple[str, set[str], set[str]]]
+    labels: dict[str, str]
+
+    @classmethod
+    def build(cls, metrics: pd.DataFrame, figures: pd.DataFrame) -> MetricIndex:
+        units: dict[str, set[str]] = {}
+        for metric, unit in zip(figures.get("metric", []), figures.get("unit", []), strict=False):
+            units.setdefault(metric, set()).add(unit)
+        entries = [
+            (metric, tokens(metric) | tokens(label), units.get(metric, set()))
+            for metric, label in zip(metrics["metric"], metrics["label"], strict=True)
+        ]
+        return cls(entries, dict(zip(metrics["metric"], metrics["label"], strict=True)))
+
+
+def guess_metric(index: MetricIndex, sentence: str, found: Found) -> str | None:
     """The metric of metrics.csv whose name and label share most words with the sentence, if enough do."""
     window = tokens(sentence)
-    units = figures.groupby("metric")["unit"].agg(lambda s: set(s)) if len(figures) else pd.Series(dtype=object)
     best, best_score = None, 0.0
-    for metric, label in zip(metrics["metric"], metrics["label"], strict=True):
-        words = tokens(metric) | tokens(label)
+    for metric, words, units in index.entries:
         if not words:
             continue
         shared = len(words & window)
-        score = shared / len(words) + (0.01 if found.unit in units.get(metric, set()) else 0)  # unit breaks ties
+        score = shared / len(words) + (0.01 if found.unit in units else 0)  # unit breaks ties
         if shared >= 2 and score >= 0.6 and score > best_score:
             best, best_score = metric, score
     return best

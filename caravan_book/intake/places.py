@@ -57,7 +57,7 @@ def read_places(text: str, known_places: list[str], sentences: list[tuple[str, i
     # "Huixtla, in Chiapas" / "Tapachula, Chiapas state": the second name is a region
     for m in re.finditer(rf"\b[A-Z][\w’'-]+,\s+(?:in\s+)?(?P<region>{_NAME})(?:\s+state)?\b", text):
         reading.regions.add(m["region"])
-    for m in re.finditer(rf"\b(?:[Gg]overnor|state|[Pp]olice officers|[Ss]tate police)\s+(?:\w+\s+)*?(?:of|from)\s+"
+    for m in re.finditer(rf"\b(?:[Gg]overnor|state|[Pp]olice officers|[Ss]tate police)\s+(?:\w+\s+){0,4}?(?:of|from)\s+"
                          rf"(?P<region>{_NAME})", text):
         reading.regions.add(m["region"])
     seen: set[str] = set(reading.known)

@@ -15,7 +15,9 @@ article's length; ``progress`` is called every few hundred sentences on long inp
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +44,12 @@ _DEPARTURE = re.compile(r"\b(?:set (?:off|out)|sets (?:off|out)|left|leaves?|dep
 _EVENT = re.compile(r"\b(?:closed|clashed|stormed|crossed|arrived|reached|gathered|broke|pushed past|fired|"
                     r"rushed|tried to cross|marched)\b")
 PROGRESS_EVERY = 500
+#: An article longer than this (characters) shows its progress on stderr.
+LONG = 100_000
+
+
+def _progress_on_stderr(done: int, total: int) -> None:
+    print(f"extract: {done} of {total} sentences read", file=sys.stderr, flush=True)
 
 
 @cache
@@ -71,6 +79,7 @@ class Context:
     places: pd.DataFrame
     existing_ids: dict[str, set[str]]
     speakers: quo.Speakers
+    metric_index: fig.MetricIndex = field(default_factory=lambda: fig.MetricIndex([], {}))
 
 
 @dataclass
@@ -113,11 +122,23 @@ def slug(text: str, words: int = 4) -> str:
     return "-".join(kept) or "row"
 
 
+class Ids(set):
+    """Ids taken, remembering the next number tried for each base (so a thousand repeats stay linear)."""
+
+    def __init__(self, items=()) -> None:
+        super().__init__(items)
+        self.next: dict[str, int] = {}
+
+
 def _unique(base: str, used: set[str], sep: str = "-") -> str:
     """``base``, or ``base-2``, ``base-3``… : the first not in ``used`` (which it joins)."""
-    candidate, n = base, 2
+    counters = used.next if isinstance(used, Ids) else {}
+    candidate, n = base, counters.get(base, 2)
+    if n > 2:
+        candidate = f"{base}{sep}{n}"
     while candidate in used:
         candidate, n = f"{base}{sep}{n}", n + 1
+    counters[base] = n
     used.add(candidate)
     return candidate
 
@@ -240,11 +261,12 @@ class _State:
     last_body: str | None = None
     last_named: str | None = None
     earlier: list[str] = field(default_factory=list)
+    never: set[str] = field(default_factory=set)
 
 
 def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _State) -> tuple[str | None, str, str]:
     """The sentence's speaker (as printed or resolved), the rule, and a note when resolved."""
-    found = quo.speaker_in(sentence.text, reading.never_speakers())
+    found = quo.speaker_in(sentence.text, state.never)
     note = ""
     if found:
         who, rule = found
@@ -261,7 +283,7 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
         else:
             state.last_person = who
         state.last_named = who
-        state.earlier.append(who)
+        state.earlier = [*state.earlier[-50:], who]
         return who, rule, note
     m = quo.PRONOUN.search(sentence.text)
     if m:
@@ -275,7 +297,7 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
 def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) -> Proposal:
     art = ctx.article
     out = Proposal()
-    used = {t: set(ids) for t, ids in ctx.existing_ids.items()}
+    used = {t: Ids(ids) for t, ids in ctx.existing_ids.items()}
     year = ctx.published.year
     prior: date | None = None
     new_metrics: dict[str, dict[str, Any]] = {}
@@ -283,7 +305,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
     sents = article_sentences(art)
     reading = plc.read_places(art.text, list(ctx.places["place"]), [(s.text, s.start) for s in sents.items])
     out.known_places = list(reading.known)
-    state = _State()
+    state = _State(never=reading.never_speakers())
     seen_texts: set[str] = set()
     figure_keys: set[tuple[Any, ...]] = set()
     headline_figures: list[tuple[fig.Found, dict[str, Any], list[str], tuple[int, int]]] = []
@@ -415,12 +437,17 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
         if sentence.paragraph not in quote_cache:
             p_start, p_end = sents.paragraphs[sentence.paragraph]
             quote_cache.clear()  # one paragraph at a time: memory stays bounded
-            quote_cache[sentence.paragraph] = [
+            quote_cache[sentence.paragraph] = sorted(
                 (p_start + s, p_start + e, q) for s, e, q in quo.quotations_in(art.text[p_start:p_end])
-            ]
+            )
         in_paragraph = quote_cache[sentence.paragraph]
-        quotes = [q for q in in_paragraph if sentence.start <= q[0] < sentence.end]
-        inside = any(s <= sentence.start and sentence.end <= e + 2 for s, e, _ in in_paragraph)
+        first = bisect.bisect_left(in_paragraph, (sentence.start,))
+        quotes = []
+        for q in in_paragraph[first:]:
+            if q[0] >= sentence.end:
+                break
+            quotes.append(q)
+        inside = first > 0 and sentence.end <= in_paragraph[first - 1][1] + 2
         in_clause = [q for q in quotes if quo.in_reported_clause(sentence.text, q[0] - sentence.start, q[2])]
         if in_clause and len(in_clause) == len(quotes):
             quotes = []  # words quoted inside reported speech: the reported clause is the statement
@@ -501,9 +528,9 @@ def _add_figure(
     if check_repeat and key in figure_keys:
         return
     figure_keys.add(key)
-    metric = fig.guess_metric(ctx.metrics, ctx.figures, figure["excerpt"], number)
+    metric = fig.guess_metric(ctx.metric_index, figure["excerpt"], number)
     if metric:
-        label = ctx.metrics.set_index("metric").loc[metric, "label"]
+        label = ctx.metric_index.labels[metric]
         metric_reason = why("metric_guess", metric=metric, label=label)
     else:
         metric_reason = why("metric_new")
@@ -572,7 +599,7 @@ def _defects(
     weekday: list[tuple[str, Sentence, str]],
 ) -> None:
     """A number printed two ways ("192,00" beside "192,000"); a weekday that contradicts its printed date."""
-    used = set(ctx.existing_ids.get("defects", set()))
+    used = Ids(ctx.existing_ids.get("defects", set()))
     seen: set[str] = set()
     for bad, sentence in numbers.get("unreadable", []):
         if collapse(sentence.text) in seen:
@@ -746,9 +773,10 @@ def load_context(
         }
     )
     existing = {name: set(tables.load(name, data).iloc[:, 0]) for name in REVIEW_TABLES}
+    metrics, figures = tables.load("metrics", data), tables.load("figures", data)
     return Context(
         source_id, incident, new_incident, day, basis, note, year_printed, article, data,
-        tables.load("metrics", data), tables.load("figures", data), tables.load("places", data), existing, speakers,
+        metrics, figures, tables.load("places", data), existing, speakers, fig.MetricIndex.build(metrics, figures),
     )
 
 
@@ -770,6 +798,8 @@ def extract(
         raise ParameterError(f"{out}: already exists; choose a new review folder with --out")
     article = read_article(article_path)
     ctx = load_context(article, source_id, incident, new_incident, published, (data or data_dir()).resolve())
+    if progress is None and len(article.text) > LONG:
+        progress = _progress_on_stderr
     proposal = propose(ctx, progress)
     if out.is_dir():
         out.rmdir()

@@ -9,12 +9,13 @@ before. Every function here works on one sentence or paragraph, so the whole run
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
 
 _DOUBLE = re.compile(r"[“\"](?P<q>[^“”\"\n]+)(?:[”\"]|$)")
-_SINGLE = re.compile(r"(?<![\w])[‘'](?P<q>(?:[^‘’'\n]|[’'](?=\w))+)[’'](?![\w])")
+_SINGLE = re.compile(r"(?<![\w])[‘'](?P<q>(?:[^‘’'\n]|[’'](?=\w)){1,1500})[’'](?![\w])")
 TITLES = (
     "Mr|Mrs|Ms|Dr|President|Press Secretary|Secretary|Mayor|Governor|Senator|Father|Sister|Bishop|General"
     "|Lieutenant General|Commander|Chief|Minister|Ambassador|Judge"
@@ -92,21 +93,28 @@ def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
     quotation with a mark and close only the last), which is what ``check`` accepts too.
     """
     spans: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # sorted starts of the spans kept, for a lookup in log time
+    ends: list[int] = []
+
+    def taken(at: int, slack: int = 0) -> bool:
+        i = bisect.bisect_right(starts, at + slack) - 1
+        return i >= 0 and starts[i] - slack <= at < ends[i]
 
     def keep(start: int, words: str) -> None:
         lead = len(words) - len(words.lstrip())
         quote = words.strip().rstrip(", ")
         at = start + lead
-        if re.search(r"[A-Za-z]", quote) and not any(s <= at < e for s, e in taken):
+        if re.search(r"[A-Za-z]", quote) and not taken(at):
+            i = bisect.bisect_right(starts, at)
+            starts.insert(i, at)
+            ends.insert(i, at + len(quote))
             spans.append((at, at + len(quote), quote))
-            taken.append((at, at + len(quote)))
 
     for pattern in (_DOUBLE, _SINGLE):
         for m in pattern.finditer(paragraph):
             keep(m.start("q"), m["q"])
     for m in re.finditer(r"(?:^|(?<=\s))[‘'](?=[A-Za-z])", paragraph):
-        if not any(s - 1 <= m.start() < e for s, e in taken):
+        if not taken(m.start(), 1):
             keep(m.end(), paragraph[m.end() :])  # opened and not closed: to the end of the paragraph
     return sorted(spans)
 
