@@ -134,7 +134,8 @@ def _list_incidents() -> None:
     for row in incidents.itertuples():
         about = sources.loc[sources["incident"] == row.incident, "source_id"]
         names = ", ".join(about) or "none"
-        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names})")
+        draft = "  [draft: custom books only until marked published]" if row.publication != "published" else ""
+        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names}){draft}")
 
 
 def _extract(args: argparse.Namespace) -> int:

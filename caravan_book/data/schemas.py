@@ -21,6 +21,8 @@ BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
 QUOTE_KINDS = ("direct", "reported")
+#: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
+PUBLICATION = ("draft", "published")
 #: How much of a date the article states: the day itself, only the month, or only the year.
 DATE_PRECISIONS = ("day", "month", "year")
 #: Editorial importance, set by judgment: 1 = the news, 2 = important context, 3 = detail.
@@ -233,6 +235,7 @@ INCIDENTS = TableSpec(
         "summary": text(),
         "source_id": text(),
         "excerpt": text(),
+        "publication": text(one_of(PUBLICATION)),
     },
     references={"place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("start_date",),

@@ -709,6 +709,7 @@ def _incident_row(
             "summary": "",
             "source_id": ctx.source_id,
             "excerpt": text_ex,
+            "publication": "draft",
         },
         [
             why("incident"),

@@ -23,10 +23,10 @@ from caravan_book.story.display import (
 def sources_table() -> str:
     from caravan_book.data import tables
 
-    sources = tables.load("sources")
-    counts = {name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
+    sources = queries.published("sources")  # drafts are for custom books, not the published one
+    counts = {name: queries.published(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
     # statements as the responses pages show them (one block per article sentence), so the counts agree
-    shown = [queries.statements(select(i, "all", None)) for i in tables.load("incidents")["incident"]]
+    shown = [queries.statements(select(i, "all", None)) for i in queries.published_incidents()]
     counts["statements"] = pd.concat(shown).groupby("source_id").size()
     lines = [
         "| Article | Published | Events | Figures | Statements | Comparison facts | What it contributes |",
@@ -53,7 +53,7 @@ def sources_table() -> str:
 def publication_notes() -> str:
     from caravan_book.data import tables
 
-    sources = tables.load("sources")
+    sources = queries.published("sources")
     rows = sources[sources["published_basis"] == "inferred"]
     return bullet_list(f"**{md(outlet_name(s))}**: {md(s['published_note'])}" for _, s in rows.iterrows())
 
@@ -62,7 +62,7 @@ def defects_list() -> str:
     from caravan_book.data import tables
 
     labels = tables.load("sources").set_index("source_id")["label"]
-    rows = tables.load("defects").sort_values(["source_id", "defect_id"])
+    rows = queries.published("defects").sort_values(["source_id", "defect_id"])
     return bullet_list(
         f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”"
         for _, r in rows.iterrows()
@@ -95,7 +95,7 @@ def data_counts_text() -> str:
         "places": "places",
         "defects": "known source defects",
     }
-    counts = ", ".join(f"{fmt_number(len(tables.load(n)))} {label}" for n, label in names.items())
+    counts = ", ".join(f"{fmt_number(len(queries.published(n)))} {label}" for n, label in names.items())
     return (
         f"The data folder holds {counts}. Each file and column is described in the data folder's README, and "
         "`caravan-book check` validates them all."
