@@ -25,10 +25,10 @@ from caravan_book.data import schemas
 from caravan_book.intake.figures import numbers_in
 from caravan_book.intake.io import REVIEW_COLUMNS
 from caravan_book.intake.proposer import extract, why
-
-PROMINENCE_REASON = why("prominence")
 from caravan_book.text.article import collapse
 from caravan_book.text.dates import find_dates
+
+PROMINENCE_REASON = why("prominence")
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -55,8 +55,17 @@ def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_
     before = published_view(root)
     review = tmp_path / "review"
     done = run_cli(
-        "extract", FIXTURE, "--source", SOURCE, "--incident", INCIDENT, "--new-incident", "--out", review,
-        root=root, cwd=root,
+        "extract",
+        FIXTURE,
+        "--source",
+        SOURCE,
+        "--incident",
+        INCIDENT,
+        "--new-incident",
+        "--out",
+        review,
+        root=root,
+        cwd=root,
     )
     assert done.returncode == 0, done.stderr
     with open(review / "incidents.csv", newline="", encoding="utf-8") as fh:
@@ -86,8 +95,17 @@ def test_a_custom_book_may_select_a_draft_incident(tmp_path):
     root = copy_project(tmp_path / "project")
     review = tmp_path / "review"
     done = run_cli(
-        "extract", FIXTURE, "--source", SOURCE, "--incident", INCIDENT, "--new-incident", "--out", review,
-        root=root, cwd=root,
+        "extract",
+        FIXTURE,
+        "--source",
+        SOURCE,
+        "--incident",
+        INCIDENT,
+        "--new-incident",
+        "--out",
+        review,
+        root=root,
+        cwd=root,
     )
     assert done.returncode == 0, done.stderr
     review_fictional(review)

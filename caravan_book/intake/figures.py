@@ -51,16 +51,67 @@ _QUALIFIER_BEFORE = re.compile(
 #: The vocabulary of counted nouns: the noun as printed (singular or plural) -> the unit recorded.
 UNITS: dict[str, str] = {
     **dict.fromkeys(
-        ("people", "person", "persons", "migrants", "migrant", "refugees", "asylum-seekers", "asylum seekers",
-         "men", "women", "individuals", "residents", "members", "adults", "marchers", "demonstrators"),
+        (
+            "people",
+            "person",
+            "persons",
+            "migrants",
+            "migrant",
+            "refugees",
+            "asylum-seekers",
+            "asylum seekers",
+            "men",
+            "women",
+            "individuals",
+            "residents",
+            "members",
+            "adults",
+            "marchers",
+            "demonstrators",
+        ),
         "people",
     ),
-    **{w: w for w in (
-        "children", "families", "troops", "officers", "agents", "police", "arrests", "encounters", "visas",
-        "meals", "beds", "shelters", "buses", "trucks", "vehicles", "gangs", "nights", "days", "weeks",
-        "months", "hours", "deaths", "bodies", "injuries", "claims", "applications", "permits", "pesos",
-        "incidents", "cases", "countries", "cities", "states", "tents", "flights", "deportations",
-    )},
+    **{
+        w: w
+        for w in (
+            "children",
+            "families",
+            "troops",
+            "officers",
+            "agents",
+            "police",
+            "arrests",
+            "encounters",
+            "visas",
+            "meals",
+            "beds",
+            "shelters",
+            "buses",
+            "trucks",
+            "vehicles",
+            "gangs",
+            "nights",
+            "days",
+            "weeks",
+            "months",
+            "hours",
+            "deaths",
+            "bodies",
+            "injuries",
+            "claims",
+            "applications",
+            "permits",
+            "pesos",
+            "incidents",
+            "cases",
+            "countries",
+            "cities",
+            "states",
+            "tents",
+            "flights",
+            "deportations",
+        )
+    },
     "soldiers": "troops",
     "guards": "troops",
     "years": "years",
@@ -79,12 +130,60 @@ UNITS: dict[str, str] = {
     "asylum claims": "asylum claims",
 }
 #: Singular forms ("one night", "1 year") read as their plural unit.
-_SINGULAR = {"night": "nights", "day": "days", "week": "weeks", "month": "months", "hour": "hours", "year": "years",
-             "child": "children", "family": "families", "officer": "officers", "visa": "visas", "mile": "miles"}
+_SINGULAR = {
+    "night": "nights",
+    "day": "days",
+    "week": "weeks",
+    "month": "months",
+    "hour": "hours",
+    "year": "years",
+    "child": "children",
+    "family": "families",
+    "officer": "officers",
+    "visa": "visas",
+    "mile": "miles",
+}
 #: Words that end the search for a noun: a verb, a preposition, a pronoun.
 _STOP = set(
-    "of and or the a to in on at by for from with who that were was are is have had has as than per more he she "
-    "they it said but sets set left arrived reached".split()
+    [
+        "of",
+        "and",
+        "or",
+        "the",
+        "a",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "who",
+        "that",
+        "were",
+        "was",
+        "are",
+        "is",
+        "have",
+        "had",
+        "has",
+        "as",
+        "than",
+        "per",
+        "more",
+        "he",
+        "she",
+        "they",
+        "it",
+        "said",
+        "but",
+        "sets",
+        "set",
+        "left",
+        "arrived",
+        "reached",
+    ]
 )
 #: A phrase before the number that says it counts people ("caravan of 2,400", "a group of about 800").
 _PEOPLE_BEFORE = re.compile(r"\b(?:caravan|group|crowd|contingent|column)s?\s+of\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -169,9 +268,11 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
         digits = text.replace(",", "")
         is_year = re.fullmatch(r"(?:19|20)\d\d", digits) is not None
         before = sentence[max(0, start - 40) : start]
-        if is_year and re.search(r"(?:January|February|March|April|May|June|July|August|September|October"
-                                 r"|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.?,?\s+(?:\d{1,2},?\s+)?$",
-                                 before):
+        if is_year and re.search(
+            r"(?:January|February|March|April|May|June|July|August|September|October"
+            r"|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.?,?\s+(?:\d{1,2},?\s+)?$",
+            before,
+        ):
             continue  # the year of a printed date ("October 2020")
         q = _QUALIFIER_BEFORE.search(before)
         qualifier = QUALIFIERS[q["q"].lower()] if q else "exactly"
@@ -194,8 +295,8 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
             rule = "unit: counted noun"
             if not unit and _AGE.search(before) and re.match(r",", rest):
                 unit, rule = "years", "unit: an age after a name"
-            elif not unit and _PEOPLE_BEFORE.search(before):
-                first = _PEOPLE_BEFORE.search(before).start() + start - len(before)
+            elif not unit and (group := _PEOPLE_BEFORE.search(before)):
+                first = group.start() + start - len(before)
                 unit, rule = "people", "unit: a caravan or group of"
             elif not unit:
                 unit, rule = "number", "unit: no counted noun"
@@ -212,8 +313,36 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
 
 def tokens(text: str) -> set[str]:
     stop = set(
-        "the of a an in on at to and or by for that who with from number people as is was were its their this had "
-        "have has".split()
+        [
+            "the",
+            "of",
+            "a",
+            "an",
+            "in",
+            "on",
+            "at",
+            "to",
+            "and",
+            "or",
+            "by",
+            "for",
+            "that",
+            "who",
+            "with",
+            "from",
+            "number",
+            "people",
+            "as",
+            "is",
+            "was",
+            "were",
+            "its",
+            "their",
+            "this",
+            "had",
+            "have",
+            "has",
+        ]
     )
     return {
         w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower().replace("_", " ")) if w not in stop and len(w) > 2

@@ -21,13 +21,42 @@ _CANDIDATE = re.compile(
     rf"(?P<place>{_NAME})"
 )
 #: Words that follow "in", "to", "from" but name people, not places ("to Mexican authorities").
-DEMONYMS = set("Mexican American Honduran Guatemalan Salvadoran Haitian Venezuelan Cuban Nicaraguan Central".split())
-_NOT_PLACES = DEMONYMS | MONTHS_AND_DAYS | set("Mr Mrs Ms President Congress The A Twitter Facebook".split())
+DEMONYMS = set(
+    [
+        "Mexican",
+        "American",
+        "Honduran",
+        "Guatemalan",
+        "Salvadoran",
+        "Haitian",
+        "Venezuelan",
+        "Cuban",
+        "Nicaraguan",
+        "Central",
+    ]
+)
+_NOT_PLACES = (
+    DEMONYMS | MONTHS_AND_DAYS | set(["Mr", "Mrs", "Ms", "President", "Congress", "The", "A", "Twitter", "Facebook"])
+)
 #: A common noun after a name: the name qualifies a thing ("Río Claro crossing"), it is not a town.
 _THING_AFTER = re.compile(r"^\s+(?:crossing|bridge|river|border|highway|road|shelter|camp|port of entry|wall)\b")
 COUNTRIES = set(COUNTRY_NAMES.values()) | {
-    "Mexico", "Honduras", "Guatemala", "El Salvador", "Haiti", "Venezuela", "Cuba", "Nicaragua", "United States",
-    "US", "USA", "America", "South America", "Central America", "Colombia", "Ecuador",
+    "Mexico",
+    "Honduras",
+    "Guatemala",
+    "El Salvador",
+    "Haiti",
+    "Venezuela",
+    "Cuba",
+    "Nicaragua",
+    "United States",
+    "US",
+    "USA",
+    "America",
+    "South America",
+    "Central America",
+    "Colombia",
+    "Ecuador",
 }
 
 
@@ -57,8 +86,11 @@ def read_places(text: str, known_places: list[str], sentences: list[tuple[str, i
     # "Huixtla, in Chiapas" / "Tapachula, Chiapas state": the second name is a region
     for m in re.finditer(rf"\b[A-Z][\w’'-]+,\s+(?:in\s+)?(?P<region>{_NAME})(?:\s+state)?\b", text):
         reading.regions.add(m["region"])
-    for m in re.finditer(rf"\b(?:[Gg]overnor|state|[Pp]olice officers|[Ss]tate police)\s+(?:\w+\s+){0,4}?(?:of|from)\s+"
-                         rf"(?P<region>{_NAME})", text):
+    for m in re.finditer(
+        rf"\b(?:[Gg]overnor|state|[Pp]olice officers|[Ss]tate police)\s+(?:\w+\s+){0, 4}?(?:of|from)\s+"
+        rf"(?P<region>{_NAME})",
+        text,
+    ):
         reading.regions.add(m["region"])
     seen: set[str] = set(reading.known)
     for sentence, offset in sentences:

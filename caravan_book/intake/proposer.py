@@ -39,10 +39,14 @@ from caravan_book.text.dates import DateMention, find_dates, printed_dates
 REVIEW_TABLES = ("places", "incidents", "sources", "metrics", "events", "figures", "statements", "defects")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Verbs of a sentence that tells the departure or the event an incident is about.
-_DEPARTURE = re.compile(r"\b(?:set (?:off|out)|sets (?:off|out)|left|leaves?|departed|departs?|began (?:walking|"
-                        r"marching))\b")
-_EVENT = re.compile(r"\b(?:closed|clashed|stormed|crossed|arrived|reached|gathered|broke|pushed past|fired|"
-                    r"rushed|tried to cross|marched)\b")
+_DEPARTURE = re.compile(
+    r"\b(?:set (?:off|out)|sets (?:off|out)|left|leaves?|departed|departs?|began (?:walking|"
+    r"marching))\b"
+)
+_EVENT = re.compile(
+    r"\b(?:closed|clashed|stormed|crossed|arrived|reached|gathered|broke|pushed past|fired|"
+    r"rushed|tried to cross|marched)\b"
+)
 PROGRESS_EVERY = 500
 #: An article longer than this (characters) shows its progress on stderr.
 LONG = 100_000
@@ -206,13 +210,14 @@ def _speaker_row(ctx: Context, printed: str | None) -> tuple[str, dict[str, str]
 
 
 # ------------------------------------------------------------------------------------- events
-def event_mentions(text: str, mentions: list[DateMention], published: date, has_figure: bool) -> tuple[
-    list[DateMention], list[DateMention]
-]:
+def event_mentions(
+    text: str, mentions: list[DateMention], published: date, has_figure: bool
+) -> tuple[list[DateMention], list[DateMention]]:
     """The mentions that date an event of the sentence, and the weekdays that contradict a printed date.
 
-    A year alone dates background, not an event. A weekday printed with a day and month ("By Monday, June 2") is not a second date: it agrees with
-    the printed date or contradicts it (a defect). "That Tuesday" points back to a date told before.
+    A year alone dates background, not an event. A weekday printed with a day and month ("By Monday,
+    June 2") is not a second date: it agrees with the printed date or contradicts it (a defect).
+    "That Tuesday" points back to a date told before.
     A month or a year in a sentence that gives a figure dates the figure ("14,500 in May"), not an
     event, unless a verb of speech comes just before it ("said in August"). A date after the
     publication date is a plan, not an event; a month or year inside a quotation is the speaker's.
@@ -227,9 +232,7 @@ def event_mentions(text: str, mentions: list[DateMention], published: date, has_
         return m.precision in ("month", "year") and bool(re.search(r"[A-Z]|\d{4}", m.phrase)) and "ago" not in m.phrase
 
     def beside_a_number(m: DateMention) -> bool:
-        return any(
-            (0 <= m.start - b <= 45 or 0 <= a - m.end <= 25) and not (m.start <= a < m.end) for a, b in numbers
-        )
+        return any((0 <= m.start - b <= 45 or 0 <= a - m.end <= 25) and not (m.start <= a < m.end) for a, b in numbers)
 
     statistic = has_figure and any(printed_month(m) and beside_a_number(m) for m in mentions)
     for m in mentions:
@@ -272,7 +275,9 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
         who, rule = found
         if re.match(r"^(?:The|Its|A|An)\s", who) and re.search(r"\b[a-z]+$", who):
             resolved, note = quo.resolve_reference(
-                who, state.earlier, ctx.article.text[max(0, sentence.start - 3000) : sentence.end],
+                who,
+                state.earlier,
+                ctx.article.text[max(0, sentence.start - 3000) : sentence.end],
                 list(ctx.speakers.known),
             )
             if not note and who.split()[0] in ("Its",):
@@ -288,16 +293,16 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
     m = quo.PRONOUN.search(sentence.text)
     if m:
         p = m["p"].lower()
-        who = (state.last_person if p in ("he", "she") else state.last_body) or state.last_named
-        if who:
-            return who, "pronoun", f"'{m['p']}' read as {who}"
+        earlier = (state.last_person if p in ("he", "she") else state.last_body) or state.last_named
+        if earlier:
+            return earlier, "pronoun", f"'{m['p']}' read as {earlier}"
     return None, "", ""
 
 
 def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) -> Proposal:
     art = ctx.article
     out = Proposal()
-    used = {t: Ids(ids) for t, ids in ctx.existing_ids.items()}
+    used: dict[str, set[str]] = {t: Ids(ids) for t, ids in ctx.existing_ids.items()}
     year = ctx.published.year
     prior: date | None = None
     new_metrics: dict[str, dict[str, Any]] = {}
@@ -324,7 +329,9 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
             continue  # the same sentence printed again (a repeated caption): its rows are proposed once
         seen_texts.add(key_text)
         in_headline = sents.headline[0] <= sentence.start < sents.headline[1]
-        bullet = sentence.text.startswith("•") or art.text[max(0, sentence.start - 4) : sentence.start].strip().endswith("•")
+        bullet = sentence.text.startswith("•") or art.text[
+            max(0, sentence.start - 4) : sentence.start
+        ].strip().endswith("•")
         all_mentions = find_dates(sentence.text, ctx.published, ctx.year_printed, prior)
         text_ex, span = excerpt(art, sentence.start, sentence.end)
         named, speaker_rule, speaker_note = _who(ctx, sentence, reading, state)
@@ -348,8 +355,10 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
             if first_dated is None:
                 first_dated = (mention, sentence)
             if incident_pick is None and mention.precision == "day" and not bullet:
-                kind = "departure" if _DEPARTURE.search(sentence.text) else (
-                    "event" if _EVENT.search(sentence.text) else ""
+                kind = (
+                    "departure"
+                    if _DEPARTURE.search(sentence.text)
+                    else ("event" if _EVENT.search(sentence.text) else "")
                 )
                 if kind:
                     incident_pick = (kind, mention, sentence)
@@ -377,9 +386,9 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
                 ],
                 rule=f"event: {mention.precision} date ({mention.basis})",
                 span=span,
-                confidence="high" if mention.basis == "stated" and mention.precision == "day" else (
-                    "medium" if mention.precision == "day" else "low"
-                ),
+                confidence="high"
+                if mention.basis == "stated" and mention.precision == "day"
+                else ("medium" if mention.precision == "day" else "low"),
             )
         if mentions:
             prior = mentions[-1].day
@@ -418,19 +427,29 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
         if body_figures and not lead_done and not bullet and not in_headline:
             lead_done = True
             for number, figure, notes, hspan in headline_figures:
-                repeated = any(
-                    b.value == number.value and b.qualifier == number.qualifier for b, _, _ in body_figures
-                )
+                repeated = any(b.value == number.value and b.qualifier == number.qualifier for b, _, _ in body_figures)
                 if not repeated:
-                    _add_figure(ctx, out, number, figure, notes + [why("headline_kept")], hspan, used, new_metrics,
-                                figure_keys, year, check_repeat=False)
+                    _add_figure(
+                        ctx,
+                        out,
+                        number,
+                        figure,
+                        [*notes, why("headline_kept")],
+                        hspan,
+                        used,
+                        new_metrics,
+                        figure_keys,
+                        year,
+                        check_repeat=False,
+                    )
                 else:
                     figure_keys.discard(_figure_key(number, figure))
             headline_figures = []
         for number, figure, notes in body_figures:
-            if bullet and headline_figures:
-                if any(h.value == number.value and h.qualifier == number.qualifier for h, _, _, _ in headline_figures):
-                    continue  # a summary point repeating the headline
+            if bullet and any(
+                h.value == number.value and h.qualifier == number.qualifier for h, _, _, _ in headline_figures
+            ):
+                continue  # a summary point repeating the headline
             _add_figure(ctx, out, number, figure, notes, span, used, new_metrics, figure_keys, year)
 
         # ---- statements: quotations, then reported speech
@@ -482,7 +501,13 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
                 span=q_span,
                 confidence="high" if named and len(quote.split()) > 3 else "medium",
             )
-        if not quotes and not inside and named and not in_headline and (in_clause or not quo._DOUBLE.search(sentence.text)):
+        if (
+            not quotes
+            and not inside
+            and named
+            and not in_headline
+            and (in_clause or not quo._DOUBLE.search(sentence.text))
+        ):
             said = quo.reported(sentence.text)
             if said:
                 out.add(
@@ -538,10 +563,19 @@ def _add_figure(
             f"new_{re.sub(r'[^a-z0-9]+', '_', number.unit.lower()).strip('_') or 'count'}", used["metrics"], sep="_"
         )
         new_metrics[metric] = {"metric": metric, "label": "", "description": "", "compare_group": ""}
-        out.add("metrics", new_metrics[metric], [why("metric_row", printed=number.as_printed)], rule="new metric",
-                span=span, confidence="low")
-    row = {"figure_id": _unique(f"{year}-{slug(number.as_printed, 3)}-{ctx.source_id}", used["figures"]),
-           **figure, "metric": metric}
+        out.add(
+            "metrics",
+            new_metrics[metric],
+            [why("metric_row", printed=number.as_printed)],
+            rule="new metric",
+            span=span,
+            confidence="low",
+        )
+    row = {
+        "figure_id": _unique(f"{year}-{slug(number.as_printed, 3)}-{ctx.source_id}", used["figures"]),
+        **figure,
+        "metric": metric,
+    }
     out.add(
         "figures",
         row,
@@ -588,8 +622,14 @@ def _statement(
 def _places(ctx: Context, out: Proposal, reading: plc.PlaceReading) -> None:
     """Unknown places are proposed for coordinates (known ones are reported by the CLI)."""
     for name, rule, at in reading.new:
-        out.add("places", {"place": name}, [why("place_new", name=name)], rule=rule, span=(at, at + len(name)),
-                confidence="medium")
+        out.add(
+            "places",
+            {"place": name},
+            [why("place_new", name=name)],
+            rule=rule,
+            span=(at, at + len(name)),
+            confidence="medium",
+        )
 
 
 def _defects(
@@ -619,8 +659,12 @@ def _defects(
             defect = f"Prints a number as '{bad}', which does not read as a number."
         out.add(
             "defects",
-            {"defect_id": _unique(f"{ctx.source_id}-number-{slug(bad)}", used), "source_id": ctx.source_id,
-             "defect": defect, "excerpt": text_ex},
+            {
+                "defect_id": _unique(f"{ctx.source_id}-number-{slug(bad)}", used),
+                "source_id": ctx.source_id,
+                "defect": defect,
+                "excerpt": text_ex,
+            },
             [why("defect_number")],
             rule="defect: a number that does not read",
             span=span,
@@ -776,8 +820,21 @@ def load_context(
     existing = {name: set(tables.load(name, data).iloc[:, 0]) for name in REVIEW_TABLES}
     metrics, figures = tables.load("metrics", data), tables.load("figures", data)
     return Context(
-        source_id, incident, new_incident, day, basis, note, year_printed, article, data,
-        metrics, figures, tables.load("places", data), existing, speakers, fig.MetricIndex.build(metrics, figures),
+        source_id,
+        incident,
+        new_incident,
+        day,
+        basis,
+        note,
+        year_printed,
+        article,
+        data,
+        metrics,
+        figures,
+        tables.load("places", data),
+        existing,
+        speakers,
+        fig.MetricIndex.build(metrics, figures),
     )
 
 

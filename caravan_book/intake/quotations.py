@@ -71,12 +71,73 @@ GROUPS = {
     "migrants": "Migrants",
 }
 _NOT_NAMES = set(
-    "The A An But However And It This That In On At As He She They We I Its His Her Their Some Many Other When "
-    "While After Before Earlier Later Meanwhile Also Then There One Two Speaking Asked If Here Tweeting".split()
+    [
+        "The",
+        "A",
+        "An",
+        "But",
+        "However",
+        "And",
+        "It",
+        "This",
+        "That",
+        "In",
+        "On",
+        "At",
+        "As",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "Its",
+        "His",
+        "Her",
+        "Their",
+        "Some",
+        "Many",
+        "Other",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "Earlier",
+        "Later",
+        "Meanwhile",
+        "Also",
+        "Then",
+        "There",
+        "One",
+        "Two",
+        "Speaking",
+        "Asked",
+        "If",
+        "Here",
+        "Tweeting",
+    ]
 )
 MONTHS_AND_DAYS = set(
-    "January February March April May June July August September October November December Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday".split()
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
 _TITLE_START = re.compile(rf"^(?:{TITLES})\.?\s+")
 _INSTITUTION = re.compile(
@@ -121,8 +182,10 @@ def quotations_in(paragraph: str) -> list[tuple[int, int, str]]:
 
 def is_institution(name: str) -> bool:
     """A body, not a person: "National Migration Institute", "Reuters", "CBP", "local officials"."""
-    return bool(_INSTITUTION.search(name)) or bool(re.fullmatch(r"[A-Z]{2,6}", name)) or bool(
-        re.search(rf"\b(?:{_BODY_NOUN})\b", name)
+    return (
+        bool(_INSTITUTION.search(name))
+        or bool(re.fullmatch(r"[A-Z]{2,6}", name))
+        or bool(re.search(rf"\b(?:{_BODY_NOUN})\b", name))
     )
 
 
@@ -182,7 +245,7 @@ def lowercase_speaker(printed: str) -> str | None:
 
 
 def resolve_reference(who: str, earlier: list[str], text_before: str, known: list[str]) -> tuple[str, str]:
-    """"The ministry", "a spokeswoman for the office": the body the article named before, and a note."""
+    """ "The ministry", "a spokeswoman for the office": the body the article named before, and a note."""
     m = re.fullmatch(r"(?P<lead>(?:A|An)\s+spokes\w+\s+for\s+)?(?:the|its|The|Its)\s+(?P<noun>[a-z][\w ]*)", who)
     if not m:
         return who, ""
@@ -193,9 +256,11 @@ def resolve_reference(who: str, earlier: list[str], text_before: str, known: lis
             target = name
             break
     if not target:
-        named = re.findall(rf"{_WORD}(?:\s+(?:{_WORD}|of|for|and|the))*\s+{noun.capitalize()}\b(?:\s+(?:of|for)\s+"
-                           rf"{_WORD}(?:\s+{_WORD})*)?|{noun.capitalize()}\s+(?:of|for)\s+{_WORD}(?:\s+{_WORD})*",
-                           text_before[-3000:])
+        named = re.findall(
+            rf"{_WORD}(?:\s+(?:{_WORD}|of|for|and|the))*\s+{noun.capitalize()}\b(?:\s+(?:of|for)\s+"
+            rf"{_WORD}(?:\s+{_WORD})*)?|{noun.capitalize()}\s+(?:of|for)\s+{_WORD}(?:\s+{_WORD})*",
+            text_before[-3000:],
+        )
         if named:
             target = re.sub(r"^(?:The|the)\s+", "", named[-1])
     if not target:
@@ -281,7 +346,7 @@ _SAYS = re.compile(r"\b(?:said|says|told|called)\b")
 
 def in_reported_clause(sentence: str, at: int, quote: str) -> bool:
     """A few words in quotation marks inside "X said (that) …": the statement is the reported clause."""
-    if len(quote.split()) > 3 or not quote[:1].islower() and len(quote.split()) > 1:
+    if len(quote.split()) > 3 or (not quote[:1].islower() and len(quote.split()) > 1):
         return False
     return bool(_SAYS.search(sentence[:at])) or bool(re.search(r",\s+(?:he|she|they|it)\s+said\W*$", sentence))
 

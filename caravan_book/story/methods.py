@@ -21,7 +21,6 @@ from caravan_book.story.display import (
 
 # ---------------------------------------------------------------- methods
 def sources_table() -> str:
-    from caravan_book.data import tables
 
     sources = queries.published("sources")  # drafts are for custom books, not the published one
     counts = {name: queries.published(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
@@ -51,7 +50,6 @@ def sources_table() -> str:
 
 
 def publication_notes() -> str:
-    from caravan_book.data import tables
 
     sources = queries.published("sources")
     rows = sources[sources["published_basis"] == "inferred"]
@@ -83,7 +81,6 @@ def provenance_list() -> str:
 
 
 def data_counts_text() -> str:
-    from caravan_book.data import tables
 
     names = {
         "sources": "articles",
