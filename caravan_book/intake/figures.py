@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from caravan_book.intake import vocabulary as vocab
 from caravan_book.text.numbers import parse_number_text
 
 _NUMBER_WORDS = (
@@ -25,26 +26,7 @@ _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,$])(?P<dollar>\$)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion)\b)?"
     r"(?P<percent>%|\s+per ?cent\b|\s+percent\b)?"
 )
-QUALIFIERS = {
-    "about": "about",
-    "around": "about",
-    "approximately": "about",
-    "roughly": "about",
-    "some": "about",
-    "an estimated": "about",
-    "estimated": "about",
-    "almost": "nearly",
-    "nearly": "nearly",
-    "close to": "nearly",
-    "at least": "at least",
-    "more than": "more than",
-    "over": "more than",
-    "upwards of": "more than",
-    "fewer than": "fewer than",
-    "less than": "fewer than",
-    "under": "fewer than",
-    "up to": "up to",
-}
+QUALIFIERS: dict[str, str] = vocab.words("qualifiers")
 _QUALIFIER_BEFORE = re.compile(
     r"\b(?P<q>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE
 )
@@ -112,6 +94,7 @@ UNITS: dict[str, str] = {
             "deportations",
         )
     },
+    **vocab.words("units"),
     "soldiers": "troops",
     "guards": "troops",
     "years": "years",
@@ -123,11 +106,6 @@ UNITS: dict[str, str] = {
     "kilometers": "km",
     "miles": "miles",
     "mi": "miles",
-    "dollars": "US dollars",
-    "asylum officers": "asylum officers",
-    "support staff": "support staff",
-    "credible-fear claims": "credible-fear claims",
-    "asylum claims": "asylum claims",
 }
 #: Singular forms ("one night", "1 year") read as their plural unit.
 _SINGULAR = {
@@ -283,25 +261,25 @@ def numbers_in(sentence: str, skip: list[tuple[int, int]]) -> tuple[list[Found],
         pct = re.match(r"%|\s+per ?cent\b|\s+percent\b", rest)
         used = 0
         if pct:
-            unit, used, rule = "percent", pct.end(), "unit: percent"
+            unit, used, rule = "percent", pct.end(), "unit:percent"
         elif hint == "US dollars":
-            unit, rule = "US dollars", "unit: dollar sign"
+            unit, rule = "US dollars", "unit:dollar-sign"
         elif is_year:
-            unit, rule = "year", "unit: a year"
+            unit, rule = "year", "unit:year"
         elif re.match(r"-year-old", rest):
-            unit, used, rule = "years", len("-year-old"), "unit: an age"
+            unit, used, rule = "years", len("-year-old"), "unit:age"
         else:
             unit, used = unit_after(rest)
-            rule = "unit: counted noun"
+            rule = "unit:counted-noun"
             if not unit and _AGE.search(before) and re.match(r",", rest):
-                unit, rule = "years", "unit: an age after a name"
+                unit, rule = "years", "unit:age-after-name"
             elif not unit and (group := _PEOPLE_BEFORE.search(before)):
                 first = group.start() + start - len(before)
-                unit, rule = "people", "unit: a caravan or group of"
+                unit, rule = "people", "unit:group-of"
             elif not unit:
-                unit, rule = "number", "unit: no counted noun"
+                unit, rule = "number", "unit:none"
         as_printed = sentence[first : end + used].strip()
-        if rule == "unit: an age after a name":
+        if rule == "unit:age-after-name":
             lead = max(0, start - 60)
             name = re.search(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*,\s+$", sentence[lead:start])
             if name:

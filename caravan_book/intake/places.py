@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from caravan_book.data.schemas import COUNTRY_NAMES
+from caravan_book.intake import vocabulary as vocab
 from caravan_book.intake.quotations import MONTHS_AND_DAYS, is_institution
 
 _NAME = r"[A-Z][\w’'-]+(?:\s+(?:de|del|la|las|los|el)?\s*[A-Z][\w’'-]+){0,3}"
@@ -40,24 +41,7 @@ _NOT_PLACES = (
 )
 #: A common noun after a name: the name qualifies a thing ("Río Claro crossing"), it is not a town.
 _THING_AFTER = re.compile(r"^\s+(?:crossing|bridge|river|border|highway|road|shelter|camp|port of entry|wall)\b")
-COUNTRIES = set(COUNTRY_NAMES.values()) | {
-    "Mexico",
-    "Honduras",
-    "Guatemala",
-    "El Salvador",
-    "Haiti",
-    "Venezuela",
-    "Cuba",
-    "Nicaragua",
-    "United States",
-    "US",
-    "USA",
-    "America",
-    "South America",
-    "Central America",
-    "Colombia",
-    "Ecuador",
-}
+COUNTRIES = set(COUNTRY_NAMES.values()) | set(vocab.words("countries"))
 
 
 @dataclass
@@ -108,14 +92,14 @@ def read_places(text: str, known_places: list[str], sentences: list[tuple[str, i
             elif name in reading.regions or (name in known_places):
                 reason = "region" if name in reading.regions else ""
             elif _THING_AFTER.match(after):
-                reason = "names a thing"
+                reason = "thing"
             if reason:
                 reading.not_places.add(name)
                 continue
             if name in known_places:
                 continue
             seen.add(name)
-            reading.new.append((name, "place after a preposition", offset + m.start("place")))
+            reading.new.append((name, "place:after-preposition", offset + m.start("place")))
     return reading
 
 

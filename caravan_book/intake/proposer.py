@@ -21,17 +21,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from caravan_book.errors import ParameterError
 from caravan_book.intake import figures as fig
 from caravan_book.intake import places as plc
 from caravan_book.intake import quotations as quo
+from caravan_book.intake.vocabulary import why
 from caravan_book.text.article import Article, Sentence, collapse, read_article
 from caravan_book.text.dates import DateMention, find_dates, printed_dates
 
@@ -53,18 +52,7 @@ LONG = 100_000
 
 
 def _progress_on_stderr(done: int, total: int) -> None:
-    print(f"extract: {done} of {total} sentences read", file=sys.stderr, flush=True)
-
-
-@cache
-def reasons() -> dict[str, str]:
-    from caravan_book.story.templates import TEMPLATES_DIR
-
-    return yaml.safe_load((TEMPLATES_DIR / "intake" / "reasons.yml").read_text(encoding="utf-8"))
-
-
-def why(key: str, **values: object) -> str:
-    return reasons()[key].format(**values)
+    print(f"extract: {done}/{total}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -295,7 +283,7 @@ def _who(ctx: Context, sentence: Sentence, reading: plc.PlaceReading, state: _St
         p = m["p"].lower()
         earlier = (state.last_person if p in ("he", "she") else state.last_body) or state.last_named
         if earlier:
-            return earlier, "pronoun", f"'{m['p']}' read as {earlier}"
+            return earlier, "pronoun", why("speaker_reference", printed=m["p"], name=earlier)
     return None, "", ""
 
 
@@ -384,7 +372,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
                     why("event_summary"),
                     "" if speaker else why("event_actor"),
                 ],
-                rule=f"event: {mention.precision} date ({mention.basis})",
+                rule=f"event:{mention.precision}-{mention.basis}",
                 span=span,
                 confidence="high"
                 if mention.basis == "stated" and mention.precision == "day"
@@ -474,11 +462,11 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
             if in_headline:
                 continue
             who, who_info, who_reason = speaker, info, speaker_reason
-            rule = f"direct quotation; speaker: {speaker_rule}" if who else "direct quotation"
+            rule = f"direct;speaker={speaker_rule}" if who else "direct"
             if not named and state.last_named:
                 who, who_info, who_reason = _speaker_row(ctx, state.last_named)
                 who_reason = who_reason or why("speaker_earlier", who=state.last_named)
-                rule = "direct quotation; speaker from an earlier sentence"
+                rule = "direct;speaker=earlier-sentence"
             scare = quo.is_scare_quote(sentence.text, q_start - sentence.start, quote, bool(named))
             if scare:
                 continue
@@ -514,7 +502,7 @@ def propose(ctx: Context, progress: Callable[[int, int], None] | None = None) ->
                     "statements",
                     _statement(ctx, speaker, info, said, "reported", text_ex, all_mentions, year, used),
                     [why("reported", rule=speaker_rule), speaker_reason, "" if info else why("speaker_info")],
-                    rule=f"reported speech; speaker: {speaker_rule}",
+                    rule=f"reported;speaker={speaker_rule}",
                     span=span,
                     confidence="medium",
                 )
@@ -567,7 +555,7 @@ def _add_figure(
             "metrics",
             new_metrics[metric],
             [why("metric_row", printed=number.as_printed)],
-            rule="new metric",
+            rule="metric:new",
             span=span,
             confidence="low",
         )
@@ -580,7 +568,7 @@ def _add_figure(
         "figures",
         row,
         [*notes[:1], metric_reason, *notes[1:]],
-        rule=f"figure; {number.unit_rule}; qualifier {number.qualifier}",
+        rule=f"figure;{number.unit_rule}",
         span=span,
         confidence="low" if number.unit == "number" else ("high" if number.unit_rule.endswith("noun") else "medium"),
     )
@@ -653,10 +641,7 @@ def _defects(
             for text, _ in hits
         ]
         text_ex, span = excerpt(ctx.article, sentence.start, sentence.end)
-        if twins:
-            defect = f"Prints a number as '{bad}' where the same article prints '{twins[0]}'; one of them is a typo."
-        else:
-            defect = f"Prints a number as '{bad}', which does not read as a number."
+        defect = why("defect_twin_text", bad=bad, twin=twins[0]) if twins else why("defect_unreadable_text", bad=bad)
         out.add(
             "defects",
             {
@@ -666,7 +651,7 @@ def _defects(
                 "excerpt": text_ex,
             },
             [why("defect_number")],
-            rule="defect: a number that does not read",
+            rule="defect:number",
             span=span,
             confidence="high" if twins else "medium",
         )
@@ -680,12 +665,16 @@ def _defects(
             {
                 "defect_id": _unique(f"{ctx.source_id}-weekday-{slug(phrase)}", used),
                 "source_id": ctx.source_id,
-                "defect": f"The weekday contradicts the printed date: {day.day} {day:%B %Y} is a {day:%A}, "
-                f"not a {phrase.rstrip('’s')}.",
+                "defect": why(
+                    "defect_weekday_text",
+                    day=f"{day.day} {day:%B %Y}",
+                    weekday=f"{day:%A}",
+                    printed=phrase.rstrip("’s"),
+                ),
                 "excerpt": text_ex,
             },
             [why("defect_weekday")],
-            rule="defect: weekday contradicts the printed date",
+            rule="defect:weekday",
             span=span,
             confidence="high",
         )
@@ -716,7 +705,7 @@ def _source_row(ctx: Context, out: Proposal, sents: Sentences) -> None:
             "contributes": "",
         },
         [why("source")],
-        rule="source: headline is the first line that is not a note (#)",
+        rule="source:first-line-after-notes",
         span=(start, end),
         confidence="medium",
     )
@@ -762,7 +751,7 @@ def _incident_row(
             else why("incident_none"),
             "" if place else why("incident_place"),
         ],
-        rule=f"incident: the sentence that tells the {kind or 'story'}",
+        rule=f"incident:{kind or 'first-sentence'}",
         span=span,
         confidence="medium" if pick else "low",
     )

@@ -14,6 +14,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from caravan_book.intake import vocabulary as vocab
+from caravan_book.intake.vocabulary import why
+
 _DOUBLE = re.compile(r"[“\"](?P<q>[^“”\"\n]+)(?:[”\"]|$)")
 _SINGLE = re.compile(r"(?<![\w])[‘'](?P<q>(?:[^‘’'\n]|[’'](?=\w)){1,1500})[’'](?![\w])")
 TITLES = (
@@ -36,40 +39,24 @@ SPEECH = (
 )
 _TIME_AFTER = r"(?:\s+(?:yesterday|today|on\s+\w+|in\s+a\s+statement|earlier|later))*"
 _SPEAKER_PATTERNS = (
-    ("according to", re.compile(rf"\b[Aa]ccording to (?P<who>{_BODY}|(?:the )?{_NAME})")),
+    ("according-to", re.compile(rf"\b[Aa]ccording to (?P<who>{_BODY}|(?:the )?{_NAME})")),
     (
-        "X said",
+        "x-said",
         re.compile(
             rf"(?P<who>{_BODY}|{_NAME})(?:(?:,[^,“”\"]{{1,90}}){{1,2}},|,)?\s+(?:also\s+|later\s+|had\s+|has\s+)?"
             rf"{SPEECH}\b"
         ),
     ),
-    ("data by X", re.compile(rf"\b(?:obtained|released|published|compiled) by (?:the )?(?P<who>{_BODY}|{_NAME})")),
-    ("said X", re.compile(rf"\b{SPEECH}\s+(?P<who>{_NAME})")),
+    ("data-by-x", re.compile(rf"\b(?:obtained|released|published|compiled) by (?:the )?(?P<who>{_BODY}|{_NAME})")),
+    ("said-x", re.compile(rf"\b{SPEECH}\s+(?P<who>{_NAME})")),
     (
-        "…, X said",
+        "clause-x-said",
         re.compile(rf",\s+(?P<who>(?:the\s+|its\s+|a\s+|an\s+)?[a-z][\w’' -]{{1,40}}?)\s+{SPEECH}{_TIME_AFTER}\W*$"),
     ),
 )
 PRONOUN = re.compile(rf"\b(?P<p>he|she|they|it)\s+(?:also\s+|later\s+)?{SPEECH}\b", re.IGNORECASE)
 #: Groups named in lower case ("organisers said"), as data/ names them.
-GROUPS = {
-    "organisers": "Caravan organizers",
-    "organizers": "Caravan organizers",
-    "caravan organisers": "Caravan organizers",
-    "caravan organizers": "Caravan organizers",
-    "residents": "Local residents",
-    "local residents": "Local residents",
-    "witnesses": "Witnesses",
-    "aid workers": "Aid workers",
-    "volunteers": "Volunteers",
-    "activists": "Activists",
-    "critics": "Critics",
-    "officials": "Officials",
-    "local officials": "Local officials",
-    "police": "Police",
-    "migrants": "Migrants",
-}
+GROUPS: dict[str, str] = vocab.words("groups")
 _NOT_NAMES = set(
     [
         "The",
@@ -220,7 +207,7 @@ def speaker_in(text: str, places: set[str]) -> tuple[str, str] | None:
     for rule, pattern in _SPEAKER_PATTERNS:
         for m in pattern.finditer(blanked):
             printed = m["who"].strip()
-            if rule == "…, X said":
+            if rule == "clause-x-said":
                 who = lowercase_speaker(printed)
                 if who:
                     return who, rule
@@ -269,8 +256,9 @@ def resolve_reference(who: str, earlier: list[str], text_before: str, known: lis
     if not target:
         return who, ""
     if m["lead"]:
-        return f"{m['lead']}the {target}", f"'{who}' read as the {target}"
-    return target, f"'{who}' read as {target}"
+        name = f"{m['lead']}the {target}"
+        return name, why("speaker_reference", printed=who, name=name)
+    return target, why("speaker_reference", printed=who, name=target)
 
 
 @dataclass
@@ -287,36 +275,26 @@ class Speakers:
                 return name, info, ""
         inside = [name for name in self.known if len(name.split()) > 1 and f" {name} " in f" {printed} "]
         if len(inside) == 1:  # "US Homeland Security Secretary Kirstjen Nielsen"
-            return inside[0], self.known[inside[0]], f"speaker printed '{printed}'; read as {inside[0]}"
+            return inside[0], self.known[inside[0]], why("speaker_read", printed=printed, name=inside[0])
         ending = [n for n in self.known if len(printed.split()) > 1 and n.lower().endswith(" " + norm)]
         if len(ending) == 1:  # "National Migration Institute" -> "Mexico's National Migration Institute"
-            return ending[0], self.known[ending[0]], f"speaker printed '{printed}'; read as {ending[0]}"
+            return ending[0], self.known[ending[0]], why("speaker_read", printed=printed, name=ending[0])
         grouped = [n for n in self.known if n.lower().startswith(norm + " (")]  # "Critics" -> "Critics (not named)"
         if len(grouped) == 1:
-            return grouped[0], self.known[grouped[0]], f"speaker printed '{printed}'; read as {grouped[0]}"
+            return grouped[0], self.known[grouped[0]], why("speaker_read", printed=printed, name=grouped[0])
         last = printed.split()[-1] if printed.split() else ""
         hits = [name for name in self.known if len(name.split()) > 1 and name.split()[-1] == last]
         if len(hits) == 1 and last[:1].isupper() and not is_institution(printed):
-            return hits[0], self.known[hits[0]], f"speaker '{printed}' read as {hits[0]} (a known speaker)"
+            return hits[0], self.known[hits[0]], why("speaker_known", printed=printed, name=hits[0])
         close = difflib.get_close_matches(printed, list(self.known), n=1, cutoff=0.88)
         if close:
-            return close[0], self.known[close[0]], f"speaker printed '{printed}'; read as {close[0]} (check spelling)"
+            return close[0], self.known[close[0]], why("speaker_spelling", printed=printed, name=close[0])
         return printed, {}, ""
 
 
 def channel(excerpt: str) -> str:
     low = excerpt.lower()
-    for word, name in (
-        ("tweet", "tweet"),
-        ("twitter", "tweet"),
-        ("town hall", "town hall"),
-        ("briefing", "press briefing"),
-        ("chant", "chant"),
-        ("speech", "speech"),
-        ("interview", "interview"),
-        ("told ", "interview"),
-        ("report", "report"),
-    ):
+    for word, name in vocab.words("channels"):
         if word in low:
             return name
     return "statement"
@@ -333,11 +311,11 @@ def is_scare_quote(sentence: str, at: int, quote: str, has_speaker: bool) -> str
     before = sentence[max(0, at - 25) : at].rstrip("“\"‘' ")
     words = len(quote.split())
     if _NAMING.search(before) and words < 8:
-        return "a name or a phrase in quotation marks"
+        return "name"
     if words < 4 and not has_speaker and not re.match(r"(?:He|She|They|It)\b", sentence):
-        return "a short phrase in quotation marks with no speaker"
+        return "short-without-speaker"
     if quote[:1].islower() and not has_speaker and not re.match(r"(?:He|She|They|It)\b", sentence):
-        return "a fragment in quotation marks with no speaker"
+        return "fragment-without-speaker"
     return ""
 
 

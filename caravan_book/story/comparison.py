@@ -141,8 +141,9 @@ def comparison_text(left: Selection, right: Selection) -> str:
         f"**Where.** The first incident happened in {md(li['place'])} ({md(li['country'])}) and the second in "
         f"{md(ri['place'])} ({md(ri['country'])}), {plural(abs(years), 'year')} apart"
     )
-    if li["place"] != ri["place"]:
-        distance = round(queries.distance_km(li["place"], ri["place"]), -2)
+    km = queries.distance_km(li["place"], ri["place"]) if li["place"] != ri["place"] else 0.0
+    distance = round(km, -2) if km >= 100 else round(km)  # never "about 0 km" for places a few km apart
+    if distance >= 1:
         where += f" and about {fmt_number(distance)} km apart in a straight line"
     where += ". Where a group is decides which government's officers it meets."
     paragraphs.append(where)
