@@ -35,21 +35,15 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from caravan_book import settings
+
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
 RESULTS = REPO / "benchmarks" / "results" / "latest.json"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))  # cold and baseline builds, each from a fresh copy; medians reported
 
 
 def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js"))
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
+    return settings.copy_project(dest, REPO)  # the one copy the tests make too
 
 
 def timed(command: list[str], root: Path, cwd: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:

@@ -23,6 +23,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,8 +31,11 @@ import threading
 from functools import partial
 from pathlib import Path
 
+from caravan_book import settings
+from caravan_book.build.publish import CHROMIUM_FLAGS
+
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = str(settings.chromium())
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -97,7 +101,7 @@ def transfers(base: str, pages: list[str], width: int = 390) -> dict[str, dict]:
 
     out: dict[str, dict] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         for name in pages:
             context = browser.new_context(viewport={"width": width, "height": 844})
             page = context.new_page()
@@ -157,16 +161,29 @@ def lighthouse(base: str, pages: list[str], desktop: bool) -> dict[str, dict]:
     return out
 
 
-def nu_errors(site: Path, pages: list[str]) -> dict[str, list[str]]:
-    """Nu checker errors per page (one JVM for all pages)."""
+def nu_messages(paths: list[Path]) -> list[dict]:
+    """The Nu checker's errors in ``paths``, one JVM run for all of them (the benchmark and
+    tests/test_markup.py both call this). RuntimeError when Java or vnu-jar is missing."""
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        raise RuntimeError(
+            "the Nu checker needs Java and node_modules/vnu-jar: apt-get install default-jre-headless; npm ci"
+        )
     done = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *[str(site / p) for p in pages]],
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    messages = json.loads(done.stderr or "{}").get("messages", [])
+    if done.returncode not in (0, 1):
+        raise RuntimeError(done.stderr[-500:])
+    return json.loads(done.stderr or "{}").get("messages", [])
+
+
+def nu_errors(site: Path, pages: list[str]) -> dict[str, list[str]]:
+    """Nu checker errors per page (one JVM for all pages)."""
+    messages = nu_messages([site / p for p in pages])
     out: dict[str, list[str]] = {p: [] for p in pages}
     for message in messages:
         url = message.get("url", "")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caravan_book.errors import ParameterError, ReportedError
-from caravan_book.paths import REPO_ROOT, seeds_dir
+from caravan_book.settings import REPO_ROOT, seeds_dir
 
 if TYPE_CHECKING:
     from caravan_book.build.sections import Page
@@ -126,16 +126,14 @@ def _list(args: argparse.Namespace) -> int:
 
 def _list_incidents() -> None:
     """The incidents that exist in the data, with the articles about each."""
-    from caravan_book.data import tables
+    from caravan_book.data import files  # the csv module, not pandas: ``list`` stays light
 
-    incidents = tables.load("incidents")
-    sources = tables.load("sources")
+    sources = files.rows("sources")
     print("incidents (data/incidents.csv):")
-    for row in incidents.itertuples():
-        about = sources.loc[sources["incident"] == row.incident, "source_id"]
-        names = ", ".join(about) or "none"
-        draft = "  [draft: custom books only until marked published]" if row.publication != "published" else ""
-        print(f"    {row.incident}  {row.title}  (from {row.start_date:%Y-%m-%d}; sources: {names}){draft}")
+    for row in files.rows("incidents"):
+        names = ", ".join(s["source_id"] for s in sources if s.get("incident") == row["incident"]) or "none"
+        draft = "  [draft: custom books only until marked published]" if row.get("publication") != "published" else ""
+        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names}){draft}")
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -164,7 +162,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     from caravan_book.intake import accept as review
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
 
     data = (args.data or data_dir()).resolve()
     seeds = args.seeds or seeds_dir()
@@ -306,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReportedError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into processes.Interrupted
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM/SIGHUP turned into errors.Interrupted
         import signal
 
         name = str(stop) if str(stop) in signal.Signals.__members__ else "SIGINT"

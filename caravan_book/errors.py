@@ -1,8 +1,18 @@
-"""Errors that are reported to people, not as tracebacks."""
+"""The package's errors, in one place: the ones reported to people as one line with a documented exit code
+(not as tracebacks), and the stop a signal asks for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def shown_path(path: Path) -> str:
+    """A file as a message names it: relative to the current folder when it is below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 class ReportedError(Exception):
@@ -55,6 +65,16 @@ class BuildError(ReportedError):
 
 class PublishError(ReportedError):
     """A standalone page or handout that could not be written."""
+
+
+class ConfigError(ReportedError):
+    """A configuration file (``sections.yml``, a custom book) that cannot be used; the message is one line."""
+
+    exit_code = 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal other than SIGINT (``build.processes.stop_on_signals``)."""
 
 
 class BusyError(ReportedError):

@@ -24,14 +24,14 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from caravan_book import settings
 from caravan_book.build import publish
-from caravan_book.paths import seeds_dir
+from caravan_book.settings import seeds_dir
 
 REPO = Path(__file__).resolve().parent.parent
-#: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none
+#: The source articles, where the one setting (``settings.seeds_dir``) says they are; a clone has none
 #: (then this names a folder that does not exist). Run with CARAVAN_BOOK_SEEDS=/nowhere to test as a clone.
 SEEDS = seeds_dir() or REPO / ".no-source-articles"
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
 
 
 def _incident_ids() -> list[str]:
@@ -46,7 +46,7 @@ INCIDENTS = ", ".join(INCIDENT_IDS)
 
 
 def require_seeds() -> Path:
-    """The source articles (``paths.seeds_dir``). A clone does not have them (they are other outlets' work):
+    """The source articles (``settings.seeds_dir``). A clone does not have them (they are other outlets' work):
     there the few tests that truly compare excerpts with the articles are skipped, saying why; everything
     else verifies the excerpts against the ledger."""
     if SEEDS.is_dir():
@@ -55,17 +55,8 @@ def require_seeds() -> Path:
 
 
 def copy_project(dest: Path) -> Path:
-    """The files a build reads, without any outputs."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source, dest / name, ignore=shutil.ignore_patterns("generated", "vega-bundle.js", ".ipynb_checkpoints")
-            )
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
+    """The files a build reads, without any outputs (``settings.copy_project``, as the benchmarks copy)."""
+    return settings.copy_project(dest, REPO)
 
 
 def subprocess_env(root: Path | None = None, **extra: str) -> dict[str, str]:
@@ -233,12 +224,8 @@ def open_offline(browser, path: Path):
     return context, page, errors, remote
 
 
-def wait_for_charts(page) -> int:
+def count_charts(page) -> int:
+    """The page's charts, each drawn: they are SVG written at build time, so nothing is waited for."""
     count = page.locator(".caravan-chart").count()
-    if count:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.caravan-chart[data-rendered=true] svg').length === n",
-            arg=count,
-            timeout=20000,
-        )
+    assert page.locator(".caravan-chart[data-rendered=true] svg").count() == count, "a chart without its drawing"
     return count

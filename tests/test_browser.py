@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import REPO, open_offline, wait_for_charts
+from conftest import REPO, count_charts, open_offline
 from test_site import CHARTS_PER_PAGE, expected_charts, html_pages
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_every_page_renders_its_charts_offline_without_errors(built_book, browse
     for path in pages:
         context, page, errors, remote = open_offline(browser, path)
         try:
-            charts_seen += wait_for_charts(page)
+            charts_seen += count_charts(page)
             for box in page.locator(".caravan-chart svg").all():
                 size = box.bounding_box()
                 assert size and size["width"] > 100 and size["height"] > 50, path.name
@@ -79,7 +79,7 @@ def test_standalone_page_renders_offline(tmp_path, browser):
     assert run_cli("run", "narrative", "-p", "incident", "2021-tapachula", "-o", out).returncode == 0
     context, page, errors, remote = open_offline(browser, out)
     try:
-        assert wait_for_charts(page) == expected_charts("narrative", {"incident": "2021-tapachula"})
+        assert count_charts(page) == expected_charts("narrative", {"incident": "2021-tapachula"})
         assert errors == [] and remote == []
     finally:
         context.close()
@@ -95,7 +95,7 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
             continue  # a redirect to the first page, which is checked itself
         context, page, _errors, _remote = open_offline(browser, path)
         try:
-            wait_for_charts(page)
+            count_charts(page)
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
             for violation in result["violations"]:
@@ -125,7 +125,7 @@ def test_charts_and_tables_fit_the_column(built_book, browser, width):
             if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
                 continue  # the redirect to the first page, which is checked itself
             page.goto(path.as_uri(), wait_until="load")
-            charts_seen += wait_for_charts(page)
+            charts_seen += count_charts(page)
             layout = page.evaluate(LAYOUT_JS)
             left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
             name = f"{path.relative_to(site)} at {width} px"

@@ -18,7 +18,7 @@ import pytest
 from caravan_book import atomic, versions
 from caravan_book.build import pagecache, sections
 from caravan_book.data import tables
-from caravan_book.paths import data_dir
+from caravan_book.settings import data_dir
 
 
 def _mode(path: Path) -> int:

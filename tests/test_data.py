@@ -101,7 +101,7 @@ BAD_CELLS = [
     ("figures.csv", 2, "as_printed", "joined a march from their shelter", "does not contain value_text"),
     ("figures.csv", 3, "as_printed", "", "is empty but a value is required"),
     ("figures.csv", 5, "prominence", "4", "allowed values: 1 (the news), 2 (context), 3 (detail)"),
-    ("events.csv", 6, "date_precision", "week", "allowed values: day, month, year"),
+    ("events.csv", 6, "date_precision", "fortnight", "allowed values: day, week, early month, month, year, before"),
     ("events.csv", 7, "prominence", "", "is empty but a value is required"),
     ("statements.csv", 10, "prominence", "first", "'first' is not a whole number"),
     ("claims.csv", 0, "figure_id", "2021-made-up", "is not a known figure_id of figures.csv"),

@@ -60,20 +60,20 @@ def test_parameter_values_are_typed_the_way_papermill_types_them(text, value):
 def test_an_installed_package_works_on_the_project_in_the_current_folder(monkeypatch, tmp_path):
     """Installed with ``pip install .`` the package is not in a checkout: the current folder is the project
     when it holds sections.yml; ``$CARAVAN_BOOK_ROOT`` wins over both."""
-    from caravan_book import paths
+    from caravan_book import settings
 
     site_packages, project, other = tmp_path / "site-packages", tmp_path / "project", tmp_path / "other"
     for folder in (site_packages, project, other):
         folder.mkdir()
     (project / "sections.yml").write_text("parts: []\n", encoding="utf-8")
     monkeypatch.delenv("CARAVAN_BOOK_ROOT", raising=False)
-    monkeypatch.setattr(paths, "_CHECKOUT", site_packages)
+    monkeypatch.setattr(settings, "_CHECKOUT", site_packages)
     (project / "notebooks").mkdir()
     monkeypatch.chdir(project / "notebooks")  # as a kernel runs, in a folder of the project
-    assert paths._project_root() == project.resolve()
+    assert settings._project_root() == project.resolve()
     assert os.environ["CARAVAN_BOOK_ROOT"] == str(project.resolve())  # for the kernels and Jupyter Book
     monkeypatch.setenv("CARAVAN_BOOK_ROOT", str(other))
-    assert paths._project_root() == other.resolve()
+    assert settings._project_root() == other.resolve()
     monkeypatch.delenv("CARAVAN_BOOK_ROOT")
-    monkeypatch.setattr(paths, "_CHECKOUT", REPO)  # an editable install: its own checkout, wherever it runs
-    assert paths._project_root() == REPO
+    monkeypatch.setattr(settings, "_CHECKOUT", REPO)  # an editable install: its own checkout, wherever it runs
+    assert settings._project_root() == REPO

@@ -43,7 +43,8 @@ SAYS_WHAT_IS_MISSING = {
         "No chart here yet: the data has no dated events for this selection.",
     ],
     "numbers-2029-empty": [
-        "The selected articles do not give different numbers for the same thing",
+        "No figures from the selected articles are in the data yet.",
+        "The articles on this incident make no claim that CBP's tables can test",
     ],
     "responses-2029-empty": [
         "No statements from this article are in the data yet.",
@@ -91,6 +92,7 @@ def test_an_incident_with_only_its_first_rows_builds_pages_that_say_what_is_miss
         for sentence in sentences:
             assert sentence in text, (name, sentence)
         assert "Traceback" not in text and "Error" not in text, name
+        assert "Where the sources disagree" not in text, name  # no empty section (the sources cannot disagree)
 
 
 def test_a_header_only_events_file_gives_pages_not_a_crash(project_copy, tmp_path):

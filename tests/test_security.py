@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import edit_csv, open_offline, run_cli, wait_for_charts
+from conftest import count_charts, edit_csv, open_offline, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_markup_in_data_rows_shows_as_text(project_copy, tmp_path, browser):
     for page in pages:
         context, tab, errors, remote = open_offline(browser, page)
         try:
-            wait_for_charts(tab)
+            count_charts(tab)
             assert tab.evaluate("() => window.__pwned") is None, page.name
             assert errors == [] and remote == [], (page.name, errors, remote)
         finally:

@@ -60,7 +60,7 @@ def test_every_page_exists_with_its_charts(built_book):
             assert figure.select_one("a[download][href^='data:text/csv']")
 
 
-def test_pages_state_parameters_and_hide_code(built_book):
+def test_pages_state_parameters_and_show_no_code(built_book):
     page = built_book / "_build" / "html" / "book" / "generated" / "numbers-2021-tapachula.html"
     soup = soup_of(page)
     assert (
@@ -70,7 +70,7 @@ def test_pages_state_parameters_and_hide_code(built_book):
     text = soup.get_text()
     assert "notebook.start(" not in text  # the setup cell is removed
     assert 'incident = "2021-tapachula"' not in text  # the injected parameters are removed
-    assert soup.select("details.hide-input, .toggle-hidden, .tag_hide-input")  # chart code behind a toggle
+    assert not soup.select("details.hide-input, .toggle-hidden, .tag_hide-input, .cell_input")  # no code at all
 
 
 def test_executed_notebooks_keep_parameters_and_tags(built_book):

@@ -22,8 +22,7 @@ from caravan_book import atomic
 from caravan_book.build import guide, pages, processes, sections, site
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
-from caravan_book.paths import GENERATED_DIR, REPO_ROOT, data_dir
-from caravan_book.story import figures as render
+from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
 
 
 @dataclass
@@ -118,7 +117,6 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
     excerpts = check_data(log)
-    render.remove_old_bundle(edition.root / "book" / "_static")
     # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
     static_key = site.tree_digest([edition.root / "book" / "_static"])
     static_file = edition.stage / ".static"

@@ -15,15 +15,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 
-from caravan_book.errors import ReportedError
+from caravan_book.errors import ConfigError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-
-
-class ConfigError(ReportedError):
-    """A configuration file that cannot be used; the message is one line."""
-
-    exit_code = 2
 
 
 class _Strict(BaseModel):

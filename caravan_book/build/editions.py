@@ -15,7 +15,6 @@ A custom book file looks like::
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -24,14 +23,11 @@ from caravan_book import atomic
 from caravan_book.build import config, sections
 from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
-from caravan_book.errors import ParameterError
-from caravan_book.paths import BOOK_DIR, REPO_ROOT
+from caravan_book.errors import ConfigError, ParameterError
+from caravan_book.settings import BOOK_DIR, REPO_ROOT
+from caravan_book.text.slugs import slug
 
 EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def read_custom(path: Path) -> config.CustomBookFile:
@@ -39,9 +35,7 @@ def read_custom(path: Path) -> config.CustomBookFile:
     spec = config.read_yaml(path, config.CustomBookFile)
     bad = [name for name in spec.include if name not in EXTRA_PAGES]
     if bad:
-        raise config.ConfigError(
-            f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}"
-        )
+        raise ConfigError(f"{path}: include: cannot include {', '.join(bad)}; choose from: {', '.join(EXTRA_PAGES)}")
     return spec
 
 
@@ -58,7 +52,7 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
             values = sections.validate(entry.notebook, entry.parameters)
         except ParameterError as error:
             raise ParameterError(f"{source}: page {number} ({entry.notebook}): {error}") from None
-        name = _slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
+        name = slug("-".join([entry.notebook, *map(str, values.values())])) or entry.notebook
         while name in seen:
             name += "-x"
         seen.add(name)

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from caravan_book.errors import ParameterError
-from caravan_book.paths import REPO_ROOT
+from caravan_book.settings import REPO_ROOT
 
 #: Folders of the project that an edition's --out may not be, or be inside of.
 PROTECTED = ("data", "notebooks", "book", "caravan_book", "tests", "benchmarks", ".git", ".venv", "node_modules")

@@ -20,8 +20,7 @@ from caravan_book import atomic
 from caravan_book.build import pagecache, processes
 from caravan_book.build.execution import failure_message, run_notebook
 from caravan_book.build.sections import Page
-from caravan_book.data.files import USAGE_LOG_ENV
-from caravan_book.paths import CONTEXT_ENV
+from caravan_book.settings import CONTEXT_ENV, USAGE_LOG_ENV
 
 
 @dataclass

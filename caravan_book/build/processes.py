@@ -20,11 +20,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+from caravan_book.errors import Interrupted
+
 _PR_SET_PDEATHSIG = 1
-
-
-class Interrupted(KeyboardInterrupt):
-    """A stop asked for by a signal other than SIGINT."""
 
 
 def die_with_parent(sig: int = signal.SIGTERM) -> None:

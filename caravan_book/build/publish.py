@@ -7,24 +7,22 @@ when complete, so a failure never leaves a partial file behind.
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 from markdown_it import MarkdownIt
 
+from caravan_book import settings
 from caravan_book.atomic import atomic_path
 from caravan_book.build.execution import failure_message, run_notebook
 from caravan_book.build.sections import Page
 from caravan_book.errors import PublishError
-from caravan_book.paths import NOTEBOOKS_DIR, STATIC_DIR
-from caravan_book.story import figures as render
+from caravan_book.settings import NOTEBOOKS_DIR, STATIC_DIR
 
-CHROMIUM = os.environ.get("CARAVAN_BOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = str(settings.chromium())
 #: Headless chromium on a machine with no network: no sandbox (root), no GPU, and none of the background
 #: connections it would otherwise try (and fail) at every start. Handouts and the tests use the same.
 CHROMIUM_FLAGS = (
@@ -39,25 +37,12 @@ CHROMIUM_FLAGS = (
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-@contextmanager
-def _medium(value: str):
-    old = os.environ.get(render.MEDIUM_ENV)
-    os.environ[render.MEDIUM_ENV] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(render.MEDIUM_ENV, None)
-        else:
-            os.environ[render.MEDIUM_ENV] = old
-
-
 def execute(notebook: str, parameters: dict, medium: str = "web") -> nbformat.NotebookNode:
     """Run a section with papermill and return the executed notebook (raises a readable error)."""
     from papermill.exceptions import PapermillExecutionError
 
     source = NOTEBOOKS_DIR / f"{notebook}.ipynb"
-    with tempfile.TemporaryDirectory() as work, _medium(medium):
+    with tempfile.TemporaryDirectory() as work, settings.output_medium(medium):
         try:
             return run_notebook(source, Path(work) / source.name, parameters)
         except PapermillExecutionError as error:

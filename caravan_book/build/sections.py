@@ -6,14 +6,14 @@ which :func:`toc` derives and the build writes to ``_toc.yml``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from caravan_book import settings
 from caravan_book.build import config
-from caravan_book.errors import ParameterError, ReportedError
-from caravan_book.paths import NOTEBOOKS_DIR, SECTIONS_FILE
+from caravan_book.errors import ConfigError, ParameterError, ReportedError
+from caravan_book.settings import NOTEBOOKS_DIR, SECTIONS_FILE
 
 TOC_HEADER = (
     "# Table of contents, written by `caravan-book build` from sections.yml (the one source of the book's\n"
@@ -49,8 +49,8 @@ class Sections:
 
 def load(path: Path = SECTIONS_FILE) -> Sections:
     """Read and check ``sections.yml`` (ConfigError, exit 2, with file and key if it is wrong)."""
-    if path == SECTIONS_FILE and not path.is_file() and "CARAVAN_BOOK_ROOT" not in os.environ:
-        raise config.ConfigError(
+    if path == SECTIONS_FILE and not path.is_file() and not settings.root_is_set():
+        raise ConfigError(
             f"sections.yml: not found in {Path.cwd()} nor in {path.parent}; run caravan-book in a checkout of the "
             "project, or set CARAVAN_BOOK_ROOT to one"
         )
@@ -63,11 +63,11 @@ def load(path: Path = SECTIONS_FILE) -> Sections:
                 continue
             if entry.notebook not in spec.notebooks:
                 known = ", ".join(spec.notebooks)
-                raise config.ConfigError(
+                raise ConfigError(
                     f"{path}: page {entry.page}: notebook {entry.notebook!r} is not under notebooks: (known: {known})"
                 )
             if entry.page in seen:
-                raise config.ConfigError(f"{path}: page {entry.page} is listed twice")
+                raise ConfigError(f"{path}: page {entry.page} is listed twice")
             seen.add(entry.page)
             pages.append(Page(entry.page, entry.notebook, dict(entry.parameters), tuple(entry.key_terms)))
     return Sections(notebooks=dict(spec.notebooks), pages=pages, spec=spec)
@@ -145,12 +145,12 @@ def type_name(declared: dict) -> str:
 
 def allowed_values(name: str) -> str:
     """The allowed values of a parameter, from the data."""
-    from caravan_book.data import selection as params
+    from caravan_book.data import files  # the csv module, not pandas: ``list`` stays light
 
     if name in ("incident", "left", "right"):
-        return ", ".join(params.incident_ids())
+        return ", ".join(files.column("incidents", "incident"))
     if name == "sources":
-        return "all, or a comma-separated list of: " + ", ".join(params.source_ids())
+        return "all, or a comma-separated list of: " + ", ".join(files.column("sources", "source_id"))
     if name == "as_of":
         return "latest, or a date YYYY-MM-DD"
     return "any"

@@ -1,10 +1,12 @@
-"""Which file holds which table: a light module (no pandas, no pandera) for the build's fast path."""
+"""Which file holds which table, and the log of what a page used: a light module (no pandas, no pandera) for
+the build's fast path and for the templates."""
 
 from __future__ import annotations
 
-#: When set, each table a process loads is appended to this file (one name a line):
-#: the build uses it to know which pages depend on which tables.
-USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
+import csv
+from pathlib import Path
+
+from caravan_book.settings import data_dir, usage_log
 
 TABLE_FILES = {
     "places": "places.csv",
@@ -23,3 +25,24 @@ TABLE_FILES = {
     "apprehensions_annual": "reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
     "world": "reference/world-110m.json",
 }
+
+
+def record_use(*entries: str) -> None:
+    """Append ``entries`` (table names, ``template:NAME``) to the usage log the build asked for, if any: at each
+    use, not once per process, so a kernel that runs several pages logs each page's own uses."""
+    log = usage_log()
+    if log and entries:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write("".join(entry + "\n" for entry in entries))
+
+
+def rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    """A table's rows as text, unvalidated, read with the csv module: for the command line's light paths
+    (``list``, the allowed values in a message), which must not load pandas. Pages use ``tables.load``."""
+    with open((folder or data_dir()) / TABLE_FILES[name], newline="", encoding="utf-8-sig") as fh:
+        return [{key: (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(fh)]
+
+
+def column(name: str, column: str, folder: Path | None = None) -> list[str]:
+    """One column of a table (``rows``), blanks left out."""
+    return [row[column] for row in rows(name, folder) if row.get(column)]

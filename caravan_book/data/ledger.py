@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Literal
 
 from caravan_book import atomic
-from caravan_book.errors import DataError, DataProblem, ReportedError
-from caravan_book.paths import data_dir, seeds_dir
+from caravan_book.errors import DataError, DataProblem, ReportedError, shown_path
+from caravan_book.settings import data_dir, seeds_dir
 
 LEDGER_FILE = "excerpts-ledger.json"
 FORMAT = 1
@@ -116,13 +116,6 @@ def _collapsed_with_offsets(text: str) -> tuple[str, list[int]]:
     return collapsed, offsets
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -136,7 +129,7 @@ def _excerpt_cells(folder: Path):
     for name in EXCERPT_TABLES:
         table = tables.load(name, folder)
         key = TABLES[name].key
-        shown = _display(folder / TABLE_FILES[name])
+        shown = shown_path(folder / TABLE_FILES[name])
         for line, row_id, source_id, excerpt in zip(
             table.attrs["lines"], table[key], table["source_id"], table[EXCERPT_COLUMN], strict=True
         ):
@@ -160,7 +153,7 @@ def read_ledger(path: Path) -> dict:
         excerpts = {(e["table"], e["id"], e["column"]): e for e in value["excerpts"]}
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise CannotVerifyError(
-            f"{_display(path)}: is not a readable excerpt ledger ({error}); regenerate it with the articles: "
+            f"{shown_path(path)}: is not a readable excerpt ledger ({error}); regenerate it with the articles: "
             "caravan-book check --seeds DIR"
         ) from None
     return {"articles": articles, "excerpts": excerpts}
@@ -207,7 +200,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     """One pass over the data: each article's excerpts against the article if it is in ``seeds``, else
     (unless ``strict``) against the ledger's record of it."""
     path = ledger_path(folder)
-    shown_ledger = _display(path)
+    shown_ledger = shown_path(path)
     old = read_ledger(path) if path.is_file() else None
     if (
         old is None
@@ -238,10 +231,10 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
                 continue
             where = f"is not a file in {seeds}" if seeds is not None else "is not here"
             if strict:
-                out.problems.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, where))
+                out.problems.append(DataProblem(shown_path(folder / "sources.csv"), line, "document", document, where))
                 continue
             rule = f"{where}, and the excerpt ledger {shown_ledger} has no record of it as {source_id!r}'s article"
-            out.unvouched.append(DataProblem(_display(folder / "sources.csv"), line, "document", document, rule))
+            out.unvouched.append(DataProblem(shown_path(folder / "sources.csv"), line, "document", document, rule))
             unknown.add(source_id)  # the ledger vouches for none of its excerpts
             continue
         text = article.read_text(encoding="utf-8")
@@ -249,7 +242,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         if before is not None and (before.get("sha256"), before.get("length")) != (record["sha256"], len(text)):
             out.problems.append(
                 DataProblem(
-                    _display(article),
+                    shown_path(article),
                     None,
                     None,
                     None,
@@ -313,7 +306,7 @@ def against_articles(folder: Path, seeds: Path) -> list[DataProblem]:
 def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> Verified:
     """Verify every excerpt of ``folder`` (default: the data in use), one way or the other.
 
-    Each article that is in ``seeds`` (default: :func:`~caravan_book.paths.seeds_dir`, the one setting) is
+    Each article that is in ``seeds`` (default: :func:`~caravan_book.settings.seeds_dir`, the one setting) is
     read and its excerpts compared with it; the excerpts of an article that is not there are verified
     against the ledger. When at least one article was read and all is well, the ledger is rewritten if its
     text changed. The tables must be valid (``tables.load``'s DataError otherwise). Raises DataError (an
@@ -328,7 +321,7 @@ def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> V
     if outcome.unvouched:
         raise UnvouchedError(outcome.unvouched)
     if outcome.read and atomic.write_if_changed(ledger_path(folder), outcome.text) and log is not None:
-        log(f"wrote {_display(ledger_path(folder))} (the excerpt ledger changed)")
+        log(f"wrote {shown_path(ledger_path(folder))} (the excerpt ledger changed)")
     how: Literal["articles", "ledger", "articles and ledger"] = (
         "ledger" if not outcome.read else "articles" if not outcome.vouched else "articles and ledger"
     )

@@ -1,4 +1,7 @@
-"""Questions the notebooks ask of the data. Each takes a :class:`~caravan_book.params.Selection`."""
+"""Questions the notebooks ask of the data. Each takes a :class:`~caravan_book.data.selection.Selection`.
+
+One concern, one question a function; the claim checks are leaving for their own module (issue 17).
+"""
 
 from __future__ import annotations
 
@@ -250,34 +253,6 @@ def encounters_around(sel: Selection, months: int = 6) -> pd.DataFrame:
     return result.reset_index(drop=True)
 
 
-#: The ways of counting a fiscal year or a month that an article's claim is tested against:
-#: column of CBP's monthly table -> what it counts, in words a reader can repeat.
-COUNTINGS = {
-    "total_swb_encounters": (
-        "all CBP encounters at the Southwest border (Border Patrol and ports of entry, Title 8 and Title 42)"
-    ),
-    "usbp_total_encounters": "Border Patrol encounters only (Title 8 apprehensions and Title 42 expulsions)",
-    "usbp_title8_apprehensions": (
-        "Border Patrol Title 8 apprehensions only, the kind of count the older yearly table holds"
-    ),
-}
-
-
-def _qualifier_holds(qualifier: str, claimed: float, official: float) -> bool:
-    """Does an official count bear out a number with its qualifier ("more than 213,000")?"""
-    if qualifier == "more than":
-        return official > claimed
-    if qualifier == "at least":
-        return official >= claimed
-    if qualifier == "nearly":
-        return 0.9 * claimed <= official <= claimed
-    if qualifier in ("fewer than", "up to"):
-        return official < claimed if qualifier == "fewer than" else official <= claimed
-    if qualifier == "about":
-        return abs(official - claimed) <= 0.05 * claimed
-    return abs(official - claimed) <= 0.005 * claimed  # a bare number, as printed: rounding only
-
-
 def yearly_counts(column: str, before: int) -> pd.Series:
     """A count by fiscal year before ``before``: the Border Patrol's yearly table, then complete years of CBP's
     monthly table for the same count. Only Title 8 apprehensions continue the yearly table like for like."""
@@ -287,99 +262,6 @@ def yearly_counts(column: str, before: int) -> pd.Series:
     later = months[(months["size"] == len(MONTHS)) & (months.index > annual.index.max())]["sum"]
     series = pd.concat([annual, later]).astype(int)
     return series[series.index < before]
-
-
-def _last_year_at_or_above(value: int, years: pd.Series) -> int | None:
-    higher = years[years >= value]
-    return None if higher.empty else int(higher.index.max())
-
-
-def claim_checks(sel: Selection) -> list[dict]:
-    """Every claim of the selected articles that CBP's tables can test (data/claims.csv), with a verdict.
-
-    Each check holds the claim's figure row, the official numbers used (one line per way of
-    counting, see ``COUNTINGS``), whether each bears the claim out, and a verdict: "holds",
-    "holds only if" (some countings bear it out, others do not) or "does not hold".
-    """
-    claims = tables.load("claims")
-    figs = figures(sel).set_index("figure_id", drop=False)
-    checks = []
-    for _, claim in claims[claims["figure_id"].isin(figs.index)].iterrows():
-        figure = figs.loc[claim["figure_id"]]
-        year = int(claim["fiscal_year"])
-        lines: list[tuple[str, str, int, bool, int | None]] = []
-        compared: tuple[pd.Timestamp, int] | None = None  # the month a month's count is compared with
-        if claim["test"] in ("peak_month", "fell_from_month_before"):
-            month = figure["as_of"].to_period("M").to_timestamp()
-            table = monthly_table()
-            column = "total_swb_encounters"
-            counts = table.set_index("month_start")[column]
-            if month not in counts.index:
-                continue
-            if claim["test"] == "peak_month":
-                same_year = table[table["fiscal_year"] == year].set_index("month_start")[column]
-                compared = (same_year.idxmax(), int(same_year.max()))
-                holds = compared[0] == month
-            else:
-                before = month - pd.DateOffset(months=1)
-                if before not in counts.index:
-                    continue
-                compared = (before, int(counts.loc[before]))
-                holds = int(counts.loc[month]) < compared[1]
-            lines.append((column, f"{month:%B %Y}", int(counts.loc[month]), bool(holds), None))
-        elif claim["test"] == "month_total":
-            month = figure["as_of"].to_period("M").to_timestamp()
-            row = monthly_table().set_index("month_start")
-            if month not in row.index:
-                continue
-            column = "total_swb_encounters"  # the monthly count CBP publishes as its headline figure
-            official = int(row.loc[month, column])
-            lines.append(
-                (
-                    column,
-                    f"{month:%B %Y}",
-                    official,
-                    bool(_qualifier_holds(figure["qualifier"], figure["value"], official)),
-                    None,
-                )
-            )
-        else:
-            try:
-                totals = encounters_fiscal_year(year)
-            except KeyError:
-                continue
-            for column in COUNTINGS:
-                official = int(totals[column])
-                if claim["test"] == "fiscal_year_total":
-                    holds, since = _qualifier_holds(figure["qualifier"], figure["value"], official), None
-                else:
-                    since = _last_year_at_or_above(official, yearly_counts(column, year))
-                    if claim["test"] == "record":
-                        holds = since is None
-                    elif claim["test"] == "highest_since":
-                        # "the highest since 1986": above every year after 1986 (a record understates, but holds)
-                        holds = since is None or since <= int(figure["value"])
-                    else:
-                        holds = since is None or since <= year - int(figure["value"])
-                lines.append((column, f"fiscal year {year}", official, bool(holds), since))
-        held = [line[3] for line in lines]
-        verdict = "holds" if all(held) else "holds only if" if any(held) else "does not hold"
-        checks.append(
-            {
-                "claim_id": claim["claim_id"],
-                "test": claim["test"],
-                "fiscal_year": year,
-                "note": claim["note"],
-                "claim_words": claim.get("claim_words"),
-                "figure": figure,
-                "lines": lines,
-                "verdict": verdict,
-                "first_year": int(apprehensions_annual()["fiscal_year"].min()),
-                "last_yearly": int(apprehensions_annual()["fiscal_year"].max()),
-                "compared": compared,
-            }
-        )
-    return checks
 
 
 def record_check(claim_year: int, fiscal: int) -> dict:

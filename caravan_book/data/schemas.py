@@ -1,5 +1,8 @@
 """Table schemas of the book's data files (pandera), and the vocabularies they allow.
 
+One concern, long because the data has fifteen tables: one spec a table, each read on its own; the code that
+applies them is in :mod:`caravan_book.data.tables`.
+
 Each :class:`TableSpec` says which file holds a table, which columns it has and what
 each may contain, which other tables its ids point into, and which rules join two
 columns of one row. :mod:`caravan_book.data.tables` turns a spec into a pandera schema
@@ -16,17 +19,19 @@ import pandera.pandas as pa
 
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.vocabulary import QUALIFIERS
 
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
-QUALIFIERS = ("exactly", "about", "at least", "more than", "nearly", "fewer than", "up to")
 QUOTE_KINDS = ("direct", "reported")
 #: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
 PUBLICATION = ("draft", "published")
-#: How much of a date the article states: the day itself, only the month, or only the year.
-DATE_PRECISIONS = ("day", "month", "year")
-#: Editorial importance, set by judgment: 1 = the news, 2 = important context, 3 = detail.
-PROMINENCE = (1, 2, 3)
+#: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
+#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
+DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
+#: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
+#: context, 3 = detail.
+PROMINENCE = (0, 1, 2, 3)
 QUOTE_MARKS = "“”\"'‘’"
 CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
 FACT_TOPICS = (
@@ -40,8 +45,10 @@ FACT_TOPICS = (
     "carried",
     "route_start",
     "us_response",
+    "us_background",
+    "mexican_police",
 )
-#: How an article's claim is tested against CBP's tables (see queries.claim_checks).
+#: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = (
     "fiscal_year_total",
     "month_total",
@@ -393,6 +400,7 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
+        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
         "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),

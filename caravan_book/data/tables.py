@@ -13,7 +13,6 @@ import contextlib
 import csv
 import hashlib
 import io
-import os
 import pickle
 import re
 from functools import cache
@@ -23,9 +22,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from caravan_book import atomic, versions
-from caravan_book.data.files import TABLE_FILES, USAGE_LOG_ENV
-from caravan_book.errors import DataError, DataProblem
-from caravan_book.paths import REPO_ROOT, data_dir
+from caravan_book.data.files import TABLE_FILES, record_use
+from caravan_book.errors import DataError, DataProblem, shown_path
+from caravan_book.settings import REPO_ROOT, data_dir
 
 if TYPE_CHECKING:
     from caravan_book.data.schemas import TableSpec
@@ -35,20 +34,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
 #: notebook, and a pickle made by another pandas is never read.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
-
-
-def _record_use(name: str) -> None:
-    log = os.environ.get(USAGE_LOG_ENV)
-    if log:
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
@@ -71,7 +56,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     quotation mark) gives one problem, not one per row.
     """
     path = folder / spec.file
-    shown = _display_path(path)
+    shown = shown_path(path)
     if not path.is_file():
         return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
     text, problem = _decode(path, shown)
@@ -124,7 +109,6 @@ def _key_values(table: str, column: str, folder: Path) -> frozenset[str] | None:
     from caravan_book.data.schemas import TABLES
 
     frame, lines, problems = read_raw(TABLES[table], folder)
-    _record_use(table)
     if column not in frame:
         return None if (problems and not lines) or frame.empty else frozenset()
     return frozenset(frame[column].dropna())
@@ -199,7 +183,7 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     import pandera.pandas as pa
 
     frame, lines, problems = read_raw(spec, folder)
-    shown = _display_path(folder / spec.file)
+    shown = shown_path(folder / spec.file)
     if frame.empty and problems and not lines:
         raise DataError(problems)
     schema, rule_columns = _schema(spec, folder)
@@ -255,7 +239,10 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     """A validated table by name (see ``files.TABLE_FILES``), validated once per change of its files."""
     if name not in TABLE_FILES or name == "world":
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLE_FILES)}")
-    _record_use(name)
+    from caravan_book.data.schemas import TABLES
+
+    # the tables it is checked against too, whether it comes from the cache or is validated now
+    record_use(name, *TABLES[name].referenced_tables)
     return _load(name, (folder or data_dir()).resolve()).copy()
 
 

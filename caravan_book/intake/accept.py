@@ -20,7 +20,7 @@ from pathlib import Path
 
 from caravan_book import atomic
 from caravan_book.data import ledger
-from caravan_book.errors import DataError, DataProblem, ParameterError
+from caravan_book.errors import DataError, DataProblem, ParameterError, shown_path
 from caravan_book.intake.io import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
@@ -41,18 +41,11 @@ class _Accepted:
     lines: list[int]  # line of each row in the review file
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _read_review(path: Path, table: str, problems: list[DataProblem]) -> tuple[_Accepted, int]:
     """The accepted rows of one review file and how many rows were left out; layout problems to ``problems``."""
     from caravan_book.data.schemas import TABLES
 
-    shown = _shown(path)
+    shown = shown_path(path)
     accepted = _Accepted([], [])
     left_out = 0
     try:
@@ -207,10 +200,10 @@ def _place(
     for table, lines in where.items():
         name = TABLE_FILES[table]
         if Path(problem.file).name == Path(name).name and problem.row in lines:
-            return replace(problem, file=_shown(review / name), row=lines[problem.row])
+            return replace(problem, file=shown_path(review / name), row=lines[problem.row])
     path = Path(problem.file)
     try:
         relative = path.resolve().relative_to(merged.resolve())
-        return replace(problem, file=_shown(data / relative))
+        return replace(problem, file=shown_path(data / relative))
     except ValueError:
         return problem

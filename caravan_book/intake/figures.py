@@ -15,6 +15,7 @@ import pandas as pd
 
 from caravan_book.intake import vocabulary as vocab
 from caravan_book.text.numbers import parse_number_text
+from caravan_book.text.vocabulary import QUALIFIER_WORDS
 
 _NUMBER_WORDS = (
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
@@ -26,7 +27,7 @@ _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,$])(?P<dollar>\$)?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion)\b)?"
     r"(?P<percent>%|\s+per ?cent\b|\s+percent\b)?"
 )
-QUALIFIERS: dict[str, str] = vocab.words("qualifiers")
+QUALIFIERS: dict[str, str] = dict(QUALIFIER_WORDS)  # the shared vocabulary (text/vocabulary.py)
 _QUALIFIER_BEFORE = re.compile(
     r"\b(?P<q>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.IGNORECASE
 )

@@ -33,10 +33,12 @@ from caravan_book.intake import quotations as quo
 from caravan_book.intake.vocabulary import why
 from caravan_book.text.article import Article, Sentence, collapse, read_article
 from caravan_book.text.dates import DateMention, find_dates, printed_dates
+from caravan_book.text.slugs import slug as text_slug
+from caravan_book.text.vocabulary import WEEKDAYS
 
 #: The tables a review folder may hold, in the order they are merged (tables others point into first).
 REVIEW_TABLES = ("places", "incidents", "sources", "metrics", "events", "figures", "statements", "defects")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = WEEKDAYS
 #: Verbs of a sentence that tells the departure or the event an incident is about.
 _DEPARTURE = re.compile(
     r"\b(?:set (?:off|out)|sets (?:off|out)|left|leaves?|departed|departs?|began (?:walking|"
@@ -107,11 +109,13 @@ class Proposal:
         return full
 
 
+_STOP_WORDS = frozenset(
+    {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
+)
+
+
 def slug(text: str, words: int = 4) -> str:
-    parts = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
-    stop = {"the", "a", "an", "of", "to", "and", "in", "on", "at", "for", "is", "was", "were", "that", "by", "with"}
-    kept = [p for p in parts if p not in stop][:words]
-    return "-".join(kept) or "row"
+    return text_slug(text, words, _STOP_WORDS) or "row"
 
 
 class Ids(set):
@@ -839,7 +843,7 @@ def extract(
 ) -> tuple[dict[str, int], Proposal]:
     """Read the article, propose rows, write the review folder; the counts of rows per table."""
     from caravan_book.intake.io import write_review
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ParameterError(f"{out}: already exists; choose a new review folder with --out")

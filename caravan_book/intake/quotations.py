@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from caravan_book.intake import vocabulary as vocab
 from caravan_book.intake.vocabulary import why
+from caravan_book.text.vocabulary import MONTHS, WEEKDAYS
 
 _DOUBLE = re.compile(r"[“\"](?P<q>[^“”\"\n]+)(?:[”\"]|$)")
 _SINGLE = re.compile(r"(?<![\w])[‘'](?P<q>(?:[^‘’'\n]|[’'](?=\w)){1,1500})[’'](?![\w])")
@@ -103,29 +104,7 @@ _NOT_NAMES = set(
         "Tweeting",
     ]
 )
-MONTHS_AND_DAYS = set(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-)
+MONTHS_AND_DAYS = set(MONTHS) | set(WEEKDAYS)
 _TITLE_START = re.compile(rf"^(?:{TITLES})\.?\s+")
 _INSTITUTION = re.compile(
     r"\b(?:Ministry|Department|Agency|Government|Office|Police|Institute|Commission|Organization|Organisation"

@@ -1,7 +1,7 @@
 """The extractor's words: its vocabularies and the sentences of the review files' ``reason`` column.
 
 Both live beside the book's templates (``book/templates/intake/``) so that wording stays out of
-Python: ``vocabulary.yml`` (qualifiers, counted nouns of two words, groups, countries, channels) and
+Python: ``vocabulary.yml`` (counted nouns of two words, groups, countries, channels) and
 ``reasons.yml`` (one sentence per key, with ``{braces}`` filled in by :func:`why`).
 """
 

@@ -1,7 +1,8 @@
 """Every chart of the book, as Altair charts built from query results.
 
-Each function returns a :class:`~caravan_book.render.Figure`: the chart plus its caption
-(naming the source), a text alternative, and the exact data drawn.
+One concern, long because the book has seven charts, one function each (drawing them is
+:mod:`caravan_book.story.figures`). Each function returns a :class:`~caravan_book.story.figures.Figure`: the
+chart plus its caption (naming the source), a text alternative, and the exact data drawn.
 """
 
 from __future__ import annotations
@@ -15,21 +16,57 @@ import altair as alt
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.paths import data_dir
-from caravan_book.story.display import fmt_number
+from caravan_book.settings import data_dir
+from caravan_book.story.display import date_span, event_date, fmt_date, fmt_number
 from caravan_book.story.figures import Figure
+from caravan_book.story.templates import render_text
 
 WIDTH = 400
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
-BASIS_SHAPES = alt.Scale(domain=["stated", "inferred"], range=["circle", "triangle-up"])
 PALETTE = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#34495e", "#b8860b"]
+
+
 #: Title 8 dark, Title 42 light orange: different in hue and far apart in greyscale (about 30% against 65% lightness).
-AUTHORITY_NAMES = {
-    "Title 8": "Title 8 (apprehensions and people refused at ports)",
-    "Title 42": "Title 42 (expulsions)",
-}
+@functools.cache
+def _labels() -> dict[str, dict[str, str]]:
+    """The charts' axis, legend, tooltip and table names (book/templates/charts/labels.yml)."""
+    import yaml
+
+    from caravan_book.story.templates import TEMPLATES_DIR
+
+    return yaml.safe_load((TEMPLATES_DIR / "charts" / "labels.yml").read_text(encoding="utf-8"))
+
+
+def _words(chart: str) -> dict[str, str]:
+    return _labels()[chart]
+
+
+def _plain(name: str, **values: object) -> str:
+    """A caption or text alternative from ``book/templates/charts/NAME.txt.j2``: plain text (the figure
+    HTML-escapes it), so values are passed through unescaped."""
+    from markupsafe import Markup
+
+    from caravan_book.story.templates import render
+
+    def raw(value: object) -> object:
+        if isinstance(value, str):
+            return Markup(value)
+        if isinstance(value, list):
+            return [raw(v) for v in value]
+        if isinstance(value, dict):
+            return {k: raw(v) for k, v in value.items()}
+        return value
+
+    return " ".join(render(f"charts/{name}.txt.j2", **{k: raw(v) for k, v in values.items()}).split())
+
+
+def _authority_names() -> dict[str, str]:
+    """Title 8 / Title 42 -> the legend's name for it (labels.yml)."""
+    return _labels()["authorities"]
+
+
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
 
 
@@ -38,7 +75,7 @@ class NoData:
     step by step, a narrow choice of sources): a sentence instead of a crash."""
 
     def __init__(self, what: str):
-        self.what = what
+        self.what = _labels().get("no_data", {}).get(what, what)  # a key of labels.yml, or the words themselves
 
     def _repr_markdown_(self) -> str:
         return f"*No chart here yet: the data has no {self.what} for this selection.*"
@@ -62,65 +99,86 @@ def _source_list(frame: pd.DataFrame) -> str:
     return "; ".join(outlets)
 
 
-BASIS_NAMES = {"stated": "printed in the article", "inferred": "worked out by the book"}
-
-
-def _when(date: pd.Timestamp, precision: str) -> str:
-    """A date as precise as the article gives it: '25 November 2018' or 'August 2021'."""
-    return f"{date:%B %Y}" if precision == "month" else f"{date.day} {date:%B %Y}"
+def _timeline_words(part: str, **values: Any) -> str:
+    """The timeline's title, caption or text alternative, from its template (plain text: the figure escapes it)."""
+    return render_text("narrative/timeline-chart.txt.j2", part=part, **values).strip()
 
 
 @needs_rows("dated events")
-def timeline_chart(events: pd.DataFrame, title: str, name: str) -> Figure:
+def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "timeline") -> Figure:
+    """Each event once per article: a day as a point, a vaguer date (a week, a month, "before 6 November") as the
+    span it can mean, never on a made-up day. The mark's tooltip, the table and the CSV print the same date
+    (:func:`~caravan_book.story.display.event_date`); marks on the same day and row are spread apart."""
+    basis_names = {b: _timeline_words("basis", basis=b) for b in ("stated", "inferred")}
+    spans = [date_span(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)]
     data = pd.DataFrame(
         {
-            "Date": [_when(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)],
-            "Date in the article": events["date_basis"].map(BASIS_NAMES),
+            "Date": [event_date(r) for _, r in events.iterrows()],
+            "Date in the article": events["date_basis"].map(basis_names),
             "What happened": events["summary"],
-            "Who acted": events["actor"],
             "Place": events["place"],
             "Article": events["label"],
         }
     )
-    # month-only dates are drawn at the middle of their month, not on a made-up day
-    position = events["date"].where(events["date_precision"] != "month", events["date"] + pd.Timedelta(days=14))
-    plotted = data.assign(position=position)
-    basis_scale = list(BASIS_NAMES.values())
-    chart = (
-        alt.Chart(plotted, title=title, width=WIDTH, height=max(120, 40 * data["Article"].nunique()))
-        .mark_point(filled=True, size=110, opacity=0.85)
+    plotted = data.assign(
+        start=[s for s, _ in spans],
+        end=[e + pd.Timedelta(hours=23) for _, e in spans],
+        span=[p != "day" for p in events["date_precision"]],
+    )
+    # marks on one day of one article's row are spread over the row's height, so each can be seen and pointed at
+    plotted["slot"] = plotted.groupby(["Article", "start"]).cumcount()
+    plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
+    basis_scale = list(basis_names.values())
+    height = max(120, 40 * data["Article"].nunique())
+    base = alt.Chart(plotted).encode(
+        y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+        yOffset=alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None),
+        color=alt.Color(
+            "Date in the article:N",
+            title=_timeline_words("legend"),
+            scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
+        ),
+        tooltip=["Date", "Date in the article", "What happened", "Article"],
+    )
+    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30))
+    points = (
+        base.transform_filter("!datum.span")
+        .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
-            x=alt.X("position:T", title="Date", axis=alt.Axis(format="%d %b %Y", labelAngle=-30)),
-            y=alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
+            x=axis,
             shape=alt.Shape(
                 "Date in the article:N",
-                title="The date is",
+                title=_timeline_words("legend"),
                 scale=alt.Scale(domain=basis_scale, range=["circle", "triangle-up"]),
             ),
-            color=alt.Color(
-                "Date in the article:N",
-                title="The date is",
-                scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
-            ),
-            tooltip=["Date", "Date in the article", "What happened", "Article"],
         )
-        .properties(description=f"Timeline: {len(data)} events reported by {data['Article'].nunique()} articles")
     )
+    bars = (
+        base.transform_filter("datum.span")
+        .mark_bar(height=6, opacity=0.6, cornerRadius=3)
+        .encode(x=axis, x2=alt.X2("end:T"))
+    )
+    title = title or _timeline_words("title")
+    description = _timeline_words("description", events=len(data), articles=data["Article"].nunique())
+    chart = alt.layer(bars, points, title=title).properties(width=WIDTH, height=height, description=description)
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
-    printed = len(data) - inferred
-    rest = f"; the other {printed} are printed in the articles (circles)" if printed else ""
-    alt_text = (
-        f"A timeline of {len(data)} events from {data.loc[first, 'Date']} to {data.loc[last, 'Date']}, one row per "
-        f"article. {inferred} of the dates are worked out by the book from the text (triangles){rest}."
+    alt_text = _timeline_words(
+        "alt",
+        events=len(data),
+        first=data.loc[first, "Date"],
+        last=data.loc[last, "Date"],
+        inferred=inferred,
+        printed=len(data) - inferred,
+        spans=int(plotted["span"].sum()),
     )
-    caption = f"Source: the book's events table, built from these articles: {_source_list(events)}."
+    caption = _timeline_words("caption", sources=_source_list(events))
     return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
 
 
 def _world() -> str:
     """The country outlines as TopoJSON text: Vega parses it, Altair need not walk it (much faster)."""
-    tables._record_use("world")  # pages with a map depend on the outlines file
+    tables.record_use("world")  # pages with a map depend on the outlines file
     return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
 
 
@@ -202,7 +260,7 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("figures that sources give differently")
+@needs_rows("disagreement")
 def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     """Each source's figure for each disputed metric, side by side, one panel per metric."""
     data = figures[
@@ -221,24 +279,25 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
             "excerpt",
         ]
     ].copy()
-    data["who"] = (data["attributed_to"] + ", according to " + data["label"]).where(
+    w = _words("disagreement")
+    data["who"] = (data["attributed_to"] + w["according_to"] + data["label"]).where(
         data["attributed_to"].notna(), data["label"]
     )
     repeats = data.groupby(["quantity", "who"]).cumcount()
     data["who"] = data["who"] + repeats.map(lambda n: "" if n == 0 else f" ({n + 1})")
     data["label"] = data["qualifier"].where(data["qualifier"] != "exactly", "") + " " + data["value_text"]
     data["label"] = data["label"].str.strip()
-    data["metric label"] = [
+    data["metric_unit_label"] = [
         f"{label}{q[len(m) :]} ({u})"
         for m, q, label, u in zip(data["metric"], data["quantity"], data["metric_label"], data["unit"], strict=False)
     ]
     base = alt.Chart(data).encode(
         y=alt.Y("who:N", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("value:Q", title="Reported number"),
+        x=alt.X("value:Q", title=w["x"]),
         tooltip=[
-            alt.Tooltip("metric label:N", title="What is counted"),
-            alt.Tooltip("as_printed:N", title="The article's words"),
-            alt.Tooltip("who:N", title="Who gives the number"),
+            alt.Tooltip("metric_unit_label:N", title=w["counted"]),
+            alt.Tooltip("as_printed:N", title=w["words"]),
+            alt.Tooltip("who:N", title=w["who"]),
         ],
     )
     bars = base.mark_bar(color=PALETTE[0], height=14)
@@ -248,7 +307,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
         .properties(width=260, height=alt.Step(26))
         .facet(
             row=alt.Row(
-                "metric label:N",
+                "metric_unit_label:N",
                 title=None,
                 # each panel's name above it, not beside it: the chart keeps the column's width
                 header=alt.Header(
@@ -257,55 +316,55 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
             )
         )
         .resolve_scale(x="independent", y="independent")
-        .properties(title=title, description=f"{data['quantity'].nunique()} figures on which the sources differ")
+        .properties(title=title, description=w["description"].format(count=data["quantity"].nunique()))
     )
-    parts = []
-    for metric, group in data.groupby("metric label", sort=True):
-        versions = "; ".join(f"{w}: {lab}" for w, lab in zip(group["who"], group["label"], strict=False))
-        parts.append(f"{metric}: {versions}")
-    alt_text = "Bars compare what each source reported. " + " | ".join(parts)
-    caption = (
-        "Source: the book's figures table. Each bar is one source's number; the label gives the number with the "
-        "book's reading of its qualifier (about, nearly, more than…), and the article's own words are in the table. "
-        f"Articles: {_source_list(figures)}."
-    )
+    parts = [
+        {
+            "metric": metric,
+            "versions": [{"who": a, "label": b} for a, b in zip(group["who"], group["label"], strict=False)],
+        }
+        for metric, group in data.groupby("metric_unit_label", sort=True)
+    ]
+    alt_text = _plain("disagreement-alt", parts=parts)
+    caption = _plain("disagreement-caption", articles=_source_list(figures))
     shown = pd.DataFrame(
         {
-            "What is counted": data["metric label"],
-            "Number": data["value"].map(fmt_number),
-            "The article's words": data["as_printed"],
-            "Who gives the number": data["who"],
-            "Article": figures["label"].to_numpy(),
-            "Sentence in the article": data["excerpt"],
+            w["counted"]: data["metric_unit_label"],
+            w["number"]: data["value"].map(fmt_number),
+            w["words"]: data["as_printed"],
+            w["who"]: data["who"],
+            w["article"]: figures["label"].to_numpy(),
+            w["sentence"]: data["excerpt"],
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("monthly statistics")
+@needs_rows("monthly")
 def encounters_chart(
     monthly: pd.DataFrame, mark: pd.Timestamp, mark_label: str, reported: pd.DataFrame, title: str, name: str
 ) -> Figure:
     """CBP monthly encounters (Title 8 and Title 42 stacked), the incident's month marked,
     and any monthly figures the articles quote as points."""
+    w = _words("encounters")
     data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
-    data["counted under"] = data["authority"].map(AUTHORITY_NAMES)
+    data["counted_under"] = data["authority"].map(_authority_names())
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
         .encode(
-            x=alt.X("yearmonth(month_start):T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-            y=alt.Y("sum(encounters):Q", title="Encounters in the month", stack="zero"),
+            x=alt.X("yearmonth(month_start):T", title=w["x"], axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+            y=alt.Y("sum(encounters):Q", title=w["y"], stack="zero"),
             color=alt.Color(
-                "counted under:N",
-                title="Counted under",
-                scale=alt.Scale(domain=list(AUTHORITY_NAMES.values()), range=AUTHORITY_COLOURS),
+                "counted_under:N",
+                title=w["legend"],
+                scale=alt.Scale(domain=list(_authority_names().values()), range=AUTHORITY_COLOURS),
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(month_start):T", title="Month", format="%B %Y"),
-                alt.Tooltip("counted under:N", title="Counted under"),
-                alt.Tooltip("encounters:Q", title="Encounters", format=","),
+                alt.Tooltip("yearmonth(month_start):T", title=w["month"], format="%B %Y"),
+                alt.Tooltip("counted_under:N", title=w["legend"]),
+                alt.Tooltip("encounters:Q", title=w["encounters"], format=","),
             ],
         )
     )
@@ -321,9 +380,9 @@ def encounters_chart(
     layers = [bars, rule, rule_text]
     if not reported.empty:
         points = reported[["as_of", "value", "as_printed", "label", "attributed_to"]].rename(
-            columns={"label": "Article"}
+            columns={"label": w["article"]}
         )
-        points["Who gives the number"] = points["attributed_to"].fillna("the article, in its own voice")
+        points[w["who"]] = points["attributed_to"].fillna(w["own_voice"])
         points = points.drop(columns="attributed_to")
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
@@ -333,47 +392,44 @@ def encounters_chart(
                 x="month_start:T",
                 y="value:Q",
                 tooltip=[
-                    alt.Tooltip("as_of:T", format="%B %Y", title="Month"),
-                    alt.Tooltip("as_printed:N", title="In the article's words"),
-                    "Who gives the number",
-                    "Article",
+                    alt.Tooltip("as_of:T", format="%B %Y", title=w["month"]),
+                    alt.Tooltip("as_printed:N", title=w["in_words"]),
+                    w["who"],
+                    w["article"],
                 ],
             )
         )
-    chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(
-        description="Monthly CBP Southwest border encounters"
-    )
+    chart = alt.layer(*layers, title=title, width=WIDTH, height=300).properties(description=w["description"])
     peak = data.groupby("month_start")["encounters"].sum()
-    alt_text = (
-        f"Bars show CBP's Southwest border encounters each month from {peak.index.min():%B %Y} "
-        f"to {peak.index.max():%B %Y}, "
-        f"between {fmt_number(peak.min())} and {fmt_number(peak.max())} a month; a dashed line marks {mark_label}."
+    alt_text = _plain(
+        "encounters-alt",
+        first=fmt_date(peak.index.min(), None, "month"),
+        last=fmt_date(peak.index.max(), None, "month"),
+        low=fmt_number(peak.min()),
+        high=fmt_number(peak.max()),
+        mark=mark_label,
+        reported=not reported.empty,
     )
-    if not reported.empty:
-        alt_text += " Black diamonds show the monthly numbers an article quoted."
     years = sorted(data["fiscal_year"].unique())
-    caption = (
-        "Source: US Customs and Border Protection, Southwest Land Border Encounters "
-        f"(monthly, FY{years[0]}–FY{years[-1]}), "
-        "as archived in the public repositories named on the Sources and methods page."
-    )
+    caption = _plain("encounters-caption", first_year=int(years[0]), last_year=int(years[-1]))
     # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
     unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     shown = pd.DataFrame(
         {
-            "Month": data["month_start"].dt.strftime("%B %Y"),
-            "Fiscal year": data["fiscal_year"],
-            "Counted under": data["counted under"].where(~unused, data["counted under"] + ": not in use that month"),
-            "Encounters": data["encounters"].astype(object).where(~unused, ""),
+            w["month"]: data["month_start"].dt.strftime("%B %Y"),
+            w["fiscal_year"]: data["fiscal_year"],
+            w["legend"]: data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"]),
+            w["encounters"]: data["encounters"].astype(object).where(~unused, ""),
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("yearly statistics")
+@needs_rows("yearly")
 def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, title: str, name: str) -> Figure:
     """Border Patrol Southwest apprehensions by fiscal year, one year marked. With a record
     ``check`` (see ``queries.record_check``), the later year's encounters are added as points."""
+    w = _words("annual")
     data = annual[["fiscal_year", "southwest_border_total"]].rename(columns={"southwest_border_total": "apprehensions"})
     last_year = max(int(data["fiscal_year"].max()), check["fiscal_year"] if check else 0)
     line = (
@@ -382,14 +438,14 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
         .encode(
             x=alt.X(
                 "fiscal_year:Q",
-                title="Fiscal year",
+                title=w["x"],
                 axis=alt.Axis(format="d"),
                 scale=alt.Scale(domain=[int(data["fiscal_year"].min()), last_year + 1], nice=False),
             ),
-            y=alt.Y("apprehensions:Q", title="Southwest border apprehensions"),
+            y=alt.Y("apprehensions:Q", title=w["y"]),
             tooltip=[
-                alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
-                alt.Tooltip("apprehensions:Q", format=",", title="Apprehensions (yearly table)"),
+                alt.Tooltip("fiscal_year:Q", title=w["x"]),
+                alt.Tooltip("apprehensions:Q", format=",", title=w["apprehensions"]),
             ],
         )
     )
@@ -401,13 +457,20 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
         alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     )
     layers = [line, rule, rule_text]
-    table = data.assign(series="Border Patrol apprehensions at the Southwest border (yearly table)")
+    table = data.assign(series=w["series"])
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
     peak = int(data["apprehensions"].max())
-    alt_text = (
-        f"A line of Border Patrol Southwest border apprehensions for fiscal years {int(data['fiscal_year'].min())} to "
-        f"{int(data['fiscal_year'].max())}, highest in FY{peak_year} at {fmt_number(peak)}; "
-        f"a dashed line marks FY{marked}."
+    alt_text = _plain(
+        "annual-alt",
+        first=int(data["fiscal_year"].min()),
+        last=int(data["fiscal_year"].max()),
+        peak_year=peak_year,
+        peak=fmt_number(peak),
+        marked=marked,
+        check=bool(check),
+        check_year=check["fiscal_year"] if check else None,
+        usbp=fmt_number(check["usbp_encounters"]) if check else None,
+        title8=fmt_number(check["usbp_title8"]) if check else None,
     )
     if check:
         later = pd.DataFrame(
@@ -415,8 +478,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 "fiscal_year": [check["fiscal_year"]] * 2,
                 "apprehensions": [check["usbp_encounters"], check["usbp_title8"]],
                 "series": [
-                    f"FY{check['fiscal_year']}: Border Patrol encounters, Title 8 and Title 42",
-                    f"FY{check['fiscal_year']}: Border Patrol Title 8 apprehensions only",
+                    w["both"].format(year=check["fiscal_year"]),
+                    w["title8"].format(year=check["fiscal_year"]),
                 ],
             }
         )
@@ -431,27 +494,16 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
                 ),
                 color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[1], "#111111"])),
                 tooltip=[
-                    alt.Tooltip("series:N", title="What is counted"),
-                    alt.Tooltip("fiscal_year:Q", title="Fiscal year"),
-                    alt.Tooltip("apprehensions:Q", format=",", title="Count"),
+                    alt.Tooltip("series:N", title=w["counted"]),
+                    alt.Tooltip("fiscal_year:Q", title=w["x"]),
+                    alt.Tooltip("apprehensions:Q", format=",", title=w["count"]),
                 ],
             )
         )
         table = pd.concat([table, later], ignore_index=True)
-        alt_text += (
-            f" Two points show FY{check['fiscal_year']}: "
-            f"{fmt_number(check['usbp_encounters'])} Border Patrol encounters "
-            f"in all, {fmt_number(check['usbp_title8'])} of them Title 8 apprehensions."
-        )
-    chart = alt.layer(*layers, title=title, width=WIDTH, height=320).properties(
-        description="Annual Border Patrol apprehensions"
-    )
-    caption = "Source: US Border Patrol, Southwest Border Sector Apprehensions FY1960–FY2019 (CBP PDF table)" + (
-        "; US Customs and Border Protection, Southwest Land Border Encounters (monthly, summed over the fiscal year)."
-        if check
-        else "."
-    )
-    table = table.rename(columns={"fiscal_year": "Fiscal year", "apprehensions": "Count", "series": "What is counted"})
+    chart = alt.layer(*layers, title=title, width=WIDTH, height=320).properties(description=w["description"])
+    caption = _plain("annual-caption", check=bool(check))
+    table = table.rename(columns={"fiscal_year": w["x"], "apprehensions": w["count"], "series": w["counted"]})
     return Figure(chart, caption=caption, alt_text=alt_text, data=table, name=name)
 
 
@@ -485,9 +537,10 @@ def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
-@needs_rows("monthly statistics")
+@needs_rows("monthly")
 def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     """Monthly encounters around two incidents, aligned on the incident's month."""
+    w = _words("around")
     data = around.copy()
     data["Incident"] = data["incident_title"]
     data["Month"] = data["month_start"].dt.strftime("%B %Y")
@@ -497,49 +550,50 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
         .encode(
             x=alt.X(
                 "months_from_incident:Q",
-                title="Months before (−) and after (+) the incident's month",
+                title=w["x"],
                 axis=alt.Axis(format="d", tickMinStep=1),
             ),
-            y=alt.Y("total_swb_encounters:Q", title="CBP Southwest border encounters"),
+            y=alt.Y("total_swb_encounters:Q", title=w["y"]),
             color=alt.Color(
                 "Incident:N",
-                title="Incident",
+                title=w["incident"],
                 scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
             ),
-            strokeDash=alt.StrokeDash("Incident:N", title="Incident", scale=alt.Scale(range=[[1, 0], [6, 3]])),
-            tooltip=["Incident", "Month", alt.Tooltip("total_swb_encounters:Q", title="Encounters", format=",")],
+            strokeDash=alt.StrokeDash("Incident:N", title=w["incident"], scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            tooltip=[
+                alt.Tooltip("Incident:N", title=w["incident"]),
+                alt.Tooltip("Month:N", title=w["month"]),
+                alt.Tooltip("total_swb_encounters:Q", title=w["encounters"], format=","),
+            ],
         )
-        .properties(description="Monthly encounters around each incident")
+        .properties(description=w["description"])
     )
     parts = []
     for key, group in data.groupby("Incident", sort=False):
         at = group[group["months_from_incident"] == 0]
         if not at.empty:
-            parts.append(f"{key}: {fmt_number(at['total_swb_encounters'].iloc[0])} in {at['Month'].iloc[0]}")
-    alt_text = (
-        "Two lines of monthly CBP Southwest border encounters, lined up on each incident's month. "
-        + "; ".join(parts)
-        + "."
-    )
+            parts.append(
+                {"incident": key, "count": fmt_number(at["total_swb_encounters"].iloc[0]), "month": at["Month"].iloc[0]}
+            )
     short = [
-        f"{key} (from {group['months_from_incident'].min():+d} to {group['months_from_incident'].max():+d} months)"
+        {
+            "incident": key,
+            "low": f"{group['months_from_incident'].min():+d}",
+            "high": f"{group['months_from_incident'].max():+d}",
+        }
         for key, group in data.groupby("Incident", sort=False)
         if group["months_from_incident"].min() > -6 or group["months_from_incident"].max() < 6
     ]
-    if short:
-        alt_text += " CBP's monthly table does not cover every month shown for: " + "; ".join(short) + "."
+    alt_text = _plain("around-alt", parts=parts, short=short)
     first, last = data["month_start"].min(), data["month_start"].max()
-    caption = (
-        "Source: US Customs and Border Protection, Southwest Land Border Encounters (monthly), all encounters "
-        f"(Title 8 and Title 42); months shown from {first:%B %Y} to {last:%B %Y}."
-    )
+    caption = _plain("around-caption", first=fmt_date(first, None, "month"), last=fmt_date(last, None, "month"))
     shown = pd.DataFrame(
         {
-            "Incident": data["Incident"],
-            "Month": data["Month"],
-            "Months from the incident's month": data["months_from_incident"],
-            "Encounters": data["total_swb_encounters"],
+            w["incident"]: data["Incident"],
+            w["month"]: data["Month"],
+            w["from_incident"]: data["months_from_incident"],
+            w["encounters"]: data["total_swb_encounters"],
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)

@@ -4,14 +4,19 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 :func:`caravan_book.story.display.md`, so it shows as text and never as markup.
 """
 
+import pandas as pd
+
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
+from caravan_book.settings import medium
 from caravan_book.story.display import (
     bullet_list,
     cite,
+    date_text,
     md,
+    weekday_printed,
 )
-from caravan_book.story.figures import medium
+from caravan_book.story.templates import render
 
 
 def metric_label(metric: str) -> str:
@@ -36,42 +41,45 @@ def source_list(sel: Selection) -> str:
     return bullet_list(f"{cite(r)}: “{md(r['headline'])}”" for _, r in rows.iterrows())
 
 
+# ---------------------------------------------------------------- a page's first line
+def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """The day the page leads with and its lead events: the incident's day when it is known by the page's date
+    (as_of), else the latest day the chosen articles report."""
+    info = queries.incident(sel)
+    start = pd.Timestamp(info["start_date"])
+    lead = events[events["prominence"] == 0]
+    if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
+        return start, lead
+    days = events[events["date_precision"] == "day"]
+    day = days["date"].max() if not days.empty else events["date"].max()
+    on_day = events[events["date"] == day]
+    return day, on_day[on_day["prominence"] == on_day["prominence"].min()]
+
+
+def headline(sel: Selection) -> dict:
+    """What a page's first line says: the incident's title, its day and place; on an as_of page from before the
+    incident, the day of the latest news instead (nothing from after that day)."""
+    info = queries.incident(sel)
+    events = queries.timeline(sel)
+    known = sel.as_of is None or pd.Timestamp(info["start_date"]) <= sel.as_of
+    day, news = _key_day(sel, events) if not events.empty else (pd.Timestamp(info["start_date"]), events)
+    on_day = events[events["date"] == day]
+    basis = info["start_date_basis"] if known else "inferred"
+    return {
+        "title": info["title"] if known else None,
+        "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
+        "day": date_text(day, basis, "day", weekday=weekday_printed(day, on_day)),
+        "place": info["place"],
+        "news": news,
+    }
+
+
 # ---------------------------------------------------------------- discussion questions
 def discussion(section: str, sel: Selection | None = None) -> str:
-    """Discussion questions that fit the page's selection (one article or several)."""
-    several = sel is None or len(sel.sources) > 1
-    questions = {
-        "narrative": [
-            "Which events on this page did a reporter see, and which did they learn from officials or agencies? How "
-            "can you tell?",
-            "If you only had one of these articles, what would you miss?"
-            if several
-            else "This page uses a single article. What would you want a second source to confirm?",
-            "Pick one event reported by two articles. Do they describe it with the same words? Why might they differ?"
-            if several
-            else "The article dates some events only roughly (a weekday, a month). How would the story change if you "
-            "knew the exact day?",
-        ],
-        "numbers": [
-            "Why might a reporter write “about” or “at least” instead of an exact number?",
-            "When two sources disagree, should a news story pick one number? What else could it do?",
-            "A record claim can be true for one way of counting and false for another. Why does it matter what is "
-            "counted?",
-        ],
-        "responses": [
-            "Do the governments and the migrants describe the same events in the same way? Give an example.",
-            "What is the difference between a speaker's own words in quotation marks and an article's summary of "
-            "what they said?",
-            "Whose voices are missing from these articles?",
-        ],
-        "comparison": [
-            "Which differences between the two caravans come from the places, and which from the governments of the "
-            "time?",
-            "The articles about the two caravans come from different outlets. How might that shape the comparison?",
-            "What would you want to know that none of the articles tells us?",
-        ],
-    }[section]
-    return (
-        "These questions have no single right answer. Talk them through with a partner, and point to the "
-        "line of the page that supports what you say.\n\n" + "\n".join(f"{n}. {q}" for n, q in enumerate(questions, 1))
-    )
+    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``."""
+    return render("common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1)
+
+
+def colophon(sel: Selection) -> str:
+    """The end of a page: how it was made and what it tells (its parameters, in a reader's words)."""
+    return render("common/colophon.md.j2", tells=sel.for_readers(), several=len(sel.sources) > 1)

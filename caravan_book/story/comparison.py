@@ -1,13 +1,16 @@
 """The comparison page: two incidents side by side, in a table and in words.
 
-Functions return MyST Markdown; notebooks display it. Data text goes through
-:func:`caravan_book.story.display.md`, so it shows as text and never as markup.
+Python picks the values and the case; the words are in ``book/templates/comparison/``. The table is raw HTML
+(its row labels are row headers), so data text in it is HTML-escaped here (:func:`_h`) and passed to the
+template as ``Markup``; Markdown is not parsed inside it.
 """
 
 import contextlib
 import html
+from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
@@ -16,115 +19,123 @@ from caravan_book.story.display import (
     INFERRED_KEY,
     fmt_date,
     fmt_number,
-    md,
     outlet_name,
-    plural,
 )
 from caravan_book.story.numbers import _month_count
+from caravan_book.story.templates import render
+
+#: The comparison's rows of facts (facts.csv topics), in the order the table gives them.
+FACT_ROWS = (
+    "mexican_police",
+    "force_used",
+    "us_administration",
+    "us_response",
+    "mexico_response",
+    "origin",
+    "destination",
+    "stated_reasons",
+    "carried",
+)
 
 
-# ---------------------------------------------------------------- comparison
-def _h(text) -> str:
+def _h(text) -> Markup:
     """Data text for a raw HTML table: whitespace collapsed, HTML escaped (Markdown is not parsed there)."""
-    return html.escape(" ".join(str(text).split()), quote=False)
+    return Markup(html.escape(" ".join(str(text).split()), quote=False))
 
 
-def _article_html(row) -> str:
-    if row.get("outlet_basis") == "not stated":
-        byline = row.get("byline")
-        return (
-            f"an article by {_h(byline)} (outlet not named)"
-            if isinstance(byline, str)
-            else "an unsigned article (outlet not named)"
-        )
+def _article(row) -> dict[str, object]:
+    """What the template needs to name an article: its label, or its byline when the outlet is not named."""
+    unnamed = row.get("outlet_basis") == "not stated"
+    byline = row.get("byline")
     name = outlet_name(row)
-    return ("the " if name.isupper() else "") + _h(name)
+    return {
+        "unnamed": unnamed,
+        "byline": _h(byline) if unnamed and isinstance(byline, str) else None,
+        "name": _h(name),
+        "the": name.isupper(),
+    }
 
 
-def _cell(items: list[str]) -> str:
-    if not items:
-        return "not reported"
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-
-
-def _facts_cell(sel: Selection, topic: str) -> str:
+def _facts(sel: Selection, topic: str) -> list[dict[str, object]]:
     frame = queries.facts(sel)
-    rows = frame[frame["topic"] == topic]
-    return _cell([f"{_h(r['value'])} — {_article_html(r)}" for _, r in rows.iterrows()])
+    return [{"value": _h(r["value"]), "article": _article(r)} for _, r in frame[frame["topic"] == topic].iterrows()]
 
 
-def _figure_html(row) -> str:
-    """'Group at the border fence: “nearly 500 migrants”, Mexico's Interior Ministry according to BBC'."""
-    if isinstance(row["attributed_to"], str):
-        who = f"{_h(row['attributed_to'])}, according to {_article_html(row)}"
-    else:
-        who = _article_html(row)
-    return f"{_h(row['metric_label'])}: “{_h(row['as_printed'])}” — {who}"
-
-
-def _figures_cell(sel: Selection, metrics: list[str]) -> str:
+def _figures(sel: Selection, metrics: list[str]) -> list[dict[str, object]]:
     frame = queries.figures(sel)
-    rows = frame[frame["metric"].isin(metrics)]
-    return _cell([_figure_html(r) for _, r in rows.iterrows()])
+    items: list[dict[str, object]] = []
+    for _, r in frame[frame["metric"].isin(metrics)].iterrows():
+        precision = "day" if r.get("as_of_basis") == "stated" else "month"
+        items.append(
+            {
+                "label": _h(r["metric_label"]),
+                "words": _h(r["as_printed"]),
+                "who": _h(r["attributed_to"]) if isinstance(r["attributed_to"], str) else None,
+                "article": _article(r),
+                "when": _h(fmt_date(r["as_of"], r["as_of_basis"], precision)),
+            }
+        )
+    return items
 
 
-def _statements_cell(sel: Selection) -> str:
+def _statements(sel: Selection) -> dict[str, object]:
     frame = queries.statements(sel)
     counts = frame.groupby("group", sort=False).size()
-    return _cell([f"{_h(GROUPS[g])}: {int(n)}" for g, n in counts.items()])
+    return {
+        "groups": [{"group": _h(GROUPS[g]), "count": int(n)} for g, n in counts.items()],
+        "articles": int(frame["source_id"].nunique()),
+    }
 
 
-def _border_cell(sel: Selection) -> str:
+def _border(sel: Selection) -> dict[str, object]:
+    """The incident's month (border-wide) and the fiscal year that had just ended, with its Title 42 share."""
     month = queries.incident_month(sel)
     count = queries.encounters_in_month(month)
     first, last = queries.monthly_span()
+    values: dict[str, object] = {
+        "first": fmt_date(first, None, "month"),
+        "last": fmt_date(last, None, "month"),
+        "month": fmt_date(month, None, "month"),
+    }
     if count is None:
-        return f"not in CBP's monthly table ({first:%B %Y} to {last:%B %Y})"
-    items = [f"{month:%B %Y}: {fmt_number(count)}"]
-    fy = queries.fiscal_year(month)
+        return values
+    values["count"] = fmt_number(count)
+    ended = queries.fiscal_year(month) - 1
     with contextlib.suppress(KeyError):
-        items.append(f"fiscal year {fy}: {fmt_number(queries.encounters_fiscal_year(fy)['total_swb_encounters'])}")
-    return _cell(items) + "(CBP, all encounters at the Southwest border)"
+        totals = queries.encounters_fiscal_year(ended)
+        total, title42 = int(totals["total_swb_encounters"]), int(totals["total_title42"])
+        values |= {"ended": ended, "ended_total": fmt_number(total), "title42_pct": round(100 * title42 / total)}
+    return values
 
 
 def comparison_table(left: Selection, right: Selection) -> str:
     """The two incidents side by side, as an HTML table whose row labels are row headers.
 
     The rows that show article figures come from ``metrics.compare_group``, so the comparison works
-    for any two incidents in the data.
+    for any two incidents in the data; a row shows only when one of the two incidents has something in it.
     """
     li, ri = queries.incident(left), queries.incident(right)
-    rows = [
-        ("Place", _h(li["place"]), _h(ri["place"])),
-        (
-            "Date",
-            fmt_date(li["start_date"], li["start_date_basis"]),
-            fmt_date(ri["start_date"], ri["start_date_basis"]),
-        ),
+    figure_rows: list[dict[str, Any]] = [
+        {"label": _h(group), "cells": [_figures(left, metrics), _figures(right, metrics)], "several": len(metrics) > 1}
+        for group, metrics in queries.compare_groups().items()
     ]
-    for group, metrics in queries.compare_groups().items():
-        a, b = _figures_cell(left, metrics), _figures_cell(right, metrics)
-        if a != "not reported" or b != "not reported":
-            rows.append((_h(group), a, b))
-    rows += [
-        ("Force used", _facts_cell(left, "force_used"), _facts_cell(right, "force_used")),
-        ("Who is quoted (statements)", _statements_cell(left), _statements_cell(right)),
-        ("US administration", _facts_cell(left, "us_administration"), _facts_cell(right, "us_administration")),
-        ("US response", _facts_cell(left, "us_response"), _facts_cell(right, "us_response")),
-        ("Mexico's response", _facts_cell(left, "mexico_response"), _facts_cell(right, "mexico_response")),
-        ("Where the group came from", _facts_cell(left, "origin"), _facts_cell(right, "origin")),
-        ("Where it was heading", _facts_cell(left, "destination"), _facts_cell(right, "destination")),
-        ("Why they said they travelled", _facts_cell(left, "stated_reasons"), _facts_cell(right, "stated_reasons")),
-        ("Banners and flags they carried", _facts_cell(left, "carried"), _facts_cell(right, "carried")),
-        ("Border encounters in the incident's month and fiscal year", _border_cell(left), _border_cell(right)),
-    ]
-    rows = [row for row in rows if row[1] != "not reported" or row[2] != "not reported"]
-    head = (
-        '<table class="table caravan-compare">\n<thead><tr><td></td>'
-        f'<th scope="col">{_h(li["title"])}</th><th scope="col">{_h(ri["title"])}</th></tr></thead>\n<tbody>\n'
+    fact_rows = [{"topic": t, "cells": [_facts(left, t), _facts(right, t)]} for t in FACT_ROWS]
+    background = [_facts(left, "us_background"), _facts(right, "us_background")]
+    return render(
+        "comparison/table.md.j2",
+        titles=[_h(li["title"]), _h(ri["title"])],
+        places=[_h(li["place"]), _h(ri["place"])],
+        dates=[
+            _h(fmt_date(li["start_date"], li["start_date_basis"])),
+            _h(fmt_date(ri["start_date"], ri["start_date_basis"])),
+        ],
+        figure_rows=[r for r in figure_rows if any(r["cells"])],
+        fact_rows=[r for r in fact_rows if any(r["cells"]) or r["topic"] == "us_response"],
+        background=background,
+        statements=[_statements(left), _statements(right)],
+        border=[_border(left), _border(right)],
+        inferred_key=Markup(INFERRED_KEY),
     )
-    body = "".join(f'<tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr>\n' for label, a, b in rows)
-    return head + body + f"</tbody>\n</table>\n\n{INFERRED_KEY}"
 
 
 def _first_fact(sel: Selection, topic: str) -> pd.Series | None:
@@ -133,47 +144,68 @@ def _first_fact(sel: Selection, topic: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
+def _months_apart(a: pd.Timestamp, b: pd.Timestamp) -> int:
+    return (b.year - a.year) * 12 + (b.month - a.month) - (1 if b.day < a.day else 0)
+
+
+def _far_from_the_border(sel: Selection) -> dict[str, object] | None:
+    """Where the incident's place is more than 100 km from every US place of the data: the nearest one."""
+    from caravan_book.data import tables
+
+    place = queries.incident(sel)["place"]
+    us = tables.load("places").query("country == 'US'")["place"]
+    if us.empty:
+        return None
+    distances = {p: queries.distance_km(place, p) for p in us}
+    nearest = min(distances, key=distances.__getitem__)
+    if distances[nearest] <= 100:
+        return None
+    return {"place": place, "nearest": nearest, "km": fmt_number(round(distances[nearest], -2))}
+
+
+def _km_apart(a: str, b: str) -> str | None:
+    """The distance shown between two places: to 100 km, or to 1 km when nearer; None for one place
+    (never "about 0 km")."""
+    km = queries.distance_km(a, b) if a != b else 0.0
+    distance = round(km, -2) if km >= 100 else round(km)
+    return fmt_number(distance) if distance >= 1 else None
+
+
 def comparison_text(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
-    years = round((ri["start_date"] - li["start_date"]).days / 365.25)
-    paragraphs = []
-    where = (
-        f"**Where.** The first incident happened in {md(li['place'])} ({md(li['country'])}) and the second in "
-        f"{md(ri['place'])} ({md(ri['country'])}), {plural(abs(years), 'year')} apart"
-    )
-    km = queries.distance_km(li["place"], ri["place"]) if li["place"] != ri["place"] else 0.0
-    distance = round(km, -2) if km >= 100 else round(km)  # never "about 0 km" for places a few km apart
-    if distance >= 1:
-        where += f" and about {fmt_number(distance)} km apart in a straight line"
-    where += ". Where a group is decides which government's officers it meets."
-    paragraphs.append(where)
+    months = abs(_months_apart(li["start_date"], ri["start_date"]))
+    values: dict[str, object] = {
+        "left": li,
+        "right": ri,
+        "years": months // 12,
+        "months": months % 12,
+        "km": _km_apart(li["place"], ri["place"]),
+    }
     first_admin, second_admin = _first_fact(left, "us_administration"), _first_fact(right, "us_administration")
     if first_admin is not None and second_admin is not None:
-        paragraphs.append(
-            "**Who governed.** According to the articles, the first happened under the "
-            f"{md(first_admin['value'])} and the second under the {md(second_admin['value'])}. "
-            "The statements page of each incident shows what each government said."
-        )
+        values["admins"] = [first_admin["value"], second_admin["value"]]
     lm, rm = queries.incident_month(left), queries.incident_month(right)
     (lshown, lc), (rshown, rc) = _month_count(lm), _month_count(rm)
-    if lc is not None and rc is not None:
+    if lc is not None and rc is not None and lshown is not None and rshown is not None:
         frame = queries.encounters_monthly()
-        title42 = {
-            shown: int(frame[(frame["month_start"] == shown) & (frame["authority"] == "Title 42")]["encounters"].sum())
-            for shown in (lshown, rshown)
-        }
-        counting = " ".join(
-            f"Of the {fmt_number(count)} in {shown:%B %Y}, {fmt_number(title42[shown])} were Title 42 expulsions, a "
-            "public-health rule used from March 2020 to May 2023."
-            for shown, count in ((lshown, lc), (rshown, rc))
-            if title42[shown]
-        )
-        if counting and not all(title42.values()):
-            counting += " So the two months are not counted in the same way."
+        months_shown = []
+        for shown, count in ((lshown, lc), (rshown, rc)):
+            title42 = int(
+                frame[(frame["month_start"] == shown) & (frame["authority"] == "Title 42")]["encounters"].sum()
+            )
+            months_shown.append(
+                {
+                    "month": fmt_date(shown, None, "month"),
+                    "count": fmt_number(count),
+                    "title42": fmt_number(title42) if title42 else None,
+                }
+            )
         ratio = rc / lc
-        comparison = f"about {ratio:.1f} times as many" if ratio >= 1 else f"about {1 / ratio:.1f} times fewer"
-        paragraphs.append(
-            f"**Border numbers.** CBP counted {fmt_number(lc)} Southwest border encounters in {lshown:%B %Y} and "
-            f"{fmt_number(rc)} in {rshown:%B %Y}, {comparison}. {counting}".rstrip()
-        )
-    return "\n\n".join(paragraphs)
+        values |= {
+            "border": months_shown,
+            "ratio": f"{ratio if ratio >= 1 else 1 / ratio:.1f}",
+            "more": ratio >= 1,
+            "mixed": any(m["title42"] for m in months_shown) and not all(m["title42"] for m in months_shown),
+            "far": [f for f in (_far_from_the_border(left), _far_from_the_border(right)) if f],
+        }
+    return render("comparison/text.md.j2", **values)

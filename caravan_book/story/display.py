@@ -10,6 +10,7 @@ import html
 import re
 
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.text.quotes import in_context
 
@@ -27,6 +28,27 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
+def _sic_words() -> dict[str, list[str]]:
+    """source_id -> the words each article prints wrongly (``defects.csv`` rows whose id ends in ``-sic``)."""
+    from caravan_book.data import tables
+
+    rows = tables.load("defects")
+    marked = rows[rows["defect_id"].str.endswith("-sic")]
+    out: dict[str, list[str]] = {}
+    for source, words in zip(marked["source_id"], marked["excerpt"], strict=False):
+        out.setdefault(str(source), []).append(str(words))
+    return out
+
+
+def quoted(text, source_id) -> Markup:
+    """The article's words, escaped like all data text, with [sic] after the words the article prints wrongly."""
+    shown = md(text)
+    for words in _sic_words().get(str(source_id), []):
+        escaped = md(words)
+        shown = shown.replace(escaped, escaped + " \\[sic\\]")
+    return Markup(shown)
+
+
 def code(text: str) -> str:
     """Data text shown as code (file names): escaped for HTML, no Markdown escapes needed."""
     return f"<code>{html.escape(str(text))}</code>"
@@ -38,19 +60,69 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
-    """'25 November 2018', or 'August 2021' when the article gives only the month, with † when inferred.
+#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself.
+PRECISION_ORDER = {"before": 0, "year": 1, "month": 2, "early month": 3, "week": 4, "day": 5}
 
-    The precision is what the article states: a date known only to the month is never shown
-    with a day (the data stores the first of the month as a placeholder).
+
+def date_text(
+    when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False
+) -> str:
+    """The one display of a date, as precise as the article gives it, with † when the book worked it out.
+
+    '25 November 2018' (with ``weekday``, 'Sunday 25 November 2018'), 'the week of 19–25 November 2018',
+    'early September 2021', 'August 2021', '2018', 'before 6 November 2018'. A date known only to the month is
+    never shown with a day (the data stores the first of the month as a placeholder). Prose, tables, chart
+    marks and their tooltips, CSV downloads and handouts all print dates with this function.
     """
+    precision = precision if isinstance(precision, str) else "day"
     if precision == "year":
         shown = f"{when:%Y}"
     elif precision == "month":
         shown = f"{when:%B %Y}"
+    elif precision == "early month":
+        shown = f"early {when:%B %Y}"
+    elif precision == "week":
+        end = when + pd.Timedelta(days=6)
+        start = f"{when.day}" if end.month == when.month else f"{when.day} {when:%B}"
+        shown = f"the week of {start}–{end.day} {end:%B %Y}"
+    elif precision == "before":
+        shown = f"before {when.day} {when:%B %Y}"
     else:
-        shown = f"{when.day} {when:%B %Y}"
+        shown = (f"{when:%A} " if weekday else "") + f"{when.day} {when:%B %Y}"
     return shown + (INFERRED if basis == "inferred" else "")
+
+
+def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a date can mean: a chart draws a day as a point and anything vaguer as this span.
+
+    A bound ("before 6 November") is drawn as the two weeks that end the day before it.
+    """
+    if precision == "year":
+        return when, when + pd.offsets.YearEnd(0)
+    if precision == "month":
+        return when, when + pd.offsets.MonthEnd(0)
+    if precision == "early month":
+        return when, when + pd.Timedelta(days=9)
+    if precision == "week":
+        return when, when + pd.Timedelta(days=6)
+    if precision == "before":
+        return when - pd.Timedelta(days=14), when - pd.Timedelta(days=1)
+    return when, when
+
+
+def event_date(row, weekday: bool = False) -> str:
+    """The display of a row's own date (an event or a statement: ``date``, ``date_basis``, ``date_precision``)."""
+    return date_text(row["date"], row.get("date_basis"), row.get("date_precision"), weekday=weekday)
+
+
+def weekday_printed(when: pd.Timestamp, rows) -> bool:
+    """Whether an article prints the weekday of this day (the book adds no weekday an article does not give)."""
+    return any(f"{when:%A}" in str(r.get("excerpt", "")) for _, r in rows.iterrows())
+
+
+def fmt_date(when: pd.Timestamp, basis: str | None = None, precision: str | None = "day") -> str:
+    """A date as :func:`date_text` shows it (the name other pages use)."""
+    return date_text(when, basis, precision)
 
 
 def outlet_name(row) -> str:
@@ -140,32 +212,29 @@ QUALIFIER_WORDS = (
 
 
 def quote_block(row) -> str:
-    """A statement with speaker, role, channel and source.
+    """A statement with speaker, role, channel, date and source (words in ``common/quote.md.j2``).
 
-    A direct quotation of some length is the speaker's own words, in quotation marks. Reported
-    speech and short fragments are shown as the article's sentence, which names the speaker and
-    keeps the conditions and the context the article gives (“anyone who violently attempted…”).
+    A direct quotation of some length is the speaker's own words, in quotation marks. Reported speech and short
+    fragments are shown as the article's whole sentence, in quotation marks and named as the article's, so the
+    article's summary (and any loaded word in it) is never printed as the book's own words.
     """
-    role = f", {md(row['role'])}" if isinstance(row.get("role"), str) else ""
-    via = f" via {md(row['attributed_via'])}" if isinstance(row.get("attributed_via"), str) else ""
-    precision = row.get("date_precision")
-    when = fmt_date(row["date"], row["date_basis"], precision if isinstance(precision, str) else "day")
-    source = f"{md(row['channel'])}{via}, {when}"
-    if in_context(row) and row.get("quote_kind") == "reported" and isinstance(row.get("quote"), str):
-        # the speaker's part of the sentence first, in the article's words but not as a quotation of the speaker,
-        # then the whole sentence as the article prints it (it may give another side's view too)
-        return (
-            f"> **{md(row['speaker'])}**{role} ({source}), as summed up by {article_phrase(row)}: "
-            f"*{md(row['quote'])}*\n>\n"
-            f"> The article's sentence: “{md(row['excerpt'])}” — {cite(row)}."
-        )
-    if in_context(row):
-        return (
-            f"> **{md(row['speaker'])}**{role} ({source}), as {article_phrase(row)} reports it: "
-            f"“{md(row['excerpt'])}”\n>\n"
-            f"> — Article: {cite(row)}."
-        )
-    return f"> “{md(row['quote'])}”\n>\n> — **{md(row['speaker'])}**{role} ({source}), quoted in: {cite(row)}."
+    from caravan_book.story.templates import render  # the templates module uses md() from here
+
+    return render(
+        "common/quote.md.j2",
+        speaker=row["speaker"],
+        role=row["role"] if isinstance(row.get("role"), str) else None,
+        channel=row["channel"],
+        via=row["attributed_via"] if isinstance(row.get("attributed_via"), str) else None,
+        when=event_date(row),
+        sentence=in_context(row) or not isinstance(row.get("quote"), str),
+        text=quoted(
+            row["excerpt"] if in_context(row) or not isinstance(row.get("quote"), str) else row["quote"],
+            row["source_id"],
+        ),
+        article=Markup(article_phrase(row)),
+        cite=Markup(cite(row)),
+    ).strip()
 
 
 def bullet_list(items) -> str:

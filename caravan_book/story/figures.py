@@ -22,19 +22,11 @@ import base64
 import copy
 import html
 import math
-import os
 import re
 import textwrap
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
-#: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
-#: or "print" (handouts: exercises without solutions). Charts are SVG in all three.
-MEDIUM_ENV = "CARAVAN_BOOK_MEDIUM"
-MEDIUMS = ("web", "page", "print")
-#: The name of the chart library earlier builds copied into ``_static``; removed if found.
-BUNDLE_NAME = "vega-bundle.js"
 #: A chart drawn wider than this (CSS px) also gets a narrow drawing for phones.
 NARROW_WIDTH = 340
 #: Longest line of a wrapped axis label, and of a wrapped title, in the narrow drawing (characters).
@@ -46,23 +38,6 @@ TITLE_CHARS = 42
 LABEL_LIMIT = 170
 #: Height of one line of a wrapped axis label (px).
 LINE_HEIGHT = 13
-
-
-def medium() -> str:
-    value = os.environ.get(MEDIUM_ENV, "web")
-    return value if value in MEDIUMS else "web"
-
-
-def remove_old_bundle(static_dir: Path) -> bool:
-    """Remove the chart library an earlier version of the build left in ``static_dir``; True if one was.
-
-    Charts are drawn to SVG at build time, so the site ships no chart library.
-    """
-    target = static_dir / BUNDLE_NAME
-    if target.is_file():
-        target.unlink()
-        return True
-    return False
 
 
 def _prepared_spec(chart: Any) -> dict:
@@ -129,7 +104,13 @@ def _titles_for_marks(svg: str, keep: set[str]) -> str:
         attributes = before + after
         guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
         is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
-        parts = [part for part in label.split("; ") if part.partition(": ")[0] in keep]
+        fields: list[str] = []
+        for part in label.split("; "):  # a value holding "; " (a summary of two clauses) stays whole
+            if ": " in part or not fields:
+                fields.append(part)
+            else:
+                fields[-1] += "; " + part
+        parts = [part for part in fields if part.partition(": ")[0] in keep]
         if not is_mark or not parts:
             return f"<{tag}{attrs}{closing}>"
         title = f"<title>{'; '.join(parts)}</title>"  # already escaped by Vega

@@ -1,99 +1,81 @@
 """The sources-and-methods page: the articles, their defects, the reference tables and the data counts.
 
-Functions return MyST Markdown; notebooks display it. Data text goes through
-:func:`caravan_book.story.display.md`, so it shows as text and never as markup.
+Python picks the values; the words are in ``book/templates/methods/``. Data text is Markdown-escaped by the
+template environment; links and code the book itself makes are passed as ``Markup``.
 """
 
 import pandas as pd
+from markupsafe import Markup
 
-from caravan_book.data import queries
+from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
-from caravan_book.story.display import (
-    INFERRED_KEY,
-    bullet_list,
-    code,
-    fmt_date,
-    fmt_number,
-    md,
-    outlet_name,
-)
+from caravan_book.story.display import INFERRED_KEY, code, fmt_date, fmt_number, outlet_name
+from caravan_book.story.templates import render
 
 
-# ---------------------------------------------------------------- methods
+def _statements_shown() -> pd.DataFrame:
+    """Statements as the responses pages show them (one block per article sentence), so every count agrees."""
+    shown = [queries.statements(select(i, "all", None)) for i in queries.published_incidents()]
+    return pd.concat(shown, ignore_index=True)
+
+
 def sources_table() -> str:
-
     sources = queries.published("sources")  # drafts are for custom books, not the published one
     counts = {name: queries.published(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
-    # statements as the responses pages show them (one block per article sentence), so the counts agree
-    shown = [queries.statements(select(i, "all", None)) for i in queries.published_incidents()]
-    counts["statements"] = pd.concat(shown).groupby("source_id").size()
-    lines = [
-        "| Article | Published | Events | Figures | Statements | Comparison facts | What it contributes |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+    counts["statements"] = _statements_shown().groupby("source_id").size()
+    rows = [
+        {
+            "name": outlet_name(s),
+            "byline": s["byline"] if isinstance(s["byline"], str) else None,
+            "headline": s["headline"],
+            "published": fmt_date(s["published"], s["published_basis"]),
+            "counts": {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()},
+            "contributes": s["contributes"],
+        }
+        for _, s in sources.sort_values("published").iterrows()
     ]
-    for _, s in sources.sort_values("published").iterrows():
-        n = {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()}
-        byline = f", by {md(s['byline'])}" if isinstance(s["byline"], str) else ""
-        lines.append(
-            f"| **{md(outlet_name(s))}**{byline}: “{md(s['headline'])}” (id for re-running a page: "
-            f"{code(s['source_id'])}) | "
-            f"{fmt_date(s['published'], s['published_basis'])} | {n['events']} | {n['figures']} | "
-            f"{n['statements']} | {n['facts']} | {md(s['contributes'])} |"
-        )
-    return (
-        "\n".join(lines)
-        + "\n\n*Events* are dated happenings for the timelines; *figures* are numbers as printed; *statements* are "
-        "what someone said, in their own words or as the article sums it up; *comparison facts* are short "
-        "descriptions (who governed, the force used, where the group came from) used to compare the two caravans.\n\n"
-        + INFERRED_KEY
-    )
+    return render("methods/sources.md.j2", rows=rows, inferred_key=Markup(INFERRED_KEY))
 
 
 def publication_notes() -> str:
-
     sources = queries.published("sources")
     rows = sources[sources["published_basis"] == "inferred"]
-    return bullet_list(f"**{md(outlet_name(s))}**: {md(s['published_note'])}" for _, s in rows.iterrows())
+    return render(
+        "methods/notes.md.j2", notes=[{"name": outlet_name(s), "note": s["published_note"]} for _, s in rows.iterrows()]
+    )
 
 
 def defects_list() -> str:
-    from caravan_book.data import tables
-
     labels = tables.load("sources").set_index("source_id")["label"]
     rows = queries.published("defects").sort_values(["source_id", "defect_id"])
-    return bullet_list(
-        f"**{md(labels[r['source_id']])}**: {md(r['defect'])} As printed: “{md(r['excerpt'])}”"
-        for _, r in rows.iterrows()
-    )
+    defects = [
+        {"name": labels[r["source_id"]], "defect": r["defect"], "excerpt": r["excerpt"]} for _, r in rows.iterrows()
+    ]
+    return render("methods/defects.md.j2", defects=defects)
 
 
 def provenance_list() -> str:
-    from caravan_book.data import tables
-
-    items = []
-    for _, r in tables.load("provenance").iterrows():
-        checks = f" {md(r['checks'])}" if isinstance(r["checks"], str) else ""
-        items.append(
-            f"{code(r['file'])}: {md(r['title'].rstrip('.'))}. Publisher: {md(r['publisher'])}. Taken from "
-            f"{md(r['repository'])}, {code(r['path'])} (version {code(r['version'])}).{checks}"
-        )
-    return bullet_list(items)
+    items = [
+        {
+            "file": Markup(code(r["file"])),
+            "title": str(r["title"]).rstrip("."),
+            "publisher": r["publisher"],
+            "repository": r["repository"],
+            "path": Markup(code(r["path"])),
+            "version": Markup(code(r["version"])),
+            "checks": r["checks"] if isinstance(r["checks"], str) else None,
+        }
+        for _, r in tables.load("provenance").iterrows()
+    ]
+    return render("methods/provenance.md.j2", items=items)
 
 
 def data_counts_text() -> str:
-
-    names = {
-        "sources": "articles",
-        "events": "events",
-        "figures": "figures",
-        "statements": "statements",
-        "facts": "comparison facts",
-        "claims": "claims checked against CBP's tables",
-        "places": "places",
-        "defects": "known source defects",
+    """How many rows each data file holds; statements counted as the pages show them, like the table above."""
+    counts = {
+        n: fmt_number(len(queries.published(n)))
+        for n in ("sources", "events", "figures", "facts", "claims", "places", "defects")
     }
-    counts = ", ".join(f"{fmt_number(len(queries.published(n)))} {label}" for n, label in names.items())
-    return (
-        f"The data folder holds {counts}. Each file and column is described in the data folder's README, and "
-        "`caravan-book check` validates them all."
-    )
+    counts["statements"] = fmt_number(len(_statements_shown()))
+    counts["distinct_claims"] = fmt_number(queries.published("claims")["claim"].nunique())
+    return render("methods/counts.md.j2", **counts)

@@ -1,55 +1,85 @@
 """What happened: the narrative page's lead, the day-by-day account, stated reasons and dating notes.
 
-Functions return MyST Markdown; notebooks display it. Data text goes through
-:func:`caravan_book.story.display.md`, so it shows as text and never as markup.
+Python chooses the rows and the case; the words are in ``book/templates/narrative/``. Every value a template
+prints is Markdown-escaped data text (see :mod:`caravan_book.story.templates`).
 """
 
+import re
+
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
-from caravan_book.story.common import collapsible, source_list
+from caravan_book.story.common import collapsible, headline, source_list
 from caravan_book.story.display import (
     INFERRED_KEY,
+    PRECISION_ORDER,
     article_phrase,
-    bullet_list,
     capital,
-    fmt_date,
-    md,
+    event_date,
     outlet_name,
-    plural,
+    quoted,
+    weekday_printed,
 )
+from caravan_book.story.templates import render
+
+#: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph.
+_ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
+#: "FOX News reported", "according to the outlet": another outlet an article relies on, named in its own words.
+_CITED = re.compile(r"\b((?:[A-Z][A-Za-z]+ )*(?:News|Post|Times|Reuters|CNN))\b(?= reported)")
 
 
-# ---------------------------------------------------------------- what happened
+def _ordered(events: pd.DataFrame) -> pd.DataFrame:
+    """Events by date; on one date a bound ("before 6 November") before the day itself, then the news first."""
+    rank = events["date_precision"].map(PRECISION_ORDER)
+    return events.assign(_rank=rank).sort_values(["date", "_rank", "prominence"], kind="stable").drop(columns="_rank")
+
+
+def cited_outlets(sel: Selection) -> list[str]:
+    """Other outlets the chosen articles rely on, as their excerpts name them ("FOX News reported")."""
+    texts = [queries.timeline(sel), queries.facts(sel), queries.statements(sel)]
+    found: list[str] = []
+    for frame in texts:
+        for excerpt in frame.get("excerpt", pd.Series(dtype=str)).dropna():
+            for name in _CITED.findall(str(excerpt)):
+                if name not in found:
+                    found.append(name)
+    return found
+
+
 def lead(sel: Selection) -> str:
+    """The news first: when, where, how many, what happened and each side's account; one article said so."""
     info = queries.incident(sel)
     events = queries.timeline(sel)
-    count = len(sel.sources)
-    inferred = int((events["date_basis"] == "inferred").sum())
-    articles = "one article" if count == 1 else f"{plural(count, 'article')}"
-    their = "it reports" if count == 1 else "they report"
-    dates = (
-        f"For {plural(inferred, 'event')}, {'the article does' if count == 1 else 'the articles do'} not print the "
-        "full "
-        "date: the book worked it out "
-        "(for example from a weekday such as “Sunday”) and marks it †."
-        if inferred
-        else "Every date on this page is printed in the articles."
-    )
+    sources = queries.sources(sel)
     if events.empty:
-        return (
-            f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
-            f"This page is built from {articles}. No events from {'it' if count == 1 else 'them'} are in the data "
-            f"yet, so the sections below are empty.\n\n"
-            f"{'The article' if count == 1 else 'The articles'} used here:\n\n{source_list(sel)}"
+        return render(
+            "narrative/lead.md.j2",
+            empty=True,
+            title=info["title"],
+            summary=info["summary"] if sel.as_of is None else None,
+            sources=Markup(source_list(sel)),
+            count=len(sources),
         )
-    return (
-        f"**{md(info['title'])}.** {md(info['summary'])}\n\n"
-        f"This page is built from {articles} and the {plural(len(events), 'event')} {their}. "
-        f"Each event names the article it comes from. {dates}\n\n"
-        f"{'The article' if count == 1 else 'The articles'} used here:\n\n{source_list(sel)}"
+    top = headline(sel)
+    ordered = [str(s) for s in top.pop("news").sort_values(["date", "prominence"], kind="stable")["summary"]]
+    actions = [s for s in ordered if not _ACCOUNT.search(s)]
+    return render(
+        "narrative/lead.md.j2",
+        empty=False,
+        **top,
+        news=actions or ordered,
+        accounts=[s for s in ordered if _ACCOUNT.search(s)] if actions else [],
+        count=len(sources),
+        only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
+        cited=cited_outlets(sel) if len(sources) == 1 else [],
     )
+
+
+def timeline_intro(sel: Selection) -> str:
+    """What the timeline shows and how to read it (one article or several)."""
+    return render("narrative/timeline-intro.md.j2", several=len(sel.sources) > 1)
 
 
 def _story_key(event_id: str, source_id: str) -> str:
@@ -57,43 +87,48 @@ def _story_key(event_id: str, source_id: str) -> str:
     return event_id[: -len(source_id) - 1] if event_id.endswith("-" + source_id) else event_id
 
 
-def _day_heading(day: pd.Timestamp, group: pd.DataFrame, weekday: bool = False) -> str:
-    """A day's heading, or the month's when the articles give only the month."""
-    basis = "inferred" if (group["date_basis"] == "inferred").all() else "stated"
-    precision = "month" if (group["date_precision"] == "month").all() else "day"
-    shown = fmt_date(day, basis, precision)
-    return f"{day:%A} {shown}" if weekday and precision == "day" else shown
-
-
-def _days(events: pd.DataFrame):
-    """Events by day; events the articles date only by month are gathered under their month, before its days."""
-    month_only = events["date_precision"] == "month"
-    key = events["date"].where(~month_only, events["date"].dt.to_period("M").dt.to_timestamp())
-    return events.groupby([key.rename("day"), (~month_only).rename("has_day")], sort=True)
+def _days(events: pd.DataFrame, weekday: bool = False) -> list[tuple[str, pd.DataFrame]]:
+    """Events by their shown date: a day, or the week, month or bound the article gives, each under its own
+    heading (never a made-up day); a weekday only where an article prints it."""
+    events = _ordered(events)
+    shown = [
+        event_date(
+            r,
+            weekday=weekday
+            and r["date_precision"] == "day"
+            and weekday_printed(r["date"], events[events["date"] == r["date"]]),
+        )
+        for _, r in events.iterrows()
+    ]
+    events = events.assign(_shown=[s.rstrip("†") for s in shown])
+    groups = []
+    for key, group in events.groupby("_shown", sort=False):
+        inferred = (group["date_basis"] == "inferred").all()
+        groups.append((str(key) + ("†" if inferred else ""), group.drop(columns="_shown")))
+    return groups
 
 
 def day_by_day(sel: Selection) -> str:
     """For each day (or month), its main events: the news first, one line per event however many articles report it."""
     events = queries.timeline(sel)
     if events.empty:
-        return "No events are in the data for this selection yet."
+        return render("narrative/day-by-day.md.j2", days=[], key=INFERRED_KEY)
     events["story"] = [_story_key(e, s) for e, s in zip(events["event_id"], events["source_id"], strict=False)]
-    lines = []
-    for (day, _), group in _days(events):
-        top = group[group["prominence"] == group["prominence"].min()]
+    days = []
+    for heading, group in _days(events):
+        top = group[group["prominence"] <= max(1, group["prominence"].min())]
         items = []
         for _, story_rows in top.groupby("story", sort=False):
             first = story_rows.iloc[0]
-            others = [outlet_name(r) for _, r in story_rows.iloc[1:].iterrows()]
-            also = f" (also reported by {', '.join(md(o) for o in others)})" if others else ""
-            items.append(f"{md(first['summary'])} — *{md(outlet_name(first))}*{also}")
-        more = len(group) - len(top)
-        tail = f" (and {plural(more, 'other event')} in the full list below)" if more else ""
-        if len(items) == 1:
-            lines.append(f"**{_day_heading(day, group)}**{tail}: {items[0]}")
-        else:
-            lines.append(f"**{_day_heading(day, group)}**{tail}:\n" + "\n".join(f"  - {item}" for item in items))
-    return bullet_list(lines) + f"\n\n{INFERRED_KEY}"
+            items.append(
+                {
+                    "summary": first["summary"],
+                    "article": outlet_name(first),
+                    "also": [outlet_name(r) for _, r in story_rows.iloc[1:].iterrows()],
+                }
+            )
+        days.append({"heading": heading, "items": items, "more": len(group) - len(top)})
+    return render("narrative/day-by-day.md.j2", days=days, key=INFERRED_KEY)
 
 
 def events_by_day(sel: Selection) -> str:
@@ -101,49 +136,55 @@ def events_by_day(sel: Selection) -> str:
     events = queries.timeline(sel)
     if events.empty:
         return ""
-    blocks = []
-    for (day, _), group in _days(events):
-        items = []
-        for _, e in group.iterrows():
-            place = f" ({md(e['place'])})" if isinstance(e["place"], str) else ""
-            items.append(f"{md(e['summary'])}{place} — *{md(outlet_name(e))}*: “{md(e['excerpt'])}”")
-        blocks.append(f"**{_day_heading(day, group, weekday=True)}**\n\n" + bullet_list(items))
-    title = f"All {plural(len(events), 'event')}, each with the article's own words"
-    return collapsible(title, "\n\n".join(blocks))
+    days = [
+        {
+            "heading": heading,
+            "items": [
+                {
+                    "summary": e["summary"],
+                    "place": e["place"] if isinstance(e["place"], str) else None,
+                    "article": outlet_name(e),
+                    "excerpt": quoted(e["excerpt"], e["source_id"]),
+                }
+                for _, e in group.iterrows()
+            ],
+        }
+        for heading, group in _days(events, weekday=True)
+    ]
+    title = render("narrative/events-by-day-title.md.j2", count=len(events)).strip()
+    return collapsible(title, render("narrative/events-by-day.md.j2", days=days))
 
 
 def inferred_dates(sel: Selection) -> str:
-    events = queries.timeline(sel)
+    """How the book worked out each date the articles do not print in full."""
+    events = _ordered(queries.timeline(sel))
     guessed = events[events["date_basis"] == "inferred"]
     if guessed.empty:
-        return "Every date on this page is printed in the articles."
+        return render("narrative/dating-notes.md.j2", items=[])
     items = [
-        f"{fmt_date(e['date'], None, e['date_precision'])}: {md(e['summary'])} — "
-        f"{md(e['date_note']) or 'the article gives no full date.'}"
+        {
+            "date": event_date(e),
+            "summary": e["summary"],
+            "note": e["date_note"] if isinstance(e["date_note"], str) else None,
+        }
         for _, e in guessed.iterrows()
     ]
-    title = f"How the book dated {plural(len(guessed), 'event')} the articles do not fully date"
-    return collapsible(title, bullet_list(items))
+    title = render("narrative/dating-notes-title.md.j2", count=len(guessed)).strip()
+    return collapsible(title, render("narrative/dating-notes.md.j2", items=items))
 
 
 def stated_reasons(sel: Selection) -> str:
     """Why the migrants travelled, as the articles report it, each with the article's own words."""
     frame = queries.facts(sel)
-    rows = frame[frame["topic"] == "stated_reasons"]
-    if rows.empty:
-        return "The selected articles do not say why the migrants travelled."
-    reasons = bullet_list(
-        f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
-        for _, r in rows.iterrows()
-    )
-    carried = frame[frame["topic"] == "carried"]
-    if carried.empty:
-        return reasons
-    return (
-        reasons
-        + "\n\nWhat they carried, which the articles report but which is not a stated reason:\n\n"
-        + bullet_list(
-            f"{md(capital(str(r['value'])))} — {capital(article_phrase(r))}: “{md(r['excerpt'])}”"
-            for _, r in carried.iterrows()
-        )
-    )
+
+    def rows(topic: str) -> list[dict]:
+        return [
+            {
+                "value": capital(str(r["value"])),
+                "article": Markup(capital(article_phrase(r))),
+                "excerpt": quoted(r["excerpt"], r["source_id"]),
+            }
+            for _, r in frame[frame["topic"] == topic].iterrows()
+        ]
+
+    return render("narrative/reasons.md.j2", reasons=rows("stated_reasons"), carried=rows("carried"))

@@ -4,55 +4,80 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 :func:`caravan_book.story.display.md`, so it shows as text and never as markup.
 """
 
+import re
+
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.data import queries
+from caravan_book.data.claims import RECORD_TESTS, ClaimCheck, claim_checks
 from caravan_book.data.selection import Selection
-from caravan_book.story.common import metric_label
+from caravan_book.story.common import collapsible, metric_label
 from caravan_book.story.display import (
-    bullet_list,
     capital,
     figure_sentence,
+    fmt_date,
     fmt_number,
-    md,
     outlet_name,
-    plural,
     printed,
     speaker_of_figure,
 )
+from caravan_book.story.templates import render
 
 
 # ---------------------------------------------------------------- numbers
-def figures_table(sel: Selection) -> str:
-    """Every number, the news first: what is counted, the article's own words, who gives it, the article."""
-    frame = queries.figures(sel)
-    lines = [
-        "| What is counted | The article's words | Who gives the number | Article |",
-        "| --- | --- | --- | --- |",
-    ]
+def _figure_rows(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """One row per phrase the reader sees: figures of one article sentence printed with the same words (three
+    children's ages in "ages 4, 5 and 12") are one row, their labels joined."""
+    rows: dict[tuple[str, str, str], dict[str, object]] = {}
     for _, f in frame.iterrows():
-        who = md(f["attributed_to"]) if isinstance(f["attributed_to"], str) else "the article, in its own voice"
-        lines.append(f"| {md(f['metric_label'])} | {printed(f)} | {who} | {md(outlet_name(f))} |")
-    return "\n".join(lines)
+        who = f["attributed_to"] if isinstance(f["attributed_to"], str) else None
+        key = (str(f["source_id"]), str(f["as_printed"]), who or "")
+        if key in rows:
+            labels = rows[key]["labels"]
+            assert isinstance(labels, list)
+            labels.append(f["metric_label"])
+            continue
+        rows[key] = {
+            "labels": [f["metric_label"]],
+            "words": Markup(printed(f)),
+            "who": who,
+            "article": outlet_name(f),
+            "detail": int(f["prominence"]) >= 3,
+        }
+    return list(rows.values())
+
+
+def figures_table(sel: Selection) -> str:
+    """Every number, the news first: what is counted, the article's own words, who gives it, the article; the
+    details (ages, distances) in a section the reader opens."""
+    rows = _figure_rows(queries.figures(sel))
+    main = render("numbers/figures.md.j2", rows=[r for r in rows if not r["detail"]])
+    details = [r for r in rows if r["detail"]]
+    if not details:
+        return main
+    return (
+        main
+        + "\n\n"
+        + collapsible(
+            render("numbers/details-title.md.j2", count=len(details)).strip(),
+            render("numbers/figures.md.j2", rows=details),
+        )
+    )
 
 
 def disagreement_text(sel: Selection) -> str:
+    """The quantities the sources count differently, every version with its source and date (or nothing)."""
     frame = queries.disagreements(sel)
-    if frame.empty:
-        return (
-            "The selected articles do not give different numbers for the same thing, so there is no "
-            "disagreement to show here."
-        )
-    parts = []
-    for quantity, group in frame.groupby("quantity", sort=False):
-        versions = bullet_list(figure_sentence(r) for _, r in group.iterrows())
-        parts.append(f"**{metric_label(quantity)}**\n\n{versions}")
-    return (
-        f"The sources give different numbers for {plural(frame['quantity'].nunique(), 'thing')}. "
-        "The book keeps every version, each with who gave it and the article's own words, and does not "
-        "average them: the sources counted at different moments, in different places, or passed on what "
-        "someone else said.\n\n" + "\n\n".join(parts)
-    )
+    quantities = [
+        {
+            "label": Markup(metric_label(quantity)),
+            "versions": [Markup(figure_sentence(r)) for _, r in group.iterrows()],
+            "moments": group["as_of"].nunique() > 1,
+        }
+        for quantity, group in frame.groupby("quantity", sort=False)
+    ]
+    return render("numbers/disagreements.md.j2", quantities=quantities)
 
 
 def monthly_reported(sel: Selection) -> pd.DataFrame:
@@ -72,127 +97,70 @@ def monthly_text(sel: Selection) -> str:
     month = queries.incident_month(sel)
     first, last = queries.monthly_span()
     count = queries.encounters_in_month(month)
-    if count is None:
-        return (
-            f"CBP's monthly table runs from {first:%B %Y} to {last:%B %Y}, so it does not include "
-            f"{month:%B %Y}, the month of this incident."
-        )
-    around = queries.encounters_around(sel, months=6).set_index("months_from_incident")["total_swb_encounters"]
-    text = (
-        f"In {month:%B %Y}, the month of this incident, US Customs and Border Protection (CBP) counted "
-        f"**{fmt_number(count)}** encounters at the Southwest border (fiscal year {queries.fiscal_year(month)})."
+    values: dict[str, object] = {
+        "month": fmt_date(month, None, "month"),
+        "first": fmt_date(first, None, "month"),
+        "last": fmt_date(last, None, "month"),
+    }
+    if count is not None:
+        around = queries.encounters_around(sel, months=6).set_index("months_from_incident")["total_swb_encounters"]
+        values |= {"count": fmt_number(count), "fiscal_year": queries.fiscal_year(month)}
+        if -6 in around.index and 6 in around.index:
+            values |= {"before": fmt_number(int(around.loc[-6])), "after": fmt_number(int(around.loc[6]))}
+    return render("numbers/monthly.md.j2", **values)
+
+
+def long_view_text(sel: Selection) -> str:
+    """The paragraph before the long-view chart: what the yearly table counts, and the points a record claim adds."""
+    annual = queries.apprehensions_annual()["fiscal_year"]
+    records = [c for c in claim_checks(sel) if c.tests[0] in RECORD_TESTS]
+    return render(
+        "numbers/long-view.md.j2",
+        first=int(annual.min()),
+        last=int(annual.max()),
+        record_year=records[0].fiscal_year if records else None,
     )
-    if -6 in around.index and 6 in around.index:
-        before, after = int(around.loc[-6]), int(around.loc[6])
-        text += f" Six months earlier the count was {fmt_number(before)}; six months later it was {fmt_number(after)}."
-    return text
 
 
-#: Short names of the ways of counting, for verdicts a student can repeat.
-COUNTING_SHORT = {
-    "total_swb_encounters": "all CBP encounters (Title 8 and Title 42, Border Patrol and ports of entry)",
-    "usbp_total_encounters": "Border Patrol encounters (Title 8 and Title 42)",
-    "usbp_title8_apprehensions": "Title 8 apprehensions alone",
-}
+#: Values of a claim check that are years or spans of years: shown as printed, never with a thousands comma.
+_YEARS = re.compile(r"(year|since|^claimed$)")
 
 
-def _counting_line(counted: tuple[str, str, int, bool, int | None], check: dict) -> str:
-    """One official number used to test a claim, what it shows, and whether it bears the claim out."""
-    column, when, official, holds, since = counted
-    line = f"{capital(queries.COUNTINGS[column])}, {when}: **{fmt_number(official)}**"
-    claimed = int(check["figure"]["value"])
-    if check["test"] == "highest_since":
-        year_count = queries.yearly_counts(column, check["fiscal_year"]).get(claimed)
-        then = f" (fiscal year {claimed}: {fmt_number(year_count)})" if year_count is not None else ""
-        if since is None:
-            line += (
-                f". That is higher than every earlier year in the tables, {claimed} included{then}: the highest "
-                f"since {claimed}, and in fact a record, so the claim understates"
-            )
-        elif since < claimed:
-            line += (
-                f". That is higher than every year from {claimed} on{then}; the last year at or above it is "
-                f"{since}, so the claim understates"
-            )
-        elif since > claimed:
-            line += f". Fiscal year {since} was higher, so it is the highest only since {since}, not since {claimed}"
-        else:
-            line += f". The last year at or above it is {claimed}{then}"
-    elif check["test"] == "peak_month":
-        peak, count = check["compared"]
-        line += (
-            f". That is the highest month of fiscal year {check['fiscal_year']}"
-            if peak.to_period("M") == pd.Timestamp(check["figure"]["as_of"]).to_period("M")
-            else f". The highest month of fiscal year {check['fiscal_year']} was {peak:%B %Y} ({fmt_number(count)})"
-        )
-    elif check["test"] == "fell_from_month_before":
-        before, count = check["compared"]
-        change = (official - count) / count * 100
-        line += f"; {before:%B %Y}: {fmt_number(count)}, so the count {'fell' if change < 0 else 'rose'} by "
-        line += f"{abs(change):.1f}%"
-    elif check["test"] in ("record", "highest_in_years"):
-        if since is None:
-            line += f". That is higher than every earlier year in the tables (from {check['first_year']})"
-        else:
-            line += f". Fiscal year {since} was higher"
-    return line + (". This bears the claim out." if holds else ". This does not bear the claim out.")
-
-
-def _verdict(check: dict) -> str:
-    held = [COUNTING_SHORT[line[0]] for line in check["lines"] if line[3]]
-    failed = [COUNTING_SHORT[line[0]] for line in check["lines"] if not line[3]]
-    if check["verdict"] == "holds only if":
-        return f"**Verdict: holds only if you count {' or '.join(held)}.** It does not hold for {' or '.join(failed)}."
-    return f"**Verdict: {check['verdict']}.**"
-
-
-def _claim_words(check: dict) -> str:
-    """The article's words for a claim: its own phrase (claims.claim_words) or the figure's, in quotation marks."""
-    words = check.get("claim_words")
-    return f"“{md(words)}”" if isinstance(words, str) and words.strip() else printed(check["figure"])
+def _shown(check: ClaimCheck) -> dict[str, object]:
+    """A check's values as the verdict prints them: counts with thousands commas, years and words as they are."""
+    return {
+        k: v if isinstance(v, str) or _YEARS.search(k) or (k == "claimed" and check.kind != "month") else fmt_number(v)
+        for k, v in check.values.items()
+    }
 
 
 def claims_text(sel: Selection) -> str:
-    """Every claim of the articles that CBP's tables can test, with its source, the figures used and a verdict."""
-    checks = queries.claim_checks(sel)
-    if not checks:
-        return (
-            "The articles on this incident make no claim that CBP's tables can test (a monthly or yearly total, "
-            "or a record). The chart below shows the Border Patrol's long yearly series for context."
-        )
-    parts = []
-    for n, check in enumerate(checks, 1):
-        f = check["figure"]
-        note = f" {md(check['note'])}" if isinstance(check["note"], str) else ""
-        if check["test"] in ("record", "highest_since", "highest_in_years"):
-            note += (
-                f" Up to fiscal year {check['last_yearly']}, the tables hold only the Border Patrol's yearly "
-                "apprehensions, so each count below is compared with that series for those years."
-            )
-        lines = [_counting_line(counted, check) for counted in check["lines"]]
-        parts.append(
-            f"**Claim {n}.** {capital(speaker_of_figure(f))}: {_claim_words(check)}.{note}\n\n"
-            + bullet_list(lines)
-            + f"\n\n{_verdict(check)}"
-        )
-    return (
-        f"The articles make {plural(len(checks), 'claim')} that CBP's tables can test. For each: the claim and who "
-        "makes it, the official figures, and a verdict.\n\n"
-        + "\n\n".join(parts)
-        + "\n\n**Two cautions for every verdict.** Since March 2020, many people stopped at the border were expelled "
-        "at once under Title 42, a public-health rule, instead of being apprehended under Title 8, the usual "
-        "immigration law; the yearly table before 2020 holds only apprehensions. And CBP counts encounters, not "
-        "people: someone expelled who tries again is counted again, which happened often under Title 42. So a "
-        "“record” can depend on which count you use, and none of these counts is a number of different people."
-    )
+    """One row per distinct claim of the articles that CBP's tables can test: the claim, who makes it, the
+    official figure and a verdict with its caveats (book/templates/numbers/claims.md.j2)."""
+    checks = [
+        {
+            "words": list(check.words),
+            "who": [
+                Markup(capital(w)) for w in dict.fromkeys(speaker_of_figure(f) for _, f in check.figures.iterrows())
+            ],
+            "kind": check.kind,
+            "case": check.case,
+            "holds": check.holds,
+            "tests": list(check.tests),
+            "v": _shown(check),
+        }
+        for check in claim_checks(sel)
+    ]
+    return render("numbers/claims.md.j2", checks=checks)
 
 
 def record_claim(sel: Selection) -> tuple[pd.DataFrame, dict | None]:
-    """The fiscal year of the articles' record claims, checked with queries.record_check (for the chart)."""
-    checks = [c for c in queries.claim_checks(sel) if c["test"] in ("record", "highest_since", "highest_in_years")]
+    """The articles' record claims and the numbers of their fiscal year (for the long-view chart)."""
+    checks = [c for c in claim_checks(sel) if c.tests[0] in RECORD_TESTS]
     if not checks:
         return pd.DataFrame(), None
-    since = [c for c in checks if c["test"] == "highest_since"]
+    since = [c for c in checks if c.tests[0] == "highest_since"]
     last_year = int(queries.apprehensions_annual()["fiscal_year"].max())
-    claim_year = int(since[0]["figure"]["value"]) if since else last_year
-    return pd.DataFrame([c["figure"] for c in checks]), queries.record_check(claim_year, checks[0]["fiscal_year"])
+    claim_year = int(since[0].figures.iloc[0]["value"]) if since else last_year
+    figures = pd.concat([c.figures for c in checks], ignore_index=True)
+    return figures, queries.record_check(claim_year, checks[0].fiscal_year)

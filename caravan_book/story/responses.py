@@ -1,27 +1,26 @@
 """The responses page: who responded, what they said, in their words.
 
-Functions return MyST Markdown; notebooks display it. Data text goes through
-:func:`caravan_book.story.display.md`, so it shows as text and never as markup.
+Python chooses the rows and the case; the words are in ``book/templates/responses/``. Every value a template
+prints is Markdown-escaped data text (see :mod:`caravan_book.story.templates`).
 """
 
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
-from caravan_book.story.display import (
-    INFERRED_KEY,
-    bullet_list,
-    fmt_number,
-    md,
-    plural,
-    quote_block,
-)
+from caravan_book.story.common import headline
+from caravan_book.story.display import INFERRED_KEY, date_text, quote_block
+from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
+
+#: The groups whose words are an official response.
+OFFICIAL = ("us-federal", "mexico-federal")
 
 
 # ---------------------------------------------------------------- responses
-def _statement_blocks(rows: pd.DataFrame) -> list[str]:
+def _statement_blocks(rows: pd.DataFrame) -> list[Markup]:
     """Quote blocks; statements shown in the same article sentence are shown once."""
     blocks, shown = [], set()
     for _, r in rows.iterrows():
@@ -30,68 +29,69 @@ def _statement_blocks(rows: pd.DataFrame) -> list[str]:
             if key in shown:
                 continue
             shown.add(key)
-        blocks.append(quote_block(r))
+        blocks.append(Markup(quote_block(r)))
     return blocks
 
 
 def responses_text(sel: Selection) -> str:
     frame = queries.statements(sel)
-    if frame.empty:
-        return "The selected articles quote no one on this incident."
-    parts = []
-    for group, rows in frame.groupby("group", sort=False):
-        intro = f"**{md(GROUPS[group])}** — {plural(len(rows), 'statement')}"
-        quotes = "\n\n".join(_statement_blocks(rows))
-        parts.append(f"{intro}\n\n{quotes}")
-    return "\n\n---\n\n".join(parts) + f"\n\n{INFERRED_KEY}"
+    groups = [
+        {"name": GROUPS[g], "count": len(rows), "quotes": _statement_blocks(rows)}
+        for g, rows in frame.groupby("group", sort=False)
+    ]
+    return render("responses/by-group.md.j2", groups=groups, key=INFERRED_KEY)
+
+
+def _official_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
+    """Official groups whose every statement came before the incident began: they do not answer it."""
+    start = pd.Timestamp(queries.incident(sel)["start_date"])
+    official = frame[frame["group"].isin(OFFICIAL)]
+    if official.empty or (official["date"] >= start).any() or (sel.as_of is not None and sel.as_of < start):
+        return []
+    latest = official.sort_values("date", kind="stable").groupby("group", sort=False).tail(1)
+    return [
+        {"name": GROUPS[r["group"]], "last": date_text(r["date"], None, r["date_precision"])}
+        for _, r in latest.iterrows()
+    ]
 
 
 def responses_lead(sel: Selection) -> str:
-    """Each group's leading statement, one per group, so every side is heard before the full lists."""
+    """Each group's leading statement, one per group, so every side is heard before the full lists; first, when
+    no government answered this incident, that is said."""
     frame = queries.statements(sel)
     if frame.empty:
         return ""
-    items = []
-    for group, rows in frame.groupby("group", sort=False):
-        first = rows.iloc[0]
-        items.append(f"**{md(GROUPS[group])}**\n\n{quote_block(first)}")
-    return (
-        "First, one statement from each group the articles quote, the one the articles give most weight to, "
-        "so that every side is heard before the full lists:\n\n" + "\n\n".join(items)
+    info = queries.incident(sel)
+    top = headline(sel)
+    top.pop("news")
+    items = [
+        {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))}
+        for g, rows in frame.groupby("group", sort=False)
+    ]
+    return render(
+        "responses/lead.md.j2",
+        items=items,
+        before=_official_before(sel, frame),
+        start=date_text(pd.Timestamp(info["start_date"]), info["start_date_basis"]),
+        one=len(sel.sources) == 1,
+        statements=len(frame),
+        speakers=int(frame["speaker"].nunique()),
+        **top,
     )
-
-
-#: How a channel reads after a count ("5 at a town hall"); ``statement`` also covers words whose channel the
-#: article does not give (see data/README.md).
-CHANNEL_PHRASES = {
-    "statement": "in statements or without saying how",
-    "tweet": "on Twitter",
-    "interview": "in interviews",
-    "press briefing": "at press briefings",
-    "town hall": "at a town hall",
-    "chant": "chanted",
-    "speech": "in speeches",
-    "report": "in reports",
-}
 
 
 def responses_summary(sel: Selection) -> str:
     frame = queries.statements(sel)
     if frame.empty:
-        return (
-            f"No statements from {'this article' if len(sel.sources) == 1 else 'these articles'} are in the data yet."
-        )
-    counts = frame.groupby("group", sort=False).size()
-    items = [f"{md(GROUPS[g])}: {plural(int(n), 'statement')}" for g, n in counts.items()]
-    channels = frame["channel"].value_counts()
-    by_channel = "; ".join(f"{fmt_number(int(n))} {CHANNEL_PHRASES.get(c, md(c))}" for c, n in channels.items())
+        return render("responses/summary.md.j2", empty=True, one=len(sel.sources) == 1)
     direct = int((frame["quote_kind"] == "direct").sum())
-    return (
-        f"The {'article reports' if len(sel.sources) == 1 else 'articles report'} "
-        f"{plural(len(frame), 'statement')} by {plural(frame['speaker'].nunique(), 'speaker')}. "
-        f"{plural(direct, 'statement')} {'is' if direct == 1 else 'are'} quoted in the speaker's own words, shown in "
-        f"quotation marks; the other {fmt_number(len(frame) - direct)} {'is' if len(frame) - direct == 1 else 'are'} "
-        "the article's own summary of what was said, shown as such.\n\n"
-        f"By group:\n\n{bullet_list(items)}\n\nHow the words reached the articles: {by_channel}. "
-        "A statement printed in two articles is listed once for each article, so you can compare their wording."
+    return render(
+        "responses/summary.md.j2",
+        empty=False,
+        one=len(sel.sources) == 1,
+        statements=len(frame),
+        speakers=int(frame["speaker"].nunique()),
+        direct=direct,
+        groups=[{"name": GROUPS[g], "count": int(n)} for g, n in frame.groupby("group", sort=False).size().items()],
+        channels=[{"channel": c, "count": int(n)} for c, n in frame["channel"].value_counts().items()],
     )

@@ -13,10 +13,12 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 import jinja2.sandbox
 from markupsafe import Markup
 
-from caravan_book.paths import BOOK_DIR
+from caravan_book.data.files import record_use
+from caravan_book.settings import BOOK_DIR
 from caravan_book.story.display import md
 
 TEMPLATES_DIR = BOOK_DIR / "templates"
@@ -41,11 +43,48 @@ def environment() -> jinja2.Environment:
     return env
 
 
+#: A rendered template is logged to the build's usage log as this prefix and its name (``data.files.record_use``).
+USAGE_PREFIX = "template:"
+
+
+@cache
+def text_environment() -> jinja2.Environment:
+    """The same sandbox for plain text (a chart's title, caption and text alternative): values are printed as
+    they are, because the figure escapes the whole text for HTML where it is shown."""
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_text(name: str, **values: object) -> str:
+    """The template ``book/templates/NAME`` filled in as plain text (never Markdown; escaped later for HTML)."""
+    record_use(USAGE_PREFIX + name)
+    return text_environment().get_template(name).render(**values)
+
+
 def render(name: str, **values: object) -> str:
-    """The template ``book/templates/NAME`` filled in with ``values`` (MyST Markdown)."""
+    """The template ``book/templates/NAME`` filled in with ``values`` (MyST Markdown). The name is logged at each
+    call, so the page cache reruns the pages that rendered it when it changes."""
+    record_use(USAGE_PREFIX + name)
     return environment().get_template(name).render(**values)
 
 
-def template_files() -> list[Path]:
-    """Every template file, for the page cache's key (an edited sentence reruns the pages)."""
-    return sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
+def template_closure(names: list[str]) -> list[Path]:
+    """The files of templates ``names`` and of every template they include, import or extend (read statically,
+    as the log names only the template a page rendered); a name no longer found is left out (its page's key
+    changes, and it runs again and fails there, naming it)."""
+    env = environment()
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        path = TEMPLATES_DIR / name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        source = path.read_text(encoding="utf-8")
+        todo += [ref for ref in jinja2.meta.find_referenced_templates(env.parse(source)) if ref]
+    return sorted(TEMPLATES_DIR / name for name in seen)

@@ -4,8 +4,9 @@ A news sentence dates an event in three ways: it prints the date ("19 October", 
 2018"), names a weekday ("on Sunday"), or says how long ago ("earlier this week", "more than a
 month ago"). Each :class:`DateMention` carries the day worked out, whether the text states it or it
 is inferred (the rule of ``data/README.md``), how precise it is, and a note saying how it was reached,
-so a reviewer can check the reasoning rather than redo it. dateparser reads the month names and the
-"N weeks ago" phrases; the choice of year and of which weekday is ours, and is written in the note.
+so a reviewer can check the reasoning rather than redo it. dateparser reads the month names and
+dateutil's ``relativedelta`` counts "N weeks ago" back by the calendar; the choice of year and of which
+weekday is ours (no library knows a news article's habits), and is written in the note.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import dateparser
+from dateutil.relativedelta import relativedelta
 
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+from caravan_book.text.vocabulary import MONTHS, NUMBER_WORDS, WEEKDAYS
+
+_MONTH = "(?:" + "|".join(MONTHS) + r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_WEEKDAYS = WEEKDAYS
+#: "a", "an", one to twelve, or digits: how many days, weeks, months or years ago
+_COUNT = "(?:a|an|" + "|".join(w for w, n in NUMBER_WORDS.items() if 1 <= n <= 12) + r"|\d{1,2})"
 
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})(?:,? (?P<year>(?:19|20)\d\d))?\b"
@@ -92,15 +94,11 @@ def _nearest_year(month: int, day: int, published: date) -> date | None:
 
 
 def _ago(count: str, unit: str, published: date) -> date | None:
-    count = "1" if count.lower() in ("a", "an", "one") else count
-    parsed = dateparser.parse(f"{count} {unit}s ago", languages=["en"], settings={"RELATIVE_BASE": _midday(published)})
-    return parsed.date() if parsed else None
-
-
-def _midday(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day, 12)
+    """``count`` ``unit``s before the publication day, by the calendar (dateutil: a month before 31 March is
+    the last day of February)."""
+    low = count.lower()
+    n = 1 if low in ("a", "an") else int(low) if low.isdigit() else NUMBER_WORDS.get(low)
+    return published - relativedelta(**{f"{unit}s": n}) if n else None
 
 
 def _week_start(day: date) -> date:
@@ -108,7 +106,7 @@ def _week_start(day: date) -> date:
 
 
 def _month_back(day: date) -> date:
-    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+    return (day - relativedelta(months=1)).replace(day=1)
 
 
 def find_dates(text: str, published: date, year_printed: bool, prior: date | None = None) -> list[DateMention]:

@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import re
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+from babel.numbers import NumberFormatError, parse_decimal
+
+from caravan_book.text.vocabulary import NUMBER_WORDS as _UNITS
+from caravan_book.text.vocabulary import SCALE_WORDS as _SCALES
+
+#: The shape of printed digits ("5,800", "$1.7", "40%"); babel reads their value, strictly (grouping by threes).
 _DIGITS = re.compile(r"^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 
 
@@ -71,4 +46,14 @@ def parse_number_text(text: str) -> float | None:
         return _words(tokens)
     if not _DIGITS.match(head):
         return _words(tokens)
-    return float(head.strip("$%").replace(",", "")) * scale
+    return float(parse_decimal(head.strip("$%"), locale="en_US", strict=True)) * scale
+
+
+def digit_suggestions(printed: str) -> list[str]:
+    """What digits printed with a misplaced separator may have meant, as babel's strict reading suggests
+    (``"192,00"``: ``19,200`` or ``192``); empty when the digits are well formed."""
+    try:
+        parse_decimal(printed.strip().strip("$%"), locale="en_US", strict=True)
+    except NumberFormatError as error:
+        return list(error.suggestions or [])
+    return []

@@ -1,0 +1,191 @@
+"""The narrative and responses pages, held to the standards review's classes on every page the data makes
+(issue 17): one display of every date, vague dates never shown or drawn as a day, no worked-out date after
+the article that reports it, each page opening with the news, and wording that lives in templates."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+import yaml
+
+from caravan_book.data import queries, tables
+from caravan_book.data.selection import select
+from caravan_book.story import charts, narrative, responses
+from caravan_book.story.display import date_span, event_date
+from caravan_book.story.figures import figure_html
+from tests.conftest import INCIDENT_IDS, REPO, run_cli
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|dozens?)\b", re.I)
+
+
+def _pages(notebook: str) -> list[dict]:
+    """Every page of the book made from this notebook, with its parameters (sections.yml)."""
+    spec = yaml.safe_load((REPO / "sections.yml").read_text(encoding="utf-8"))
+    return [p["parameters"] for part in spec["parts"] for p in part["pages"] if p.get("notebook") == notebook]
+
+
+def _selections() -> list:
+    """Each incident with all its articles, plus each day an article on it was published (as_of pages)."""
+    sources = tables.load("sources")
+    out = []
+    for incident in INCIDENT_IDS:
+        out.append(select(incident))
+        for day in sorted(set(sources[sources["incident"] == incident]["published"])):
+            out.append(select(incident, "all", f"{day:%Y-%m-%d}"))
+    return out
+
+
+SELECTIONS = _selections()
+IDS = [s.describe() for s in SELECTIONS]
+
+
+def _dated_rows() -> pd.DataFrame:
+    """Every event and statement with its date and the publication date of its article."""
+    published = tables.load("sources").set_index("source_id")["published"]
+    frames = []
+    for name in ("events", "statements"):
+        frame = tables.load(name).copy()
+        frame["table"] = name
+        frame["published"] = frame["source_id"].map(published)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_every_page_of_these_notebooks_is_tested():
+    assert {p["incident"] for p in _pages("narrative")} | {p["incident"] for p in _pages("responses")} <= set(
+        INCIDENT_IDS
+    )
+
+
+@pytest.mark.parametrize("incident", INCIDENT_IDS)
+def test_a_chart_mark_and_its_table_row_give_the_same_date(incident):
+    events = queries.timeline(select(incident))
+    figure = charts.timeline_chart(events, name="t")
+    assert list(figure.data["Date"]) == [event_date(r) for _, r in events.iterrows()]
+    html = figure_html(figure.chart, caption=figure.caption, alt_text=figure.alt_text, data=figure.data, name="t")
+    tooltips = Counter(m for m in re.findall(r"<title>[^<]*?Date: ([^;<]+)", html))
+    assert tooltips == Counter(figure.data["Date"])
+    # the mark is drawn where the date says: a day on that day, anything vaguer over the days it can mean
+    candidates = [figure.chart.data] + [layer.data for layer in figure.chart.layer]
+    plotted = next(d for d in candidates if isinstance(d, pd.DataFrame))
+    for (_, e), start in zip(events.iterrows(), plotted["start"], strict=True):
+        assert start == date_span(e["date"], e["date_precision"])[0]
+
+
+def test_no_date_known_to_less_than_a_day_is_shown_with_a_day():
+    rows = _dated_rows()
+    vague = rows[rows["date_precision"].fillna("day") != "day"]
+    assert not vague.empty
+    for _, r in vague.iterrows():
+        assert not re.fullmatch(rf"(\w+day )?\d{{1,2}} ({MONTHS}) \d{{4}}†?", event_date(r)), r.to_dict()
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_no_placeholder_day_is_printed_on_a_page(sel):
+    events = queries.timeline(sel)
+    text = "\n".join(
+        [narrative.lead(sel), narrative.day_by_day(sel), narrative.events_by_day(sel), narrative.inferred_dates(sel)]
+    )
+    days = set(events[events["date_precision"] == "day"]["date"])
+    for _, e in events[events["date_precision"] != "day"].iterrows():
+        shown = f"{e['date'].day} {e['date']:%B %Y}"
+        if e["date"] in days:
+            continue
+        if e["date_precision"] == "before":  # the bound is a real day, always printed as a bound
+            assert text.count(shown) == text.count("before " + shown), e["event_id"]
+        else:
+            assert shown not in text, e["event_id"]
+
+
+def test_no_worked_out_date_is_later_than_the_article_that_reports_it():
+    rows = _dated_rows()
+    for _, r in rows[rows["date_basis"] == "inferred"].iterrows():
+        end = date_span(r["date"], r["date_precision"] if isinstance(r["date_precision"], str) else "day")[1]
+        assert end <= r["published"], (r.get("event_id"), r.get("statement_id"), event_date(r))
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_each_page_opens_with_the_news(sel):
+    info = queries.incident(sel)
+    first = narrative.lead(sel).strip().split("\n\n")[0]
+    assert "This page" not in first and "parameters" not in first
+    assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}}", first), first
+    assert NUMBER.search(re.sub(rf"\d{{1,2}} ({MONTHS}) \d{{4}}", "", first)), first
+    if sel.as_of is None:
+        assert info["place"] in first
+    # an as_of page says only what was published by then: never the after-the-fact summary
+    assert str(info["summary"])[:60] not in narrative.lead(sel)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_responses_page_opens_with_the_news(sel):
+    first = responses.responses_lead(sel).strip().split("\n\n")[0]
+    assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}}", first), first
+    assert queries.incident(sel)["place"] in first
+    assert re.search(r"\d+ speakers? in \d+ statements?", first), first
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_a_page_on_one_article_says_so_in_its_lead(sel):
+    lead = narrative.lead(sel)
+    assert ("comes from one article" in lead) == (len(sel.sources) == 1)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_when_no_government_answered_the_incident_the_responses_page_says_so(sel):
+    frame = queries.statements(sel)
+    start = pd.Timestamp(queries.incident(sel)["start_date"])
+    official = frame[frame["group"].isin(responses.OFFICIAL)]
+    before_it = sel.as_of is not None and sel.as_of < start
+    answered = official.empty or (official["date"] >= start).any() or before_it
+    said = "no statement by the US or Mexican government" in responses.responses_lead(sel)
+    assert said == (not answered)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_no_article_summary_is_printed_as_the_books_own_words(sel):
+    """Reported speech is shown as the article's sentence in quotation marks, so a loaded word it holds
+    ("storm") is always inside quotation marks."""
+    text = responses.responses_text(sel) + responses.responses_lead(sel)
+    assert "as summed up by" not in text
+    for line in text.splitlines():
+        for word in ("storm", "invasion", "hordes"):
+            for hit in re.finditer(word, line):
+                assert line[: hit.start()].count("“") > line[: hit.start()].count("”"), line
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_a_weekday_is_shown_only_where_an_article_prints_it(sel):
+    events = queries.timeline(sel)
+    text = narrative.events_by_day(sel) + narrative.lead(sel)
+    for weekday, day in re.findall(rf"\b(\w+day) (\d{{1,2}} (?:{MONTHS}) \d{{4}})", text):
+        on_day = events[events["date"] == pd.Timestamp(day)]
+        assert any(weekday in str(x) for x in on_day["excerpt"]), (weekday, day)
+
+
+@pytest.mark.build
+def test_changing_a_sentence_in_a_template_changes_the_page(book_copy):
+    template = book_copy / "book" / "templates" / "narrative" / "timeline-intro.md.j2"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("Point at a mark", "Rest the pointer on a mark"),
+        encoding="utf-8",
+    )
+    done = run_cli("build", root=book_copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = book_copy / "_build" / "html" / "book" / "generated" / "narrative-2018-tijuana.html"
+    assert "Rest the pointer on a mark" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_parameter_line_and_the_method_close_the_page(sel):
+    from caravan_book.story import common
+
+    notebooks = {n: (REPO / "notebooks" / f"{n}.ipynb").read_text(encoding="utf-8") for n in ("narrative", "responses")}
+    for name, source in notebooks.items():
+        assert "state=False" in source, name  # the page does not open with its parameter line
+        assert source.rfind("story.colophon(sel)") > source.rfind("exercises."), name  # it ends with it
+    assert f"This page tells: {sel.for_readers()}" in common.colophon(sel)

@@ -1,0 +1,141 @@
+"""What a reader sees on the pages this book derives from the data: no code, glossary links that resolve,
+exercises numbered from 1 on every page, comparison cells that say "not reported" only where no article
+reports anything (issue 17, classes 3 and 6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from caravan_book.build import sections
+from caravan_book.build.exercise_numbers import renumber
+from caravan_book.data import queries
+from caravan_book.data.selection import select
+from caravan_book.story import comparison, exercises
+
+
+def _generated(site) -> dict[str, BeautifulSoup]:
+    folder = site / "_build" / "html" / "book" / "generated"
+    return {
+        p.page: BeautifulSoup((folder / f"{p.page}.html").read_text(encoding="utf-8"), "html.parser")
+        for p in sections.load().pages
+    }
+
+
+@pytest.fixture(scope="module")
+def pages(built_book) -> dict[str, BeautifulSoup]:
+    return _generated(built_book)
+
+
+# ---------------------------------------------------------------- no code on reader pages
+@pytest.mark.build
+def test_no_page_shows_code_or_a_code_toggle(pages):
+    for page, soup in pages.items():
+        text = soup.get_text(" ")
+        assert "Show code cell source" not in text and "Hide code cell source" not in text, page
+        assert not soup.select(".cell_input, details.hide-input, .tag_hide-input"), page
+
+
+# ---------------------------------------------------------------- glossary links
+@pytest.mark.build
+def test_every_glossary_link_resolves_and_each_page_links_its_key_terms(built_book, pages):
+    glossary = BeautifulSoup(
+        (built_book / "_build" / "html" / "book" / "glossary.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    anchors = {tag["id"] for tag in glossary.select("dt[id]")}
+    book = sections.load()
+    for page in book.pages:
+        links = pages[page.page].select("a[href*='glossary.html#term-']")
+        targets = {a["href"].split("#", 1)[1] for a in links}
+        assert targets <= anchors, (page.page, targets - anchors)
+        if page.notebook in ("numbers", "comparison", "methods"):
+            terms = page.key_terms if page.key_terms else book.notebooks[page.notebook].key_terms
+            linked = {a.get_text(" ").strip().lower() for a in links}
+            for term in terms:
+                assert any(term.lower() in shown or shown in term.lower() for shown in linked), (page.page, term)
+
+
+# ---------------------------------------------------------------- exercises numbered from 1
+def test_renumber_numbers_each_page_from_one():
+    numbers = {"a": {"exercise": {"x": (9,), "y": (10,)}, "figure": {"f": (3,)}}, "b": {"exercise": {"z": (11,)}}}
+    renumber(numbers)
+    assert numbers == {"a": {"exercise": {"x": (1,), "y": (2,)}, "figure": {"f": (3,)}}, "b": {"exercise": {"z": (1,)}}}
+
+
+@pytest.mark.build
+def test_exercises_are_numbered_from_one_on_every_page(pages):
+    for page, soup in pages.items():
+        titles = [t.get_text(" ", strip=True) for t in soup.select("div.exercise p.admonition-title")]
+        numbers = [int(m.group(1)) for t in titles if (m := re.match(r"Exercise\s+(\d+)", t))]
+        assert numbers == list(range(1, len(numbers) + 1)), (page, titles)
+        assert numbers or page == "methods", page  # every page but the methods page has exercises
+
+
+def test_handout_and_page_numbering_start_at_one(monkeypatch):
+    for kind in ("print", "page"):
+        monkeypatch.setattr(exercises, "medium", lambda kind=kind: kind)
+        text = exercises.numbers(select("2021-tapachula", "all", None))
+        assert re.findall(r"\*\*Exercise (\d+)\.\*\*", text) == ["1", "2", "3"][: text.count("**Exercise")]
+        assert text.startswith("**Exercise 1.**")
+
+
+# ---------------------------------------------------------------- comparison: "not reported" only where nothing is
+def _rows(left, right) -> list[tuple[str, list[str]]]:
+    soup = BeautifulSoup(comparison.comparison_table(left, right), "html.parser")
+    return [
+        (row.th.get_text(" ", strip=True), [td.get_text(" ", strip=True) for td in row.find_all("td")])
+        for row in soup.select("tbody tr")
+    ]
+
+
+def test_not_reported_only_where_no_article_reports_it():
+    left, right = select("2018-tijuana", "all", None), select("2021-tapachula", "all", None)
+    rows = _rows(left, right)
+    for side, sel in enumerate((left, right)):
+        facts = queries.facts(sel)
+        figures = queries.figures(sel)
+        for label, cells in rows:
+            other = cells[1 - side]
+            if cells[side] != "not reported":
+                continue
+            # whatever the other side's cell holds, this incident has nothing of that kind
+            topics = {t for t, v in zip(facts["topic"], facts["value"], strict=True)}
+            other_facts = queries.facts((left, right)[1 - side])
+            row_topics = {t for t, v in zip(other_facts["topic"], other_facts["value"], strict=True) if v in other}
+            assert not row_topics & topics, (label, side)
+            other_figures = queries.figures((left, right)[1 - side])
+            row_metrics = {
+                m for m, w in zip(other_figures["metric"], other_figures["as_printed"], strict=True) if w in other
+            }
+            groups = {g for g, ms in queries.compare_groups().items() if row_metrics & set(ms)}
+            mine = {g for g, ms in queries.compare_groups().items() if set(figures["metric"]) & set(ms)}
+            assert not groups & mine, (label, side)
+    banners = dict(rows)["Banners and flags they carried"]
+    assert "pro-immigration banners" in banners[0] and "flag-waving" in banners[0]  # C5
+
+
+def test_us_response_row_says_when_the_article_reports_none():
+    rows = dict(_rows(select("2018-tijuana", "all", None), select("2021-tapachula", "all", None)))
+    response = rows["US government response"]
+    assert response[1].startswith("The article reports no US government response to this incident.")
+    assert "Background" in response[1] and "August 2021" in response[1]
+    assert (
+        "US troops (on the US side of the border)" in rows
+        and "Mexican police and officers (on the Mexican side)" in rows
+    )
+
+
+def test_fiscal_year_beside_the_articles_figure_is_the_one_they_mean():
+    rows = dict(_rows(select("2018-tijuana", "all", None), select("2021-tapachula", "all", None)))
+    border = next(cells for label, cells in rows.items() if label.startswith("CBP encounters along the whole"))
+    assert "fiscal year 2021, the year that had just ended: 1,734,686, 61% of them Title 42 expulsions" in border[1]
+    assert "2,378,944" not in border[1]  # FY2022 counts months after the incident (M6)
+
+
+def test_comparison_text_says_almost_three_years_and_border_wide():
+    text = comparison.comparison_text(select("2018-tijuana", "all", None), select("2021-tapachula", "all", None))
+    assert "almost three years apart" in text and "3 years apart" not in text
+    assert "border-wide totals, not counts of either caravan" in text
+    assert "had not reached it" in text
