@@ -156,7 +156,8 @@ def _list_incidents() -> None:
     print("incidents (data/incidents.csv):")
     for row in files.rows("incidents"):
         names = ", ".join(s["source_id"] for s in sources if s.get("incident") == row["incident"]) or "none"
-        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names})")
+        draft = "  [draft: custom books only until marked published]" if row.get("publication") != "published" else ""
+        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names}){draft}")
 
 
 def _data_folder(data: Path | None) -> None:
@@ -173,7 +174,7 @@ def _verify_excerpts() -> None:
 
 def _extract(args: argparse.Namespace) -> int:
     from caravan_book.build import outputs
-    from caravan_book.intake import extract
+    from caravan_book.intake import proposer as extract
 
     _data_folder(args.data)
     out = args.out or Path(f"review-{args.source}")

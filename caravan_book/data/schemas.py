@@ -26,6 +26,8 @@ from caravan_book.text.vocabulary import QUALIFIERS
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUOTE_KINDS = ("direct", "reported")
+#: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
+PUBLICATION = ("draft", "published")
 #: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
 #: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
 DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
@@ -246,6 +248,7 @@ INCIDENTS = TableSpec(
         "summary": text(),
         "source_id": text(),
         "excerpt": text(),
+        "publication": text(one_of(PUBLICATION)),
     },
     references={"place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("start_date",),

@@ -29,7 +29,7 @@ from caravan_book import atomic
 from caravan_book.data import ledger
 from caravan_book.data.problems import rule as say
 from caravan_book.errors import BusyError, DataError, DataProblem, ParameterError, shown_path
-from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
+from caravan_book.intake.io import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
 @dataclass
