@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 #: The source articles, where the one setting (``paths.seeds_dir``) says they are; a clone has none
 #: (then this names a folder that does not exist). Run with CARAVAN_BOOK_SEEDS=/nowhere to test as a clone.
 SEEDS = seeds_dir() or REPO / ".no-source-articles"
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "CITATION.cff", "book", "notebooks", "data")
 
 
 def _incident_ids() -> list[str]:
