@@ -274,9 +274,11 @@ def test_every_page_has_a_citation_a_date_and_valid_jsonld(built_book):
         assert schema_problems(document) == [], page.name
         assert document["@graph"][0]["@type"] == "Article"
     responses = (site / "book" / "generated" / "responses-2018-tijuana.html").read_text(encoding="utf-8")
-    assert '"@type": "Quotation"' in responses and '"spokenByCharacter"' in responses
+    assert '"@type":"Quotation"' in responses and '"spokenByCharacter"' in responses
     numbers = (site / "book" / "generated" / "numbers-2021-tapachula.html").read_text(encoding="utf-8")
-    assert '"@type": "ClaimReview"' in numbers
+    assert '"@type":"ClaimReview"' in numbers
+    methods = (site / "book" / "generated" / "methods.html").read_text(encoding="utf-8")
+    assert '"Quotation"' not in methods  # it counts the quotations but does not print them
     corrections = (site / "book" / "generated" / "corrections.html").read_text(encoding="utf-8")
     assert "No corrections yet." in corrections
 

@@ -52,6 +52,10 @@ SHOWN = {
     "defects": ("defect_id", ("defect", "excerpt")),
 }
 CLAIMS = "claims"
+#: The notebooks whose pages print quotations and claim checks (others may read those tables only to count
+#: them, as the methods page does): only these pages carry them as Quotation and ClaimReview.
+QUOTES_SHOWN_ON = ("responses",)
+CLAIMS_SHOWN_ON = ("numbers",)
 
 
 class PublishedFactError(ReportedError):
@@ -331,7 +335,7 @@ def citation_copies(title: str, book: dict, when: dt.date, url: str, key: str) -
 
 def script_json(value: Any) -> str:
     """JSON for inside a ``<script>`` element: ``<``, ``>`` and ``&`` escaped, so data text cannot close it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -511,6 +515,16 @@ def prepare(
                 root_doc.replace("/", "-"), root_doc, _file_title(path), hashlib.sha256(path.read_bytes()).hexdigest()
             )
         )
+    notebook_of = {page.page: page.notebook for page in pages}
+    structured = {
+        s.page: Shown(
+            s.shown.facts,
+            s.shown.quotations if notebook_of.get(s.page) in QUOTES_SHOWN_ON else [],
+            s.shown.claims if notebook_of.get(s.page) in CLAIMS_SHOWN_ON else [],
+            s.shown.sources,
+        )
+        for s in states
+    }
     updated = reconcile(manifest, states, corrections, today=today, publish=publish)
     write_manifest(manifest_path, updated)
     by_key = {correction_key(r): r for r in corrections}
@@ -528,7 +542,7 @@ def prepare(
             "changed": changed.isoformat(),
             "corrections": [{**r, "when": long_date(dt.date.fromisoformat(r["date"]))} for r in rows],
             "citation": citation_copies(state.title, book, changed, url, state.page),
-            "jsonld": script_json(jsonld(state.title, url, changed, book, state.shown, verdicts)),
+            "jsonld": script_json(jsonld(state.title, url, changed, book, structured[state.page], verdicts)),
             "dataset": state.page == "methods",
         }
     atomic.write_if_changed(generated / TRUST_FILE, json.dumps(trust, indent=1, sort_keys=True, ensure_ascii=False))
