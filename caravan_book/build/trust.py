@@ -375,12 +375,12 @@ def jsonld(title: str, url: str, changed: dt.date, book: dict, page_shown: Shown
             "@id": f"{url}#quote-{quote['statement_id']}",
             "text": quote["quote"],
             "spokenByCharacter": {
-                "@type": "Organization" if quote["speaker"] == quote["institution"] else "Person",
+                "@type": "Person" if quote["role"] and quote["speaker"] != quote["institution"] else "Organization",
                 "name": quote["speaker"],
             },
             "isPartOf": {"@id": article_id},
         }
-        if quote.get("role") and quote["speaker"] != quote["institution"]:
+        if node["spokenByCharacter"]["@type"] == "Person":  # an institution speaking has no job title
             node["spokenByCharacter"]["jobTitle"] = quote["role"]
         if quote["source_id"] in page_shown.sources:
             node["citation"] = _source_work(page_shown.sources[quote["source_id"]])
