@@ -279,7 +279,9 @@ def _build(args: argparse.Namespace) -> int:
         )
     else:
         edition = None
-    summary = build.build(edition, jobs=args.jobs, force=args.force, log=_say)
+    if args.publish and edition is not None:
+        raise ParameterError("--publish is for the published book, not for custom books or student editions")
+    summary = build.build(edition, jobs=args.jobs, force=args.force, publish=args.publish, log=_say)
     print(
         f"built {summary['site']}/index.html in {summary['total_seconds']} s "
         f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)"
@@ -326,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--student", action="store_true", help="leave out the exercise solutions")
     build.add_argument("--jobs", type=int, help="notebooks run at once, each on a warm kernel (default: one per core)")
     build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
+    build.add_argument(
+        "--publish",
+        action="store_true",
+        help="accept every change of a published fact without a row in data/corrections.csv (data/published.json)",
+    )
     build.set_defaults(func=_build)
 
     handout = sub.add_parser("handout", help="one section, or a whole custom book, as a print-ready PDF")

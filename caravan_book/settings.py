@@ -73,7 +73,7 @@ SECTIONS_FILE = REPO_ROOT / "sections.yml"
 
 
 #: What a project is: the files and folders a build reads (tests and benchmarks copy these, ``copy_project``).
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "CITATION.cff", "book", "notebooks", "data")
 
 
 def copy_project(dest: Path, source: Path | None = None) -> Path:

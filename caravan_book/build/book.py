@@ -20,7 +20,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from caravan_book import atomic, settings
-from caravan_book.build import guide, pages, processes, sections, site
+from caravan_book.build import guide, pages, processes, sections, site, trust
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
@@ -43,6 +43,8 @@ class Edition:
     work: Path | None = None
     #: the chart medium the pages are run for (figures.MEDIUMS)
     medium: str = "web"
+    #: the published-facts manifest this edition is checked against and records (None: not checked)
+    published: Path | None = None
 
     @property
     def stage(self) -> Path:
@@ -61,7 +63,14 @@ class Edition:
 def main_edition() -> Edition:
     book = sections.load()
     return Edition(
-        REPO_ROOT, GENERATED_DIR, REPO_ROOT / "_build" / "html", book.pages, book, True, sections.toc_text(book)
+        REPO_ROOT,
+        GENERATED_DIR,
+        REPO_ROOT / "_build" / "html",
+        book.pages,
+        book,
+        True,
+        sections.toc_text(book),
+        data_dir() / trust.MANIFEST,
     )
 
 
@@ -101,9 +110,11 @@ def build(
     *,
     jobs: int | None = None,
     force: bool = False,
+    publish: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Build an edition; return timings and what ran. Raises BuildError, DataError or BusyError."""
+    """Build an edition; return timings and what ran. Raises BuildError, DataError, BusyError or
+    PublishedFactError (``publish`` accepts changed published facts without a correction)."""
     edition = edition or main_edition()
     edition.site.parent.mkdir(parents=True, exist_ok=True)
     edition.lock.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +129,7 @@ def build(
     os.environ[settings.MEDIUM_ENV] = edition.medium  # the kernels inherit it
     try:
         with processes.stop_on_signals():
-            return _build_locked(edition, jobs=jobs, force=force, log=log)
+            return _build_locked(edition, jobs=jobs, force=force, publish=publish, log=log)
     finally:
         lock.release()
         if old_medium is None:
@@ -127,7 +138,9 @@ def build(
             os.environ[settings.MEDIUM_ENV] = old_medium
 
 
-def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
+def _build_locked(
+    edition: Edition, *, jobs: int | None, force: bool, publish: bool = False, log: Callable[[str], None]
+) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
     if edition.work is not None:
@@ -170,6 +183,17 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     executed = time.perf_counter()
     if edition.with_guide:  # written only if its text changed
         guide.render(edition.book, edition.pages, edition.generated, read_config(edition.root))
+    if edition.published is not None:  # corrections, dates, citations and JSON-LD (the published book only)
+        trust.prepare(
+            edition.root,
+            edition.pages,
+            results,
+            edition.generated,
+            edition.book,
+            manifest_path=edition.published,
+            publish=publish,
+            log=log,
+        )
     sources = [edition.root / "_config.yml", edition.root / "_toc.yml", edition.root / "book", edition.generated]
     key = site.tree_digest(sources)
     sphinx_ran = False

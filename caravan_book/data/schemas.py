@@ -416,6 +416,21 @@ CLAIMS = TableSpec(
     references={"figure_id": ("figures", "figure_id")},
 )
 
+#: A published fact: a sourced table and the row's id, or a checked claim (``build/trust.py``).
+FACT_REF = r"^(incidents|sources|events|figures|statements|facts|defects|claims)/[a-z0-9]+(-[a-z0-9]+)*$"
+
+CORRECTIONS = TableSpec(
+    name="corrections",
+    file=TABLE_FILES["corrections"],
+    columns={
+        "date": date(),
+        "fact_id": text(pattern(FACT_REF, "a published fact: TABLE/ID, e.g. figures/2018-crowd-fence-herborn")),
+        "wrong": text(),
+        "right": text(),
+        "why": text(),
+    },
+)
+
 PROVENANCE = TableSpec(
     name="provenance",
     file=TABLE_FILES["provenance"],
@@ -520,6 +535,7 @@ TABLES: dict[str, TableSpec] = {
         FACTS,
         DEFECTS,
         CLAIMS,
+        CORRECTIONS,
         PROVENANCE,
         ENCOUNTERS_MONTHLY,
         ENCOUNTERS_MONTHLY_FY2022,
