@@ -70,7 +70,7 @@ def main_edition() -> Edition:
         book,
         True,
         sections.toc_text(book),
-        data_dir() / trust.MANIFEST,
+        published=data_dir() / trust.MANIFEST,
     )
 
 

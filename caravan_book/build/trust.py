@@ -78,20 +78,10 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _get(item: Any, name: str) -> Any:
-    """A claim check's field, whether the check is a dict or a dataclass."""
-    return item[name] if isinstance(item, dict) else getattr(item, name)
-
-
 def _claim_checks(sel: Any) -> list:
-    try:
-        from caravan_book.data import claims  # type: ignore[attr-defined]
+    from caravan_book.data import claims
 
-        return list(claims.claim_checks(sel))
-    except ImportError:
-        from caravan_book.data import queries
-
-        return list(queries.claim_checks(sel))
+    return list(claims.claim_checks(sel))
 
 
 @dataclass
@@ -158,10 +148,10 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
                     )
         if CLAIMS in used:
             for check in _claim_checks(sel):
-                figure = _get(check, "figure")
-                words = _cell(_get(check, "claim_words")) or _cell(figure["as_printed"])
-                verdict = str(_get(check, "verdict"))
-                cid = str(_get(check, "claim_id"))
+                figure = check.figures.iloc[0]  # the first article sentence that makes the claim
+                words = _cell(check.words[0] if check.words else None) or _cell(figure["as_printed"])
+                verdict = check.holds
+                cid = check.claim
                 result.facts[f"claims/{cid}"] = {"claim": words, "verdict": verdict}
                 result.claims.append(
                     {
@@ -644,7 +634,7 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
 def _write_dataset(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not _trust_data(app)["pages"]:
         return
-    from caravan_book.paths import data_dir
+    from caravan_book.settings import data_dir
     from caravan_book.story import templates
 
     folder = data_dir()
