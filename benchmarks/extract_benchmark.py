@@ -297,7 +297,7 @@ def fixture_truths(folder: Path = TRUTHS) -> list[Truth]:
 # --------------------------------------------------------------------------------- proposals
 def proposals(truth: Truth, data: Path) -> dict[str, list[dict[str, str]]]:
     """Run the extractor on the article; the rows of its review folder, table by table."""
-    from caravan_book.intake.extract import extract  # the one line to change if the extractor moves
+    from caravan_book.intake.proposer import extract  # the one line to change if the extractor moves
 
     known_incidents = set(tables.load("incidents", data)["incident"])
     known_sources = set(tables.load("sources", data)["source_id"])

@@ -4,11 +4,17 @@
   list      every section with its parameters (read by papermill from the notebooks)
   run       one section with new parameters, to an executed notebook or an HTML page
   build     the whole book, a custom book from a YAML file, or a student edition
-  handout   one section as a print-ready PDF
+  handout   one section, or a custom book, as a print-ready PDF
   extract   propose sourced rows from a new article, into a review folder
   accept    merge the reviewed rows marked accepted into a data folder, then check it
 
-Bad input exits with code 2 and one message that lists the valid choices.
+Exit codes, the same for every command:
+  0  done
+  1  a page, a tool (papermill, Jupyter Book, chromium) or the disk failed: a full disk, a folder that
+     cannot be written
+  2  bad input: arguments, data (check's problems, an excerpt not in its article) or a config file; one
+     message that names the file, row and column or lists the valid choices
+  3  busy: another build or accept holds the lock; try again when it has finished
 """
 
 from __future__ import annotations
@@ -60,8 +66,15 @@ def typed_value(text: str) -> bool | int | float | str | None:
 
 
 def _parameters(pairs: list[list[str]] | None) -> dict:
-    """-p NAME VALUE pairs, each value typed by ``typed_value``."""
-    return {name: typed_value(value) for name, value in pairs or []}
+    """-p NAME VALUE pairs, each value typed by ``typed_value``; a name given twice or an empty value is refused."""
+    values: dict = {}
+    for name, value in pairs or []:
+        if name in values:
+            raise ParameterError(f"-p {name} is given twice; give each parameter once")
+        if not value.strip():
+            raise ParameterError(f"-p {name} is empty; give a value (see caravan-book list)")
+        values[name] = typed_value(value)
+    return values
 
 
 def _page(section: str, pairs) -> Page:
@@ -84,11 +97,22 @@ def _check(args: argparse.Namespace) -> int:
 
     if args.seeds is not None and not args.seeds.is_dir():
         raise ParameterError(f"--seeds {args.seeds} is not a folder")
-    problems, code, verified = check_folder(args.data, None), 1, None
+    _data_folder(args.data)
+    from caravan_book.intake import accept
+    from caravan_book.settings import data_dir
+
+    folder = (args.data or data_dir()).resolve()
+    done = None
+    if folder.is_dir():
+        with accept.locked(folder):  # an accept that a crash stopped is finished (or undone) first
+            done = accept.recover(folder)
+    if done:
+        _say(f"{folder}: {done}")
+    problems, code, verified = check_folder(args.data, None), 2, None
     if not problems and not args.no_excerpts:
         try:
             verified = ledger.verify(args.data, args.seeds, log=_say)
-        except DataError as error:  # an excerpt not in its article (1), or not vouched for by the ledger (2)
+        except DataError as error:  # an excerpt not in its article, or not vouched for by the ledger (2)
             problems, code = error.problems, error.exit_code
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -132,13 +156,29 @@ def _list_incidents() -> None:
     print("incidents (data/incidents.csv):")
     for row in files.rows("incidents"):
         names = ", ".join(s["source_id"] for s in sources if s.get("incident") == row["incident"]) or "none"
-        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names})")
+        draft = "  [draft: custom books only until marked published]" if row.get("publication") != "published" else ""
+        print(f"    {row['incident']}  {row['title']}  (from {row['start_date']}; sources: {names}){draft}")
+
+
+def _data_folder(data: Path | None) -> None:
+    if data is not None and not data.is_dir():
+        raise ParameterError(f"--data {data} is not a folder; give the folder that holds the data files")
+
+
+def _verify_excerpts() -> None:
+    """Before anything is published: every excerpt in its article (or vouched for by the ledger); DataError if not."""
+    from caravan_book.data import ledger
+
+    ledger.verify(None, seeds_dir())
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from caravan_book.intake import extract
+    from caravan_book.build import outputs
+    from caravan_book.intake import proposer as extract
 
+    _data_folder(args.data)
     out = args.out or Path(f"review-{args.source}")
+    outputs.refuse_project_folders(out, "--out")
     counts, proposal = extract.extract(
         args.article,
         args.source,
@@ -163,6 +203,7 @@ def _accept(args: argparse.Namespace) -> int:
     from caravan_book.intake import accept as review
     from caravan_book.settings import data_dir
 
+    _data_folder(args.data)
     data = (args.data or data_dir()).resolve()
     seeds = args.seeds or seeds_dir()
     result = review.accept(args.review, data, seeds)
@@ -170,7 +211,7 @@ def _accept(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if result.problems:
         print(f"{len(result.problems)} problem(s) found; nothing was merged into {data}.", file=sys.stderr)
-        return 1
+        return 2
     if not result.merged:
         print(f"no row of {args.review} is marked accepted ({result.left_out} left out); nothing was merged.")
         return 0
@@ -189,6 +230,7 @@ def _run(args: argparse.Namespace) -> int:
 
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
+    _verify_excerpts()
     with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
         publish.run_section(page, out)
     print(f"wrote {out}")
@@ -196,12 +238,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from caravan_book.build import outputs, publish
+    from caravan_book.build import editions, outputs, publish
 
-    page = _page(args.section, args.p)
+    if (args.section is None) == (args.params is None):
+        raise ParameterError("handout: give one section, or a custom book with --params FILE.yml (not both)")
     outputs.check_file(args.pdf, (".pdf",), "handout output")
-    with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
-        publish.handout(page, args.pdf)
+    _verify_excerpts()
+    if args.params is not None:
+        spec = editions.read_custom(args.params)
+        pages = editions.custom_pages(spec, args.params)
+        with _working(f"running the {len(pages)} sections of {args.params} and printing {args.pdf}"):
+            publish.handout(pages, args.pdf, teacher=args.teacher, title=spec.title)
+    else:
+        page = _page(args.section, args.p)
+        with _working(f"running {args.section} ({page.describe_parameters()}) and printing {args.pdf}"):
+            publish.handout(page, args.pdf, teacher=args.teacher)
     print(f"wrote {args.pdf}")
     return 0
 
@@ -213,9 +264,13 @@ def _build(args: argparse.Namespace) -> int:
     processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
     if args.params:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
-        edition = editions.custom(args.params, outputs.check_edition_folder(out), student=args.student)
+        out = outputs.check_edition_folder(out)
+        editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
+        outputs.claim_edition_folder(out)
+        edition = editions.custom(args.params, out, student=args.student)
     elif args.student:
         out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
+        outputs.claim_edition_folder(out)
         edition = editions.student_edition(out)
     elif args.out:
         raise ParameterError(
@@ -224,7 +279,9 @@ def _build(args: argparse.Namespace) -> int:
         )
     else:
         edition = None
-    summary = build.build(edition, jobs=args.jobs, force=args.force, log=_say)
+    if args.publish and edition is not None:
+        raise ParameterError("--publish is for the published book, not for custom books or student editions")
+    summary = build.build(edition, jobs=args.jobs, force=args.force, publish=args.publish, log=_say)
     print(
         f"built {summary['site']}/index.html in {summary['total_seconds']} s "
         f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)"
@@ -271,10 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--student", action="store_true", help="leave out the exercise solutions")
     build.add_argument("--jobs", type=int, help="notebooks run at once, each on a warm kernel (default: one per core)")
     build.add_argument("--force", action="store_true", help="re-run every notebook and rebuild every page")
+    build.add_argument(
+        "--publish",
+        action="store_true",
+        help="accept every change of a published fact without a row in data/corrections.csv (data/published.json)",
+    )
     build.set_defaults(func=_build)
 
-    handout = sub.add_parser("handout", help="one section as a print-ready PDF")
-    section_args(handout)
+    handout = sub.add_parser("handout", help="one section, or a whole custom book, as a print-ready PDF")
+    handout.add_argument("section", nargs="?", help="a section name, as shown by `caravan-book list`")
+    handout.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    handout.add_argument(
+        "--params", type=Path, metavar="FILE.yml", help="a custom book: one handout of all its sections"
+    )
+    handout.add_argument("--teacher", action="store_true", help="a teacher's copy, with the exercises' solutions")
     handout.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the PDF to write")
     handout.set_defaults(func=_handout)
 
@@ -312,3 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         sys.stderr.close()
         return 0
+    except OSError as error:  # a full disk, a read-only folder: one line, the file it was writing
+        import errno
+
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+            raise
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: could not write{where}: {error.strerror}; nothing was published or merged", file=sys.stderr)
+        return 1

@@ -51,12 +51,14 @@ class DataProblem:
 
 
 class DataError(ReportedError):
-    """One or more data problems, each on its own line."""
+    """One or more data problems, each on its own line. Bad input: exit 2."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[DataProblem]):
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in the data:\n{lines}")
+        super().__init__(lines if len(problems) == 1 else f"{len(problems)} problem(s) in the data:\n{lines}")
 
 
 class BuildError(ReportedError):
@@ -78,6 +80,6 @@ class Interrupted(KeyboardInterrupt):
 
 
 class BusyError(ReportedError):
-    """Another build holds this checkout's lock."""
+    """Another build (or accept) holds the lock."""
 
-    exit_code = 2
+    exit_code = 3

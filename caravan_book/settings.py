@@ -37,9 +37,10 @@ USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
 #: Every variable above, for the README's table (``tests/test_house.py``).
 VARIABLES = (ROOT_ENV, DATA_ENV, SEEDS_ENV, CHROMIUM_ENV, MEDIUM_ENV, CONTEXT_ENV, USAGE_LOG_ENV)
 
-#: Where the output goes: "web" (the Sphinx site, default), "page" (a standalone HTML page)
-#: or "print" (handouts: exercises without solutions). Charts are SVG in all three.
-MEDIUMS = ("web", "page", "print")
+#: Where the output goes: "web" (the Sphinx site, default), "student" (a student edition: as "web", less what
+#: would answer its exercises), "page" (a standalone HTML page, and handouts, which remove the solutions
+#: themselves) or "print" (exercises without solutions). Charts are SVG in all of them.
+MEDIUMS = ("web", "student", "page", "print")
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,7 @@ SECTIONS_FILE = REPO_ROOT / "sections.yml"
 
 
 #: What a project is: the files and folders a build reads (tests and benchmarks copy these, ``copy_project``).
-PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "book", "notebooks", "data")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "sections.yml", "CITATION.cff", "book", "notebooks", "data")
 
 
 def copy_project(dest: Path, source: Path | None = None) -> Path:

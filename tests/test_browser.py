@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import re
 import threading
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, count_charts, open_offline
 from test_site import CHARTS_PER_PAGE, expected_charts, html_pages
+
+from caravan_book.story import figures as render
 
 pytestmark = pytest.mark.browser
 
@@ -28,28 +31,33 @@ WIDTHS = (390, 1280)
 CHART_PAGE_BUDGET = 1024 * 1024
 PLAIN_PAGE_BUDGET = 600 * 1024
 
-#: For each chart and each wide table: the visible drawing's box and the article's content box.
+#: For each chart, table and code block: its box, the article's content box, and whether it scrolls sideways.
 LAYOUT_JS = """() => {
   const article = document.querySelector('.bd-article') || document.querySelector('main') || document.body;
   const style = getComputedStyle(article), box = article.getBoundingClientRect();
   const column = {left: box.left + parseFloat(style.paddingLeft), right: box.right - parseFloat(style.paddingRight)};
-  const visible = el => el && getComputedStyle(el).display !== 'none';
   const charts = [...document.querySelectorAll('.caravan-chart')].map(chart => {
-    const drawing = [...chart.querySelectorAll('svg.caravan-chart-wide, img.caravan-chart-narrow')].filter(visible)[0];
+    const drawing = chart.querySelector('svg.caravan-chart-drawing');
     const r = (drawing || chart).getBoundingClientRect();
+    const view = drawing && drawing.viewBox.baseVal;  // the drawing's own size: how much it is scaled
+    const scale = view ? Math.min(r.width / view.width, r.height / view.height) : 0;
     return {left: r.left, right: r.right, width: r.width, height: r.height, tag: drawing ? drawing.tagName : null,
-            loaded: drawing && drawing.tagName === 'IMG' ? drawing.complete && drawing.naturalWidth > 0 : !!drawing};
+            loaded: !!drawing, drawings: chart.querySelectorAll('svg, img').length, scale};
   });
-  // a table may be wider than the column only inside a box that scrolls sideways within it
-  const tables = [...article.querySelectorAll('table')].filter(t => t.offsetParent !== null).map(t => {
-    let el = t;
-    while (el && el !== article && !['auto', 'scroll'].includes(getComputedStyle(el).overflowX)) {
+  // no table or code block may be wider than the column, nor scroll sideways inside a box of its own
+  const boxes = [...article.querySelectorAll('table, pre, figure')].filter(t => t.offsetParent !== null).map(t => {
+    let el = t, scrolls = false;
+    while (el && el !== article) {
+      if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1) {
+        scrolls = true;
+      }
       el = el.parentElement;
     }
-    const r = (el && el !== article ? el : t).getBoundingClientRect();
-    return {left: r.left, right: r.right};
+    const r = t.getBoundingClientRect();
+    return {tag: t.tagName.toLowerCase(), left: r.left, right: r.right, scrolls,
+            overflows: t.scrollWidth > t.clientWidth + 1 && getComputedStyle(t).overflowX !== 'visible'};
   });
-  return {column, charts, tables, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+  return {column, charts, boxes, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
 }"""
 
 
@@ -113,9 +121,10 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_charts_and_tables_fit_the_column(built_book, browser, width):
-    """On a phone and a desktop, every chart is drawn inside the article's column (no sideways
-    scrolling), and every table either fits or scrolls inside a box that does."""
+def test_charts_tables_and_code_fit_the_column(built_book, browser, width):
+    """On a phone and a desktop, every chart, table and code block is drawn inside the article's column, none
+    scrolls sideways (not even inside a box of its own), and on a desktop each chart uses at least three
+    quarters of the column."""
     site = built_book / "_build" / "html"
     context = browser.new_context(viewport={"width": width, "height": 844}, offline=True)
     problems, charts_seen = [], 0
@@ -128,22 +137,25 @@ def test_charts_and_tables_fit_the_column(built_book, browser, width):
             charts_seen += count_charts(page)
             layout = page.evaluate(LAYOUT_JS)
             left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
+            column = right - left - 2
             name = f"{path.relative_to(site)} at {width} px"
             if layout["pageWidth"] > layout["viewport"]:
                 problems.append(f"{name}: the page scrolls sideways ({layout['pageWidth']} > {layout['viewport']} px)")
             for n, chart in enumerate(layout["charts"], 1):
-                if not chart["loaded"] or chart["width"] < 100 or chart["height"] < 50:
-                    problems.append(f"{name}: chart {n} is not drawn ({chart})")
+                if not chart["loaded"] or chart["width"] < 100 or chart["height"] < 50 or chart["drawings"] != 1:
+                    problems.append(f"{name}: chart {n} is not drawn once ({chart})")
                 if chart["left"] < left or chart["right"] > right:
                     problems.append(
                         f"{name}: chart {n} spans {chart['left']:.0f}-{chart['right']:.0f} px, "
                         f"the column {left:.0f}-{right:.0f}"
                     )
-            for n, table in enumerate(layout["tables"], 1):
-                if table["left"] < left or table["right"] > right:
+                if width >= 1000 and chart["width"] < 0.75 * column:
+                    problems.append(f"{name}: chart {n} is {chart['width']:.0f} px wide, under 3/4 of {column:.0f}")
+            for n, box in enumerate(layout["boxes"], 1):
+                if box["left"] < left or box["right"] > right or box["scrolls"] or box["overflows"]:
                     problems.append(
-                        f"{name}: table {n} spans {table['left']:.0f}-{table['right']:.0f} px, "
-                        f"the column {left:.0f}-{right:.0f}"
+                        f"{name}: {box['tag']} {n} spans {box['left']:.0f}-{box['right']:.0f} px "
+                        f"(the column {left:.0f}-{right:.0f}){' and scrolls sideways' if box['scrolls'] else ''}"
                     )
     finally:
         context.close()
@@ -151,26 +163,68 @@ def test_charts_and_tables_fit_the_column(built_book, browser, width):
     assert not problems, "\n".join(problems)
 
 
-def test_phone_sees_the_narrow_drawing_and_desktop_the_wide_one(built_book, browser):
-    """A chart wider than a phone's column switches to its narrow drawing at 390 px, drawn at
-    its own size (not shrunk), and back to the wide inline SVG at 1280 px."""
+def test_wide_tables_are_cards_on_a_phone(built_book, browser):
+    """On a phone, a table of three columns or more is a stack of cards: each cell on its own line, under the
+    name of its column."""
     page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
-    seen = {}
-    for width in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": 844}, offline=True)
-        try:
-            page = context.new_page()
-            page.goto(page_file.as_uri(), wait_until="load")
-            seen[width] = page.evaluate(LAYOUT_JS)["charts"]
-        finally:
-            context.close()
-    charts = CHARTS_PER_PAGE["numbers-2018-tijuana"]  # every chart of the page is wider than a phone
-    assert [c["tag"] for c in seen[390]] == ["IMG"] * charts
-    assert [c["tag"].lower() for c in seen[1280]] == ["svg"] * charts
-    narrow = page_file.read_text(encoding="utf-8")
-    assert narrow.count('class="caravan-chart-narrow"') == charts
-    for chart in seen[390]:
-        assert chart["width"] >= 300  # readable: the drawing fills the phone's column
+    context = browser.new_context(viewport={"width": 390, "height": 844}, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri(), wait_until="load")
+        cards = page.evaluate(
+            """() => [...document.querySelectorAll('.bd-article table.caravan-cards-on')].map(t => {
+                 const cell = t.querySelector('tbody td[data-label]');
+                 return {display: getComputedStyle(cell).display, label: cell.dataset.label,
+                         before: getComputedStyle(cell, '::before').content};
+               })"""
+        )
+    finally:
+        context.close()
+    assert cards, "no table became cards"
+    for card in cards:
+        assert card["display"] == "block" and card["label"] and card["label"] in card["before"], card
+
+
+def test_tap_and_keyboard_show_a_marks_exact_value(built_book, browser):
+    """The introduction's promise: a tap on a mark, or the arrow keys once a chart has the focus, show a box
+    with the mark's exact value (its title)."""
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "responses-2018-tijuana.html"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, offline=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(page_file.as_uri(), wait_until="load")
+        mark = page.locator(".caravan-chart svg path:has(> title)").first
+        title = mark.locator("title").text_content().strip()
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = page.locator(".caravan-tip").first
+        tip.wait_for(state="visible", timeout=5000)
+        assert " ".join(tip.text_content().split()) == " ".join(title.replace(";", " ").split())
+        page.keyboard.press("Escape")
+        chart = page.locator(".caravan-chart").first
+        chart.focus()
+        page.keyboard.press("ArrowRight")
+        tip.wait_for(state="visible", timeout=5000)
+        assert tip.get_attribute("role") == "status" and tip.text_content().strip()
+        page.keyboard.press("Escape")
+        tip.wait_for(state="hidden", timeout=5000)
+    finally:
+        context.close()
+
+
+def test_each_group_has_one_colour_on_every_page(built_book):
+    """A group of speakers (US federal government, migrants, ...) is drawn in the same colour on every page."""
+    colours: dict[str, set[str]] = {}
+    for path in (built_book / "_build" / "html" / "book" / "generated").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for fill, title in re.findall(r'<path [^>]*?fill="(#[0-9a-f]{6})"[^>]*><title>([^<]*)</title>', text):
+            group = re.search(r"Group: ([^;]+)", title)
+            if group:
+                colours.setdefault(group.group(1).strip(), set()).add(fill)
+    assert len(colours) >= 3, colours
+    assert all(len(fills) == 1 for fills in colours.values()), colours
+    assert len({next(iter(f)) for f in colours.values()}) == len(colours)  # and no two groups share one
 
 
 #: The drawer a toggle opens on a phone: its box, its links, and whether its first link is what a
@@ -315,8 +369,8 @@ def test_first_visit_within_budget_and_no_chart_library(served_site, browser):
 
 
 def test_printed_charts_fit_the_page(built_book, browser):
-    """In print (A4 width, print styles), each chart shows its wide drawing inside the text column
-    and no taller than about a third of the page, so it can sit on a page with its introduction."""
+    """In print (A4 width, print styles), each chart is drawn inside the text column, no taller than
+    two thirds of the page, so it can sit on a page with its introduction, and its labels are at least 8 pt."""
     page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
     context = browser.new_context(viewport={"width": 794, "height": 1123}, offline=True)
     try:
@@ -330,4 +384,5 @@ def test_printed_charts_fit_the_page(built_book, browser):
     assert [c["tag"].lower() for c in layout["charts"]] == ["svg"] * 3
     for chart in layout["charts"]:
         assert left <= chart["left"] and chart["right"] <= right, (chart, layout["column"])
-        assert 50 < chart["height"] <= 0.37 * 1123, chart
+        assert 50 < chart["height"] <= 0.65 * 1123, chart
+        assert render.LABEL_SIZE * chart["scale"] * 0.75 >= 8, chart  # CSS px to pt

@@ -168,7 +168,7 @@ def test_cli_check_on_broken_copy_exits_non_zero_without_traceback(data_copy):
     edit_csv(data_copy / "figures.csv", 3, "value", "192,00")
     edit_csv(data_copy / "places.csv", 0, "latitude", "-91")
     done = run_cli("check", "--data", data_copy)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert any(re.search(r"figures\.csv, row 5, column 'value': '192,00' is not a number", line) for line in lines), (

@@ -63,6 +63,7 @@ def test_an_incident_with_only_its_first_rows_builds_pages_that_say_what_is_miss
         "excerpt": (
             "About 1,200 migrants set off on foot from Villa Esperanza on Tuesday, heading north towards Mexico City."
         ),
+        "publication": "draft",
     })  # fmt: skip
     _append(data / "sources.csv", {
         "source_id": "ruiz-empty", "outlet": "unnamed outlet", "label": "Ruiz article (outlet not named)",

@@ -22,9 +22,13 @@ from conftest import INCIDENTS, REPO, SEEDS, copy_project, run_cli
 from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
 
 from caravan_book.data import schemas
-from caravan_book.intake.extract import PROMINENCE_REASON, extract, numbers_in
+from caravan_book.intake.figures import numbers_in
+from caravan_book.intake.io import REVIEW_COLUMNS
+from caravan_book.intake.proposer import extract, why
 from caravan_book.text.article import collapse
 from caravan_book.text.dates import find_dates
+
+PROMINENCE_REASON = why("prominence")
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -82,7 +86,7 @@ def test_extract_proposes_sourced_rows_in_schema_columns_and_leaves_data_alone(t
     for name in ("places", "incidents", "sources", "metrics", "events", "figures", "statements", "defects"):
         spec = schemas.TABLES[name]
         path = review / spec.file
-        assert header(path) == [*spec.columns, "status", "reason"], name
+        assert header(path) == [*spec.columns, *REVIEW_COLUMNS], name
         for row in read(path):
             assert row["status"] == "proposed" and row["reason"].strip()
             if "excerpt" in row:
@@ -148,7 +152,7 @@ def test_accept_merges_accepted_rows_and_the_merged_data_passes_check(tmp_path, 
     listing = run_cli("list", env={"CARAVAN_BOOK_DATA": str(data_copy)})
     assert "2029-villa-esperanza  The Villa Esperanza caravan (fictional example)" in listing.stdout
     again = run_cli("accept", review, "--data", data_copy, "--seeds", seeds, cwd=tmp_path)
-    assert again.returncode == 1 and "is a duplicate" in again.stderr  # accepting twice is refused
+    assert again.returncode == 2 and "is a duplicate" in again.stderr  # accepting twice is refused
 
 
 @pytest.mark.build
@@ -188,7 +192,7 @@ def test_existing_lines_keep_their_bytes_when_rows_are_appended(tmp_path, data_c
         (
             "figures.csv",
             "excerpt",
-            "Caravan of about 1,200 people leaves Villa Esperanza by bus",
+            "About 1,200 migrants set off by bus from Villa Esperanza",
             "is not found word for word in fictional-caravan-article.txt",
         ),
         ("figures.csv", "value", "1300", "does not match value_text"),
@@ -206,7 +210,7 @@ def test_accept_reports_a_wrong_edit_at_its_review_file_row_and_column_and_merge
     edit_review(review, file, {"status": "accepted"}, {column: value})
     before = digest(data_copy)
     done = run_cli("accept", review, "--data", data_copy, "--seeds", seeds_with_fixture(tmp_path), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert f"review/{file}, row {index + 2}, column '{column}'" in done.stderr
     assert rule in done.stderr
     assert "nothing was merged" in done.stderr and "Traceback" not in done.stderr
@@ -218,7 +222,7 @@ def test_accept_refuses_an_unknown_status_before_merging(tmp_path, data_copy):
     review = extract_fixture(tmp_path, data_copy)
     edit_review(review, "figures.csv", None, {"status": "yes"})
     done = run_cli("accept", review, "--data", data_copy, cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert (
         "review/figures.csv, row 2, column 'status': 'yes' is not allowed; allowed values: proposed, accepted, "
         "rejected" in done.stderr
@@ -295,10 +299,10 @@ def test_list_shows_the_incidents_that_exist():
 def test_the_review_files_follow_the_schema_and_fill_the_columns_it_adds(tmp_path):
     """The review files have the schema's columns (as_printed, prominence, date_precision among them), filled."""
     _, proposal = extract(FIXTURE, SOURCE, INCIDENT, tmp_path / "review", new_incident=True, data=REPO / "data")
-    assert header(tmp_path / "review" / "figures.csv") == [*schemas.TABLES["figures"].columns, "status", "reason"]
+    assert header(tmp_path / "review" / "figures.csv") == [*schemas.TABLES["figures"].columns, *REVIEW_COLUMNS]
     printed = {r["value_text"]: r["as_printed"] for r in proposal.rows["figures"]}
     assert printed["1,200"] in ("about 1,200 people", "About 1,200 migrants")
-    assert printed["Forty five"] == "Forty five police" and printed["300"] == "more than 300"
+    assert printed["Forty five"] == "Forty five police officers" and printed["300"] == "more than 300"
     assert printed["1.5 million"] == "1.5 million pesos"
     for row in proposal.rows["figures"] + proposal.rows["events"] + proposal.rows["statements"]:
         assert row["prominence"] == 2 and PROMINENCE_REASON in row["reason"]
@@ -389,10 +393,10 @@ def test_accept_takes_a_review_saved_by_a_spreadsheet(tmp_path, data_copy):
 
 @pytest.mark.parametrize(
     "setup,code,message",
-    [  # 2: the command was given a wrong folder; 1: the folder's files have problems
+    [  # 2: bad input, a wrong folder or files with problems
         ("missing", 2, "is not a folder; give the review folder written by caravan-book extract"),
         ("empty", 2, "holds none of the review files (places.csv, incidents.csv"),
-        ("no-status", 1, "figures.csv, row 1, column 'status': is missing from the header"),
+        ("no-status", 2, "figures.csv, row 1, column 'status': is missing from the header"),
     ],
 )
 @pytest.mark.build

@@ -103,7 +103,7 @@ def test_a_page_depends_on_the_code_its_notebook_reaches_and_on_no_other():
         page.page for page in sections.load().pages if page.notebook == "narrative"
     }
     assert _pages_reaching("caravan_book.data.tables") == every
-    for unreachable in ("caravan_book.cli", "caravan_book.intake.extract", "caravan_book.build.book"):
+    for unreachable in ("caravan_book.cli", "caravan_book.intake.proposer", "caravan_book.build.book"):
         assert not _pages_reaching(unreachable), unreachable
 
 
@@ -158,7 +158,7 @@ def test_editing_the_cli_or_the_extractor_reruns_no_page_and_a_story_module_reru
     env = {"PYTHONPATH": str(code)}
     if SEEDS.is_dir():  # as the built book found them, beside the checkout
         env[settings.SEEDS_ENV] = str(SEEDS)
-    for name in ("intake/extract.py", "cli.py"):
+    for name in ("intake/proposer.py", "cli.py"):
         with open(code / "caravan_book" / name, "a", encoding="utf-8") as fh:
             fh.write("# edited by a test\n")
     done = run_cli("build", root=book_copy, env=env, cwd=book_copy)  # not the checkout: its package would win

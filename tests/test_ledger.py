@@ -99,7 +99,7 @@ def test_an_article_changed_by_one_character_is_an_error_naming_it(tmp_path, dat
     text = (articles / document).read_text(encoding="utf-8")
     (articles / document).write_text(text[:-2] + ("x" if text[-2] != "x" else "y") + text[-1], encoding="utf-8")
     done = run_cli("check", "--data", data_copy, "--seeds", articles, cwd=tmp_path, env={"PYTHONPATH": str(REPO)})
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 2, done.stderr
     assert f"articles/{document}: its text no longer matches its fingerprint in " in done.stderr
     assert (data_copy / ledger.LEDGER_FILE).read_bytes() == LEDGER.read_bytes()  # a failed check writes nothing
 

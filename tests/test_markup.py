@@ -6,12 +6,14 @@ The Nu checker is ``vnu-jar`` from npm (pinned in package.json), run by Java onc
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import re
 
 import altair as alt
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from conftest import REPO
 from test_site import html_pages, soup_of
 
@@ -106,26 +108,56 @@ def _bar_chart(
     )
 
 
-def test_wide_chart_gets_a_narrow_drawing_with_every_label():
+def test_a_chart_is_drawn_once_with_every_label_and_a_title_per_mark(tmp_path, monkeypatch):
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
     labels = ["A source with a long name — and a speaker quoted by it (via an agency)", "Short"]
     html = render.embed_html(_bar_chart(labels, 420), "Two bars")
-    assert "caravan-chart-has-narrow" in html and 'class="caravan-chart-narrow"' in html
-    assert html.count("<svg") == 1  # one inline drawing; the narrow one is an image
-    spec = render.fitted_spec(_bar_chart(labels, 420).to_dict(), shrink=300, narrow=True)
-    svg, width, _ = render._svg(spec)
-    assert width <= render.NARROW_WIDTH + 40
-    assert "…" not in svg  # labels wrapped, not cut off
-    chart_spec = _bar_chart(labels, 420).to_dict()
-    drawn = render._titles_for_marks(render._svg(chart_spec)[0], render.tooltip_names(chart_spec))
-    titles = re.findall(r"<title>([^<]*)</title>", drawn)
+    assert html.count("<svg") == 1 and "<img" not in html  # one drawing, scaled by CSS
+    assert 'role="img"' in html and 'aria-label="Two bars"' in html and "viewBox" in html
+    assert "…" not in html  # long labels wrapped, not cut off
+    titles = re.findall(r"<title>([^<]*)</title>", html)
     assert titles == [f"value: 1; who: {labels[0]}", "value: 2; who: Short"]  # data marks only, not axes or title
+    sizes = {float(size) for size in re.findall(r'font-size="([\d.]+)px"', html)}
+    assert min(sizes) >= render.LABEL_SIZE  # every label at least 14 px at its drawn size
+    chart_spec = _bar_chart(labels, 420).to_dict()
     # fields the tooltips do not name (here: none kept) give no title
     assert "<title>" not in render._titles_for_marks(render._svg(chart_spec)[0], {"Count"})
 
 
-def test_small_chart_has_no_narrow_drawing():
-    html = render.embed_html(_bar_chart(["a", "b"], 150, title="Short"), "Two bars")
-    assert "caravan-chart-narrow" not in html and 'role="img"' in html and 'aria-label="Two bars"' in html
+def test_drawings_are_cached_by_spec_and_converter_version(tmp_path, monkeypatch):
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    first = render.embed_html(_bar_chart(["a", "b"], 300), "Two bars")
+    cached = list((tmp_path / "cache").rglob("*.svg"))
+    assert len(cached) == 1
+    stamp = cached[0].stat().st_mtime_ns
+    assert render.embed_html(_bar_chart(["a", "b"], 300), "Two bars") == first  # the same spec: from the cache
+    assert cached[0].stat().st_mtime_ns == stamp
+    render.embed_html(_bar_chart(["a", "c"], 300), "Two bars")
+    assert len(list((tmp_path / "cache").rglob("*.svg"))) == 2  # another spec: another drawing
+    spec = _bar_chart(["a", "b"], 300).to_dict()
+    assert render.drawing_key(spec, "svg") != render.drawing_key(spec, "png")
+
+
+def test_a_figure_is_one_image_output_in_a_notebook(tmp_path, monkeypatch):
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    frame = pd.DataFrame({"who": ["a"], "value": [1]})
+    figure = render.Figure(_bar_chart(["a", "b"], 300), caption="Source: x", alt_text="Two bars", data=frame, name="n")
+    data, metadata = figure._repr_mimebundle_()
+    assert set(data) == {"image/svg+xml", "image/png", "text/plain"}  # no HTML: JupyterLab shows the PNG untrusted
+    assert data["image/svg+xml"].count("<svg") == 1
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    page = render.output_html(data, metadata)  # what the book's pages show: the figure with its caption
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("figure.caravan-figure > div.caravan-chart > svg")
+    assert soup.select_one("figcaption details.caravan-chart-data table")
+    assert render.output_html({"image/png": data["image/png"]}, {}) is None  # not one of the book's charts
+
+
+def test_a_chart_of_too_many_marks_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    frame = pd.DataFrame({"x": range(render.MAX_MARKS + 1)})
+    with pytest.raises(ValueError, match="aggregate"):
+        render.embed_html(alt.Chart(frame).mark_point().encode(x="x:Q"), "Many points")
 
 
 def test_fix_page_repairs_ids_summaries_icons_and_redirect():

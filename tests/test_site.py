@@ -110,7 +110,9 @@ def test_no_remote_address_in_script_link_or_img(built_book):
             for attr in ("src", "href"):
                 if tag.get(attr) and remote.search(tag[attr]):
                     found.append(f"{page.name}: <{tag.name} {attr}={tag[attr]}>")
-            if tag.name == "script" and tag.string and remote.search(tag.string):
+            # JSON-LD is data a machine reads (the page's address, its sources), not a script a browser runs
+            data_block = tag.get("type") == "application/ld+json"
+            if tag.name == "script" and not data_block and tag.string and remote.search(tag.string):
                 found.append(f"{page.name}: inline script mentions {remote.search(tag.string).group(0)}…")
     assert not found, "\n".join(found[:20])
 
@@ -192,3 +194,31 @@ def test_methods_page_says_how_this_build_verified_the_excerpts(built_book):
     else:
         expected = f"every excerpt in the data ({excerpts} excerpts) was verified against the excerpt ledger"
     assert expected in text
+
+
+def test_downloaded_notebook_has_one_image_output_per_chart(built_book):
+    """A notebook as a reader downloads it (book/generated/*.ipynb): each chart is one output holding one SVG
+    drawing and its PNG copy (which JupyterLab shows in a notebook it does not trust), no HTML drawing; its
+    first cell says how to install the package to run it outside the project."""
+    for page in sections.load().pages:
+        notebook = nbformat.read(built_book / "book" / "generated" / f"{page.page}.ipynb", as_version=4)
+        images = [
+            output
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if any(kind.startswith("image/") for kind in output.get("data", {}))
+        ]
+        assert len(images) == CHARTS_PER_PAGE[page.page], page.page
+        for output in images:
+            assert set(output["data"]) == {"image/svg+xml", "image/png", "text/plain"}, page.page
+        html_outputs = [
+            output["data"]["text/html"]
+            for cell in notebook.cells
+            for output in cell.get("outputs", [])
+            if "text/html" in output.get("data", {})
+        ]
+        assert not any("<svg" in text for text in html_outputs), page.page
+        first = notebook.cells[0]
+        assert first.cell_type == "markdown" and "pip install" in first.source, page.page
+        assert "remove-cell" in first.metadata.get("tags", [])  # not on the book's page

@@ -9,6 +9,7 @@ is rebuilt.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -18,8 +19,8 @@ from pathlib import Path
 import yaml
 from filelock import FileLock, Timeout
 
-from caravan_book import atomic
-from caravan_book.build import guide, pages, processes, sections, site
+from caravan_book import atomic, settings
+from caravan_book.build import guide, pages, processes, sections, site, trust
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
@@ -38,25 +39,38 @@ class Edition:
     with_guide: bool = True
     #: the table of contents to write to root/_toc.yml (None: the edition wrote its own)
     toc_text: str | None = None
+    #: the folder of the build's own work (staging site, failed notebooks, lock); None: beside the site
+    work: Path | None = None
+    #: the chart medium the pages are run for (figures.MEDIUMS)
+    medium: str = "web"
+    #: the published-facts manifest this edition is checked against and records (None: not checked)
+    published: Path | None = None
 
     @property
     def stage(self) -> Path:
-        return self.site.parent / ".stage"
+        return (self.work or self.site.parent) / ".stage"
 
     @property
     def failed(self) -> Path:
         """Where the executed copy of a failed notebook is kept (CI uploads it)."""
-        return self.site.parent / "failed"
+        return (self.work or self.site.parent) / "failed"
 
     @property
     def lock(self) -> Path:
-        return self.site.parent / ".build.lock"
+        return (self.work or self.site.parent) / ".build.lock"
 
 
 def main_edition() -> Edition:
     book = sections.load()
     return Edition(
-        REPO_ROOT, GENERATED_DIR, REPO_ROOT / "_build" / "html", book.pages, book, True, sections.toc_text(book)
+        REPO_ROOT,
+        GENERATED_DIR,
+        REPO_ROOT / "_build" / "html",
+        book.pages,
+        book,
+        True,
+        sections.toc_text(book),
+        published=data_dir() / trust.MANIFEST,
     )
 
 
@@ -82,6 +96,8 @@ def check_data(log: Callable[[str], None] = print) -> ledger.Verified:
             tables.load(name)
         except DataError as error:
             problems.extend(error.problems)
+    if not problems:
+        problems = tables.cross_problems()
     if problems:
         raise DataError(problems)
     verified = ledger.verify(data_dir(), log=log)
@@ -94,11 +110,14 @@ def build(
     *,
     jobs: int | None = None,
     force: bool = False,
+    publish: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Build an edition; return timings and what ran. Raises BuildError, DataError or BusyError."""
+    """Build an edition; return timings and what ran. Raises BuildError, DataError, BusyError or
+    PublishedFactError (``publish`` accepts changed published facts without a correction)."""
     edition = edition or main_edition()
     edition.site.parent.mkdir(parents=True, exist_ok=True)
+    edition.lock.parent.mkdir(parents=True, exist_ok=True)
     try:
         lock = FileLock(str(edition.lock), timeout=0)
         lock.acquire()
@@ -106,16 +125,26 @@ def build(
         raise BusyError(
             f"another build of {edition.site} is running (lock {edition.lock}); wait for it to finish"
         ) from None
+    old_medium = os.environ.get(settings.MEDIUM_ENV)
+    os.environ[settings.MEDIUM_ENV] = edition.medium  # the kernels inherit it
     try:
         with processes.stop_on_signals():
-            return _build_locked(edition, jobs=jobs, force=force, log=log)
+            return _build_locked(edition, jobs=jobs, force=force, publish=publish, log=log)
     finally:
         lock.release()
+        if old_medium is None:
+            os.environ.pop(settings.MEDIUM_ENV, None)
+        else:
+            os.environ[settings.MEDIUM_ENV] = old_medium
 
 
-def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Callable[[str], None]) -> dict:
+def _build_locked(
+    edition: Edition, *, jobs: int | None, force: bool, publish: bool = False, log: Callable[[str], None]
+) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
+    if edition.work is not None:
+        atomic.sweep(edition.work)
     # the warm kernels start (and import the package) while the data is checked
     pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
     try:
@@ -154,6 +183,17 @@ def _build_locked(edition: Edition, *, jobs: int | None, force: bool, log: Calla
     executed = time.perf_counter()
     if edition.with_guide:  # written only if its text changed
         guide.render(edition.book, edition.pages, edition.generated, read_config(edition.root))
+    if edition.published is not None:  # corrections, dates, citations and JSON-LD (the published book only)
+        trust.prepare(
+            edition.root,
+            edition.pages,
+            results,
+            edition.generated,
+            edition.book,
+            manifest_path=edition.published,
+            publish=publish,
+            log=log,
+        )
     sources = [edition.root / "_config.yml", edition.root / "_toc.yml", edition.root / "book", edition.generated]
     key = site.tree_digest(sources)
     sphinx_ran = False

@@ -8,13 +8,15 @@ key and what is allowed (:class:`ConfigError`, exit code 2).
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import ConfigError
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -64,11 +66,21 @@ class CustomPage(_Strict):
     notebook: Slug
     parameters: dict[str, Any] = {}
 
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _dates_as_written(cls, values: Any) -> Any:
+        """``as_of: 2018-11-27`` unquoted is a date to YAML; a teacher means the text (notebook parameters are text)."""
+        if isinstance(values, dict):
+            return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()}
+        return values
+
 
 class CustomBookFile(_Strict):
     """A teacher's custom book: a title, sections with parameters, and optional extra pages."""
 
-    title: str | None = None
+    #: plain text: the themes print a book's title into its pages unescaped in places, so no angle brackets or
+    #: double quotes (an HTML tag there would run in every page)
+    title: Annotated[str, StringConstraints(pattern=r'^[^<>"\u202a-\u202e\u2066-\u2069]*$')] | None = None
     pages: list[CustomPage] = Field(min_length=1)
     include: list[str] = []
 
@@ -89,6 +101,9 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return "is not a known key"
     if kind == "missing":
         return "is missing"
+    if kind == "string_pattern_mismatch" and "title" in error["loc"]:
+        return say("plain_title")
+
     return error["msg"][0].lower() + error["msg"][1:]
 
 

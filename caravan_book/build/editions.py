@@ -15,6 +15,8 @@ A custom book file looks like::
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import yaml
@@ -27,7 +29,9 @@ from caravan_book.errors import ConfigError, ParameterError
 from caravan_book.settings import BOOK_DIR, REPO_ROOT
 from caravan_book.text.slugs import slug
 
-EXTRA_PAGES = {"glossary": "Glossary", "methods": "Sources and methods"}
+#: The editions' names (extra pages, default title, the student edition's suffix), from the templates folder.
+WORDS = yaml.safe_load((BOOK_DIR / "templates" / "editions" / "words.yml").read_text(encoding="utf-8"))
+EXTRA_PAGES: dict[str, str] = WORDS["extra_pages"]
 
 
 def read_custom(path: Path) -> config.CustomBookFile:
@@ -42,7 +46,17 @@ def read_custom(path: Path) -> config.CustomBookFile:
 def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Page]:
     pages: list[sections.Page] = []
     seen: set[str] = set()
-    known = sections.load().notebook_names()
+    book = sections.load()
+    known = book.notebook_names()
+    # a custom page that is also a page of the published book keeps that page's key terms (sections.yml)
+    published_terms = {
+        (
+            page.notebook,
+            tuple(sorted(sections.validate(page.notebook, page.parameters).items(), key=str)),
+        ): page.key_terms
+        for page in book.pages
+        if page.key_terms
+    }
     for number, entry in enumerate(spec.pages, 1):
         if entry.notebook not in known:
             raise ParameterError(
@@ -56,31 +70,49 @@ def custom_pages(spec: config.CustomBookFile, source: Path) -> list[sections.Pag
         while name in seen:
             name += "-x"
         seen.add(name)
-        pages.append(sections.Page(name, entry.notebook, values))
+        terms = published_terms.get((entry.notebook, tuple(sorted(values.items(), key=str))), ())
+        pages.append(sections.Page(name, entry.notebook, values, terms))
     return pages
 
 
 def _index_page(
     title: str, book: sections.Sections, pages: list[sections.Page], extras: list[str], student: bool
 ) -> str:
-    lines = [f"# {title}", "", "This edition of the caravan explainer book holds these sections:", ""]
-    for page in pages:
-        lines.append(f"- {{doc}}`{sections.page_title(book, page)} <generated/{page.page}>`")
-    for extra in extras:
-        target = "glossary" if extra == "glossary" else "generated/methods"
-        lines.append(f"- {{doc}}`{EXTRA_PAGES[extra]} <{target}>`")
-    if not student:
-        lines.append(f"- {{doc}}`Teacher's guide <generated/{TEACHERS_GUIDE}>`")
-    lines += ["", "Every number and quotation comes from the project's data files, each with its source."]
-    if student:
-        lines += ["", "This is the student edition: the exercises are here, their solutions are not."]
-    return "\n".join(lines) + "\n"
+    from markupsafe import Markup
+
+    from caravan_book.story.templates import render
+
+    links = [(sections.page_title(book, page), Markup(f"generated/{page.page}.ipynb")) for page in pages]
+    links += [
+        (EXTRA_PAGES[extra], Markup("glossary.md" if extra == "glossary" else "generated/methods.ipynb"))
+        for extra in extras
+    ]
+    return render(
+        "editions/index.md.j2", title=title, links=links, student=student, guide=Markup(f"generated/{TEACHERS_GUIDE}")
+    )
+
+
+def work_folder(out: Path) -> Path:
+    """Where a student edition's build does its work (sources, executed notebooks, staging site, lock):
+    outside the folder the teacher named, which holds the finished site only, so that nothing in it (a zip
+    of the folder, say) holds a solution. One folder per output folder, under the project's ``_build``."""
+    digest = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:12]
+    return REPO_ROOT / "_build" / "editions-work" / f"{slug(out.name) or 'edition'}-{digest}"
 
 
 def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[str], student: bool) -> Edition:
-    """Write a book source folder under ``out/source`` and return the edition to build."""
+    """Write a book source folder (under ``out/source``; a student edition's outside ``out``, see
+    ``work_folder``) and return the edition to build."""
     book = sections.load()
-    root = out / "source"
+    work = work_folder(out) if student else None
+    root = (work or out) / "source"
+    if student:
+        for leftover in (out / "source", out / ".stage", out / "failed", out / ".build.lock"):
+            # what an earlier version of the build left in the folder: every solution was in it
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
     book_dir = root / "book"
     (book_dir / "generated").mkdir(parents=True, exist_ok=True)
     atomic.copy_tree(BOOK_DIR / "_static", book_dir / "_static")
@@ -89,12 +121,14 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     if "methods" in extras and not any(p.notebook == "methods" for p in pages):
         pages = [*pages, sections.Page("methods", "methods", {})]
     settings = read_config(REPO_ROOT)
-    settings["title"] = title
+    settings["title"] = title  # plain text without < > " (config.CustomBookFile): the themes print it unescaped
     sphinx_config = settings["sphinx"]["config"]
     sphinx_config["hide_solutions"] = student
     if student:
         # the executed notebooks hold the solutions' outputs: no download button, no copy in _sources
         settings.setdefault("html", {})["use_download_button"] = False
+        # Jupyter Book 1.0 does not pass html.use_download_button on to the theme: say it to the theme itself
+        sphinx_config.setdefault("html_theme_options", {})["use_download_button"] = False
         sphinx_config["html_copy_source"] = False
     atomic.write_if_changed(root / "_config.yml", yaml.safe_dump(settings, sort_keys=False, allow_unicode=True))
     chapters = [{"file": f"book/generated/{p.page}", "title": sections.page_title(book, p)} for p in pages]
@@ -105,15 +139,26 @@ def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[s
     atomic.write_if_changed(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
     shown = [p for p in pages if p.notebook != "methods"]
     atomic.write_if_changed(book_dir / "index.md", _index_page(title, book, shown, extras, student))
-    return Edition(root, book_dir / "generated", out / "html", pages, book, with_guide=not student)
+    return Edition(
+        root,
+        book_dir / "generated",
+        out / "html",
+        pages,
+        book,
+        with_guide=not student,
+        work=work,
+        medium="student" if student else "web",
+    )
 
 
 def custom(path: Path, out: Path, *, student: bool) -> Edition:
     spec = read_custom(path)
     pages = custom_pages(spec, path)
-    title = spec.title or "Caravans at the border: a custom edition"
+    title = spec.title or WORDS["custom_title"]
     extras = list(spec.include or ["glossary"])
-    return prepare(pages, out, title=title + (" (student edition)" if student else ""), extras=extras, student=student)
+    return prepare(
+        pages, out, title=title + (WORDS["student_suffix"] if student else ""), extras=extras, student=student
+    )
 
 
 def student_edition(out: Path) -> Edition:
@@ -122,7 +167,7 @@ def student_edition(out: Path) -> Edition:
     return prepare(
         [p for p in pages if p.notebook != "methods"],
         out,
-        title=read_config(REPO_ROOT)["title"] + " (student edition)",
+        title=read_config(REPO_ROOT)["title"] + WORDS["student_suffix"],
         extras=["glossary", "methods"],
         student=True,
     )

@@ -19,6 +19,7 @@ TABLE_FILES = {
     "facts": "facts.csv",
     "defects": "defects.csv",
     "claims": "claims.csv",
+    "corrections": "corrections.csv",
     "provenance": "reference/provenance.csv",
     "encounters_monthly": "reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv",
     "encounters_monthly_fy2022": "reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
 from caravan_book import atomic
+from caravan_book.data import problems
 from caravan_book.errors import DataError, DataProblem, ReportedError, shown_path
 from caravan_book.settings import data_dir, seeds_dir
 
@@ -188,7 +190,7 @@ def _unvouched(shown: str, line: int, column: str, excerpt: str, why: str, ledge
 
 @dataclass
 class _Outcome:
-    problems: list[DataProblem]  # an excerpt not in its article, a changed or missing article (exit 1)
+    problems: list[DataProblem]  # an excerpt not in its article, a changed or missing article (exit 2)
     unvouched: list[DataProblem]  # an excerpt the ledger does not vouch for (exit 2)
     text: str  # the ledger's text after this run
     read: int  # articles read and compared
@@ -220,6 +222,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     unknown: set[str] = set()  # source_ids whose article is neither here nor in the ledger
     documents: dict[str, str] = {}
     article_records: list[dict] = []
+    unreadable: set[str] = set()  # source_ids whose article is not UTF-8 (reported once, for the article)
     for source_id, document, line in _sources(folder):
         documents[source_id] = document
         article = seeds / document if seeds is not None else None
@@ -237,7 +240,13 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
             out.unvouched.append(DataProblem(shown_path(folder / "sources.csv"), line, "document", document, rule))
             unknown.add(source_id)  # the ledger vouches for none of its excerpts
             continue
-        text = article.read_text(encoding="utf-8")
+        try:
+            text = article.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            rule = problems.rule("not_utf8_article", byte=error.start)
+            out.problems.append(DataProblem(shown_path(article), None, None, None, rule))
+            unreadable.add(source_id)
+            continue
         record = {"document": document, "source_id": source_id, "sha256": fingerprint(text), "length": len(text)}
         if before is not None and (before.get("sha256"), before.get("length")) != (record["sha256"], len(text)):
             out.problems.append(
@@ -275,11 +284,10 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         needle = " ".join(excerpt.split())
         at = collapsed.find(needle) if needle else -1
         if at == -1:
-            out.problems.append(
-                DataProblem(
-                    shown, line, column, _shorten(excerpt), f"is not found word for word in {documents[source_id]}"
-                )
-            )
+            rule = f"is not found word for word in {documents[source_id]}"
+            if unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", collapsed):
+                rule += problems.rule("normalisation")
+            out.problems.append(DataProblem(shown, line, column, _shorten(excerpt), rule))
             continue
         excerpt_records.append(
             {

@@ -94,7 +94,11 @@ def disagreements(sel: Selection) -> pd.DataFrame:
         return len(set(zip(group["value"], group["qualifier"], strict=False))) > 1 and group["voice"].nunique() > 1
 
     keep = [q for q, group in frame.groupby("quantity") if disputed(group)]
-    return frame[frame["quantity"].isin(keep)].drop(columns="voice").reset_index(drop=True)
+    frame = frame[frame["quantity"].isin(keep)]
+    # one row per voice and value: the same figure from the same voice, however many rows repeat it, is one
+    # point of the chart (a folder with thousands of copies still makes a small chart, issue 21)
+    frame = frame.drop_duplicates(["quantity", "voice", "value", "qualifier"])
+    return frame.drop(columns="voice").reset_index(drop=True)
 
 
 def statements(sel: Selection) -> pd.DataFrame:
@@ -291,3 +295,23 @@ def record_check(claim_year: int, fiscal: int) -> dict:
         "years_at_or_above": [int(y) for y in higher.index],
         "title8_years_at_or_above": [int(y) for y in annual[annual >= int(year["usbp_title8_apprehensions"])].index],
     }
+
+
+# ---------------------------------------------------------------- drafts and the published book
+def published_incidents() -> list[str]:
+    """The incidents the published book shows: those marked ``published`` (a draft is for custom books)."""
+    frame = tables.load("incidents")
+    return frame.loc[frame["publication"] == "published", "incident"].tolist()
+
+
+def published(name: str) -> pd.DataFrame:
+    """The rows of an article table that belong to published incidents (by ``incident``, else by source)."""
+    frame = tables.load(name)
+    keep = set(published_incidents())
+    if "incident" in frame.columns:
+        return frame[frame["incident"].isin(keep)].reset_index(drop=True)
+    if "source_id" in frame.columns:
+        sources = tables.load("sources")
+        ids = set(sources.loc[sources["incident"].isin(keep), "source_id"])
+        return frame[frame["source_id"].isin(ids)].reset_index(drop=True)
+    return frame

@@ -11,6 +11,7 @@ bound to the ids that exist, validates, and reports every failure with its place
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,12 +19,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from caravan_book.data.files import TABLE_FILES
+from caravan_book.data.problems import rule as say
 from caravan_book.text.numbers import parse_number_text
 from caravan_book.text.vocabulary import QUALIFIERS
 
 BASIS = ("stated", "inferred")
 OUTLET_BASIS = ("stated", "inferred", "not stated")
 QUOTE_KINDS = ("direct", "reported")
+#: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
+PUBLICATION = ("draft", "published")
 #: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
 #: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
 DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
@@ -81,7 +85,9 @@ COUNTRY_NAMES = {
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    """YYYY-MM-DD in ASCII digits with two-digit month and day, a real date between 1900 and 2099."""
+    written = values.astype(str).str.fullmatch(r"(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}")
+    parsed = pd.to_datetime(values.where(written), format="%Y-%m-%d", errors="coerce")
     return parsed.notna()
 
 
@@ -93,7 +99,7 @@ def pattern(regex: str, meaning: str) -> pa.Check:
     return pa.Check.str_matches(regex, error=f"is not {meaning}")
 
 
-ISO_DATE = pa.Check(_is_iso_date, error="is not a real date written YYYY-MM-DD")
+ISO_DATE = pa.Check(_is_iso_date, error=say("iso_date"))
 NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is blank")
 
 
@@ -195,6 +201,8 @@ def _value_matches_text(df: pd.DataFrame) -> pd.Series:
     def ok(value, written) -> bool:
         parsed = parse_number_text(str(written))
         try:
+            if not math.isfinite(float(value)) or float(value) < 0:
+                return True  # NaN, inf and negative numbers are reported by the column's own checks
             return parsed is not None and abs(parsed - float(value)) < 1e-9 * max(1.0, abs(parsed))
         except (TypeError, ValueError):
             return True  # a non-number value is reported by its own column check
@@ -240,6 +248,7 @@ INCIDENTS = TableSpec(
         "summary": text(),
         "source_id": text(),
         "excerpt": text(),
+        "publication": text(one_of(PUBLICATION)),
     },
     references={"place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("start_date",),
@@ -407,6 +416,21 @@ CLAIMS = TableSpec(
     references={"figure_id": ("figures", "figure_id")},
 )
 
+#: A published fact: a sourced table and the row's id, or a checked claim (``build/trust.py``).
+FACT_REF = r"^(incidents|sources|events|figures|statements|facts|defects|claims)/[a-z0-9]+(-[a-z0-9]+)*$"
+
+CORRECTIONS = TableSpec(
+    name="corrections",
+    file=TABLE_FILES["corrections"],
+    columns={
+        "date": date(),
+        "fact_id": text(pattern(FACT_REF, "a published fact: TABLE/ID, e.g. figures/2018-crowd-fence-herborn")),
+        "wrong": text(),
+        "right": text(),
+        "why": text(),
+    },
+)
+
 PROVENANCE = TableSpec(
     name="provenance",
     file=TABLE_FILES["provenance"],
@@ -511,6 +535,7 @@ TABLES: dict[str, TableSpec] = {
         FACTS,
         DEFECTS,
         CLAIMS,
+        CORRECTIONS,
         PROVENANCE,
         ENCOUNTERS_MONTHLY,
         ENCOUNTERS_MONTHLY_FY2022,

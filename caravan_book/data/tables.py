@@ -23,6 +23,7 @@ import pandas as pd
 
 from caravan_book import atomic, versions
 from caravan_book.data.files import TABLE_FILES, record_use
+from caravan_book.data.problems import rule as say
 from caravan_book.errors import DataError, DataProblem, shown_path
 from caravan_book.settings import REPO_ROOT, data_dir
 
@@ -34,6 +35,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: library versions and cache epoch (``versions``), so a table is validated once per change, not once per
 #: notebook, and a pickle made by another pandas is never read.
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
+
+
+#: Unicode's direction overrides and isolates (U+202A-202E, U+2066-2069): in a cell they would turn the page's words.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
@@ -76,12 +81,20 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                         [],
                         [DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")],
                     )
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, say("repeated_header"))]
         problems: list[DataProblem] = []
         rows: list[list[str]] = []
         lines: list[int] = []
         start = reader.line_num + 1
         for row in reader:
             if row and any(cell.strip() for cell in row):
+                for column, cell in zip(header, row, strict=False):
+                    if _BIDI.search(cell):
+                        char = _BIDI.search(cell).group()  # type: ignore[union-attr]
+                        said = say("direction_control", code=f"{ord(char):04X}")
+                        problems.append(DataProblem(shown, start, column, None, said))
                 if len(row) != len(header):
                     problems.append(
                         DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
@@ -178,6 +191,20 @@ def _problems_from(errors, spec: TableSpec, shown: str, lines: list[int], rule_c
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
+_NOT_A_NUMBER = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def _not_numbers(spec: TableSpec, frame: pd.DataFrame, shown: str, lines: list[int]) -> list[DataProblem]:
+    """NaN and inf in a number column: their own message (Python reads them as numbers, a count they are not)."""
+    found = []
+    for column, col in spec.columns.items():
+        if column in frame and pd.api.types.is_numeric_dtype(col.dtype.type if col.dtype is not None else object):
+            for index, cell in frame[column].items():
+                if isinstance(cell, str) and _NOT_A_NUMBER.fullmatch(cell.strip()):
+                    found.append(DataProblem(shown, lines[int(index)], column, cell, say("not_a_number")))
+    return found
+
+
 def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     """The typed table, or DataError with every problem found in it."""
     import pandera.pandas as pa
@@ -187,10 +214,14 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
     if frame.empty and problems and not lines:
         raise DataError(problems)
     schema, rule_columns = _schema(spec, folder)
+    not_numbers = _not_numbers(spec, frame, shown, lines)
+    problems += not_numbers
     try:
         typed = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        raise DataError(problems + _problems_from(errors, spec, shown, lines, rule_columns)) from None
+        said = {(p.row, p.column) for p in not_numbers}
+        found = [p for p in _problems_from(errors, spec, shown, lines, rule_columns) if (p.row, p.column) not in said]
+        raise DataError(problems + found) from None
     if problems:
         raise DataError(problems)
     for column in spec.date_columns:
@@ -253,6 +284,64 @@ def excerpt_problems(folder: Path, seeds: Path) -> list[DataProblem]:
     return ledger.against_articles(folder, seeds)
 
 
+#: How far from its incident's start a dated row may be: a story's events, figures and statements are weeks or
+#: months apart, never years (a date typed a decade off would make a page count tens of thousands of days).
+MAX_YEARS_FROM_INCIDENT = 3
+#: Claims are checked against CBP's counts: a claim's figure is one of these metrics (``data/metrics.csv``).
+CLAIM_METRIC_PREFIXES = ("swb_encounters", "migrant_arrests")
+#: Claim tests read the monthly tables; the others may also read the annual one.
+MONTHLY_TESTS = ("fiscal_year_total", "month_total", "peak_month", "fell_from_month_before")
+
+
+def cross_problems(folder: Path | None = None) -> list[DataProblem]:
+    """Rules across tables, once every table is valid: each row's incident is its article's; dates near their
+    incident; claims about a border count, in a fiscal year the reference tables hold."""
+    folder = (folder or data_dir()).resolve()
+    problems: list[DataProblem] = []
+    sources = load("sources", folder).set_index("source_id")["incident"]
+    starts = load("incidents", folder).set_index("incident")["start_date"]
+    for name, column in (("events", "date"), ("figures", "as_of"), ("statements", "date"), ("facts", None)):
+        table = load(name, folder)
+        shown = shown_path(folder / TABLE_FILES[name])
+        lines = table.attrs.get("lines", [])
+        for position, row in enumerate(table.itertuples(index=False)):
+            line = lines[position] if position < len(lines) else None
+            about = sources.get(row.source_id)
+            if isinstance(about, str) and row.incident != about:
+                said = say("other_incident", source=row.source_id, incident=about)
+                problems.append(DataProblem(shown, line, "incident", row.incident, said))
+                continue  # its dates are judged once it is back in its story
+            start = starts.get(row.incident)
+            when = getattr(row, column) if column else None
+            if when is not None and start is not None and abs((when - start).days) > 366 * MAX_YEARS_FROM_INCIDENT:
+                said = say("far_date", years=MAX_YEARS_FROM_INCIDENT, incident=row.incident, start=f"{start:%Y-%m-%d}")
+                problems.append(DataProblem(shown, line, column, f"{when:%Y-%m-%d}", said))
+    claims = load("claims", folder)
+    figure_rows = load("figures", folder).set_index("figure_id")
+    figures, excerpts = figure_rows["metric"], figure_rows["excerpt"]
+    monthly = set(load("encounters_monthly", folder)["fiscal_year"]) | set(
+        load("encounters_monthly_fy2022", folder)["fiscal_year"]
+    )
+    every = monthly | set(load("apprehensions_annual", folder)["fiscal_year"])
+    shown = shown_path(folder / TABLE_FILES["claims"])
+    lines = claims.attrs.get("lines", [])
+    for position, claim in enumerate(claims.itertuples(index=False)):
+        line = lines[position] if position < len(lines) else None
+        metric, excerpt = figures.get(claim.figure_id), excerpts.get(claim.figure_id)
+        words = claim.claim_words if isinstance(claim.claim_words, str) else None
+        if words is not None and isinstance(excerpt, str):  # the claim's own words stand in the figure's excerpt
+            if " ".join(words.split()) not in " ".join(excerpt.split()):
+                problems.append(DataProblem(shown, line, "claim_words", words, say("claim_words")))
+        elif isinstance(metric, str) and not metric.startswith(CLAIM_METRIC_PREFIXES):
+            said = say("claim_metric", metric=metric, prefixes=", ".join(CLAIM_METRIC_PREFIXES))
+            problems.append(DataProblem(shown, line, "figure_id", claim.figure_id, said))
+        years = monthly if claim.test in MONTHLY_TESTS else every
+        if claim.fiscal_year not in years:
+            said = say("claim_year", first=min(years), last=max(years))
+            problems.append(DataProblem(shown, line, "fiscal_year", str(claim.fiscal_year), said))
+    return problems
+
+
 def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[DataProblem]:
     """Every problem in a data folder; an empty list means the data is clean."""
     from caravan_book.data.schemas import TABLES
@@ -264,6 +353,8 @@ def check_folder(folder: Path | None = None, seeds: Path | None = None) -> list[
             validate(TABLES[name], folder)
         except DataError as error:
             problems.extend(error.problems)
+    if not problems:
+        problems.extend(cross_problems(folder))
     if not problems and seeds is not None:
         problems.extend(excerpt_problems(folder, seeds))
     return problems

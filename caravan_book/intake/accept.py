@@ -5,23 +5,31 @@ with the schema's columns plus ``status`` and ``reason``. Rows a person marked `
 appended to the matching data files; ``proposed`` and ``rejected`` rows are left out. The merged
 tables are checked first in a scratch copy, with the same check as ``caravan-book check`` (and
 excerpts against the articles, the review's own article included). Only a clean result is written
-back, each file replaced in one step, so the data folder never holds a half-merged file. Problems in
+back, all files or none (a journal lets the next accept or check finish a merge a crash stopped), one
+accept at a time (a lock on the data folder). Problems in
 accepted rows are reported at their place in the review folder: file, row, column.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
+import json
+import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from caravan_book import atomic
 from caravan_book.data import ledger
-from caravan_book.errors import DataError, DataProblem, ParameterError, shown_path
-from caravan_book.intake.extract import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
+from caravan_book.data.problems import rule as say
+from caravan_book.errors import BusyError, DataError, DataProblem, ParameterError, shown_path
+from caravan_book.intake.io import ARTICLE_FOLDER, REVIEW_COLUMNS, REVIEW_TABLES, STATUSES
 
 
 @dataclass
@@ -129,8 +137,88 @@ def _seeds_with_article(review: Path, seeds: Path | None, scratch: Path) -> Path
     return folder
 
 
+#: Written (atomically) once every new file of a merge is whole on disk, removed when all are in place: a merge
+#: that stopped between two renames is finished by the next accept or check (see :func:`recover`).
+JOURNAL = ".accept-journal.json"
+#: The suffix of a merged file written beside the one it replaces.
+NEW_SUFFIX = ".accept-new"
+#: How long a second accept waits for the first to finish before it gives up (exit 3).
+WAIT_SECONDS = 120
+
+
+@contextmanager
+def locked(data: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
+    """One accept at a time per data folder: an exclusive lock on the folder itself (no lock file in it)."""
+    fd = os.open(data, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BusyError(
+                        f"another accept into {data} has been running for {wait:.0f} s; try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def recover(data: Path) -> str | None:
+    """Finish a merge a crash interrupted, or undo one that never got as far as its journal; what was done."""
+    journal = data / JOURNAL
+    if journal.is_file():
+        renames = json.loads(journal.read_text(encoding="utf-8"))
+        for new, target in renames:
+            if (data / new).is_file():
+                os.replace(data / new, data / target)
+        journal.unlink()
+        return say("accept_finished", files=", ".join(target for _new, target in renames))
+    left = sorted(data.glob(f".*{NEW_SUFFIX}"))
+    for path in left:
+        path.unlink()
+    return say("accept_undone", count=len(left)) if left else None
+
+
+def swap_in(data: Path, files: dict[Path, str]) -> None:
+    """Replace every file of ``files`` or none: each new file is written whole beside its target first, then the
+    journal that lists them, then the renames; a crash before the journal leaves the old data (and
+    :func:`recover` removes the new files), a crash after it is finished by :func:`recover`."""
+    renames: list[tuple[str, str]] = []
+    try:
+        for target, text in files.items():
+            new = target.with_name(f".{target.name}{NEW_SUFFIX}")
+            with open(new, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if target.exists():
+                shutil.copymode(target, new)
+            renames.append((new.name, target.name))
+        atomic.write_text(data / JOURNAL, json.dumps(renames))
+    except BaseException:
+        for new_name, _target in renames:
+            (data / new_name).unlink(missing_ok=True)
+        for target in files:
+            target.with_name(f".{target.name}{NEW_SUFFIX}").unlink(missing_ok=True)
+        raise
+    recover(data)
+
+
 def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
-    """Merge the accepted rows of ``review`` into ``data`` if the merged data passes the check."""
+    """Merge the accepted rows of ``review`` into ``data`` if the merged data passes the check: one accept at a
+    time, all files or none."""
+    if not data.is_dir():
+        raise ParameterError(f"--data {data}: is not a folder")
+    with locked(data):
+        recover(data)
+        return _accept(review, data, seeds)
+
+
+def _accept(review: Path, data: Path, seeds: Path | None) -> Merge:
     from caravan_book.data.files import TABLE_FILES
     from caravan_book.data.tables import check_folder, clear_cache
 
@@ -178,13 +266,13 @@ def accept(review: Path, data: Path, seeds: Path | None) -> Merge:
         result.problems = [_place(p, merged_dir, data, review, where) for p in problems]
         if result.problems:
             return result
-        for table, text in texts.items():
-            atomic.write_text(data / TABLE_FILES[table], text, newline="")
-            result.merged[table] = len(accepted[table].rows)
+        files = {data / TABLE_FILES[table]: text for table, text in texts.items()}
         merged_ledger, data_ledger = merged_dir / ledger.LEDGER_FILE, data / ledger.LEDGER_FILE
         vouched = merged_ledger.read_text(encoding="utf-8") if merged_ledger.is_file() else None
         if vouched is not None and (not data_ledger.is_file() or data_ledger.read_text(encoding="utf-8") != vouched):
-            atomic.write_text(data_ledger, vouched)  # the merged rows' excerpts, now verified, are vouched for
+            files[data_ledger] = vouched  # the merged rows' excerpts, now verified, are vouched for
+        swap_in(data, files)
+        result.merged = {table: len(accepted[table].rows) for table in texts}
     for article in sorted((review / ARTICLE_FOLDER).glob("*.txt")):
         if seeds is None or not (seeds / article.name).is_file():
             result.articles_to_copy.append(article)

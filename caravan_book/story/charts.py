@@ -16,12 +16,14 @@ import altair as alt
 import pandas as pd
 
 from caravan_book.data import tables
+from caravan_book.data.schemas import GROUPS
 from caravan_book.settings import data_dir
 from caravan_book.story.display import date_span, event_date, fmt_date, fmt_number
 from caravan_book.story.figures import Figure
 from caravan_book.story.templates import render_text
 
-WIDTH = 400
+#: Plot width (px at the drawn size): with axes and labels a chart is drawn about 470 px wide, then scaled.
+WIDTH = 380
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
@@ -67,7 +69,24 @@ def _authority_names() -> dict[str, str]:
     return _labels()["authorities"]
 
 
+#: The United States' numeric country code (ISO 3166-1), the id of its outline in the world file.
+US_NUMERIC_CODE = 840
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
+#: One colour per group of speakers on every page, whichever groups a page shows (keys: schemas.GROUPS).
+GROUP_COLOURS = {
+    "us-federal": "#1b4f72",
+    "mexico-federal": "#2e8b57",
+    "local-official": "#b8860b",
+    "organizer-advocate": "#8e44ad",
+    "migrant": "#c0392b",
+    "resident": "#d35400",
+}
+
+
+def group_scale(labels: pd.Series) -> alt.Scale:
+    """The colours of the groups present, each group always in its own colour."""
+    present = [(GROUPS[key], colour) for key, colour in GROUP_COLOURS.items() if GROUPS[key] in set(labels)]
+    return alt.Scale(domain=[label for label, _ in present], range=[colour for _, colour in present])
 
 
 class NoData:
@@ -194,7 +213,13 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     # outlines are cut to the drawn area, so the page does not carry the rest of the world (~150 KB of SVG)
     projection = {"type": "mercator", "scale": scale, "center": center, "clipExtent": [[0, 0], [WIDTH, height]]}
     outlines = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
-    land = alt.Chart(outlines).mark_geoshape(fill="#eceae4", stroke="#8a8a8a", strokeWidth=0.6).project(**projection)
+    # the United States a cooler tint than its neighbours, so the border shows where the two tints meet
+    land = (
+        alt.Chart(outlines)
+        .mark_geoshape(stroke="#6f6f6f", strokeWidth=0.8)
+        .encode(fill=alt.condition(f"datum.id == {US_NUMERIC_CODE}", alt.value("#d6e0ea"), alt.value("#eceae4")))
+        .project(**projection)
+    )
     data = places[["place", "country", "latitude", "longitude", "reliability"]].copy()
     points = (
         alt.Chart(data)
@@ -223,7 +248,7 @@ def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
     east = label_data["longitude"] > center[0]
     labels = [
         alt.Chart(label_data[side])
-        .mark_text(align=align, dx=dx, dy=-6, fontSize=12, color="#222", lineBreak="\n")  # one place a line
+        .mark_text(align=align, dx=dx, dy=-6, fontSize=13, color="#222", lineBreak="\n")  # one place a line
         .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
         .project(**projection)
         for side, align, dx in ((east, RIGHT, -7), (~east, LEFT, 7))
@@ -304,7 +329,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     text = base.mark_text(align="left", dx=4, color="#111").encode(text="label:N")
     chart = (
         alt.layer(bars, text, data=data)
-        .properties(width=260, height=alt.Step(26))
+        .properties(width=220, height=alt.Step(26))
         .facet(
             row=alt.Row(
                 "metric_unit_label:N",
@@ -511,14 +536,14 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
 def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
     data = counts.copy()
     chart = (
-        alt.Chart(data, title=title, width=WIDTH - 180, height=alt.Step(24))
+        alt.Chart(data, title=title, width=WIDTH - 120, height=alt.Step(26))
         .mark_bar()
         .encode(
             x=alt.X(
                 "statements:Q", title="Statements quoted in the articles", axis=alt.Axis(tickMinStep=1, format="d")
             ),
             y=alt.Y("institution:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
-            color=alt.Color("group_label:N", title="Group", scale=alt.Scale(range=PALETTE)),
+            color=alt.Color("group_label:N", title="Group", scale=group_scale(data["group_label"])),
             tooltip=[
                 alt.Tooltip("institution:N", title="Institution"),
                 alt.Tooltip("group_label:N", title="Group"),

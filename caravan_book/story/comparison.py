@@ -168,6 +168,14 @@ def _far_from_the_border(sel: Selection, other: Selection) -> dict[str, object] 
     }
 
 
+def _km_apart(a: str, b: str) -> str | None:
+    """The distance shown between two places: to 100 km, or to 1 km when nearer; None for one place
+    (never "about 0 km")."""
+    km = queries.distance_km(a, b) if a != b else 0.0
+    distance = round(km, -2) if km >= 100 else round(km)
+    return fmt_number(distance) if distance >= 1 else None
+
+
 def comparison_text(left: Selection, right: Selection) -> str:
     li, ri = queries.incident(left), queries.incident(right)
     months = abs(_months_apart(li["start_date"], ri["start_date"]))
@@ -176,9 +184,7 @@ def comparison_text(left: Selection, right: Selection) -> str:
         "right": ri,
         "years": months // 12,
         "months": months % 12,
-        "km": fmt_number(round(queries.distance_km(li["place"], ri["place"]), -2))
-        if li["place"] != ri["place"]
-        else None,
+        "km": _km_apart(li["place"], ri["place"]),
     }
     first_admin, second_admin = _first_fact(left, "us_administration"), _first_fact(right, "us_administration")
     if first_admin is not None and second_admin is not None:

@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from caravan_book.text.quotes import in_context
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+#: Every character MyST gives a meaning inline: emphasis, code and roles (`` {role}`x` ``), directives (```` ```{ ````,
+#: ``:::{``), template tags (``{{``, ``{%``, ``{#``), links, tables, math (``$``), definition lists (``:``), headings.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$:])")
 
 #: Marks a date the book worked out (from a weekday, say) instead of reading it in the article.
 INFERRED = "†"
@@ -22,7 +24,8 @@ INFERRED_KEY = f"{INFERRED} A date marked {INFERRED} is worked out by the book; 
 
 
 def md(text) -> str:
-    """Data text made safe for MyST Markdown: HTML escaped, Markdown syntax neutralised."""
+    """Data text made safe for MyST Markdown, on one line: HTML escaped (``<`` becomes ``&lt;``), then Markdown,
+    MyST and template syntax neutralised by a backslash before each special character."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
@@ -50,8 +53,9 @@ def quoted(text, source_id) -> Markup:
 
 
 def code(text: str) -> str:
-    """Data text shown as code (file names): escaped for HTML, no Markdown escapes needed."""
-    return f"<code>{html.escape(str(text))}</code>"
+    """Data text shown as code (file names): Markdown still reads the text between two HTML tags, so it is
+    escaped as :func:`md` escapes."""
+    return f"<code>{md(text)}</code>"
 
 
 def fmt_number(value) -> str:

@@ -15,13 +15,13 @@ from caravan_book.story.templates import render
 
 def _statements_shown() -> pd.DataFrame:
     """Statements as the responses pages show them (one block per article sentence), so every count agrees."""
-    shown = [queries.statements(select(i, "all", None)) for i in tables.load("incidents")["incident"]]
+    shown = [queries.statements(select(i, "all", None)) for i in queries.published_incidents()]
     return pd.concat(shown, ignore_index=True)
 
 
 def sources_table() -> str:
-    sources = tables.load("sources")
-    counts = {name: tables.load(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
+    sources = queries.published("sources")  # drafts are for custom books, not the published one
+    counts = {name: queries.published(name).groupby("source_id").size() for name in ("events", "figures", "facts")}
     counts["statements"] = _statements_shown().groupby("source_id").size()
     rows = [
         {
@@ -38,7 +38,7 @@ def sources_table() -> str:
 
 
 def publication_notes() -> str:
-    sources = tables.load("sources")
+    sources = queries.published("sources")
     rows = sources[sources["published_basis"] == "inferred"]
     return render(
         "methods/notes.md.j2", notes=[{"name": outlet_name(s), "note": s["published_note"]} for _, s in rows.iterrows()]
@@ -47,7 +47,7 @@ def publication_notes() -> str:
 
 def defects_list() -> str:
     labels = tables.load("sources").set_index("source_id")["label"]
-    rows = tables.load("defects").sort_values(["source_id", "defect_id"])
+    rows = queries.published("defects").sort_values(["source_id", "defect_id"])
     defects = [
         {"name": labels[r["source_id"]], "defect": r["defect"], "excerpt": r["excerpt"]} for _, r in rows.iterrows()
     ]
@@ -73,9 +73,9 @@ def provenance_list() -> str:
 def data_counts_text() -> str:
     """How many rows each data file holds; statements counted as the pages show them, like the table above."""
     counts = {
-        n: fmt_number(len(tables.load(n)))
+        n: fmt_number(len(queries.published(n)))
         for n in ("sources", "events", "figures", "facts", "claims", "places", "defects")
     }
     counts["statements"] = fmt_number(len(_statements_shown()))
-    counts["distinct_claims"] = fmt_number(tables.load("claims")["claim"].nunique())
+    counts["distinct_claims"] = fmt_number(queries.published("claims")["claim"].nunique())
     return render("methods/counts.md.j2", **counts)

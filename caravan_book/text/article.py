@@ -16,6 +16,10 @@ from caravan_book.errors import ParameterError
 
 #: Paragraphs are separated by a line break (articles put one paragraph on a line).
 _PARAGRAPH = re.compile(r"[^\n]+")
+#: pysbd's time grows with the square of the text it is given: a paragraph longer than this is given
+#: to it in pieces cut after a sentence's end mark, so reading stays linear in the article's length.
+PIECE = 3000
+_PIECE_END = re.compile(r"[.!?][”\"’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
 
 
 def collapse(text: str) -> str:
@@ -87,14 +91,34 @@ def _sentences(text: str) -> list[Sentence]:
         paragraph = match.group()
         if not paragraph.strip():
             continue
-        cursor = 0
-        for span in segmenter.segment(paragraph):
-            body = span.sent.strip()
-            if not body:
-                continue
-            at = paragraph.find(body, cursor)  # offsets found in the text itself, not trusted from the segmenter
-            if at == -1:
-                continue
-            cursor = at + len(body)
-            found.append(Sentence(body, match.start() + at, match.start() + cursor, number))
+        for offset, piece in _pieces(paragraph):
+            cursor = 0
+            for span in segmenter.segment(piece):
+                body = span.sent.strip()
+                if not body:
+                    continue
+                at = piece.find(body, cursor)  # offsets found in the text itself, not trusted from the segmenter
+                if at == -1:
+                    continue
+                cursor = at + len(body)
+                start = match.start() + offset + at
+                found.append(Sentence(body, start, start + len(body), number))
     return found
+
+
+def _pieces(paragraph: str) -> list[tuple[int, str]]:
+    """The paragraph whole, or cut after sentence end marks into pieces of at most about ``PIECE`` characters."""
+    if len(paragraph) <= PIECE:
+        return [(0, paragraph)]
+    pieces, start = [], 0
+    while len(paragraph) - start > PIECE:
+        cut = None
+        for m in _PIECE_END.finditer(paragraph, start + PIECE // 2, start + PIECE):
+            cut = m.end()
+        if cut is None:  # no end mark: cut at a space (or hard) so no piece grows without bound
+            space = paragraph.rfind(" ", start + PIECE // 2, start + PIECE)
+            cut = space + 1 if space > start else start + PIECE
+        pieces.append((start, paragraph[start:cut]))
+        start = cut
+    pieces.append((start, paragraph[start:]))
+    return pieces
