@@ -40,6 +40,14 @@ def test_the_introduction_has_no_developer_material():
     assert not DEVELOPER_WORDS.findall(text), DEVELOPER_WORDS.findall(text)
 
 
+def test_the_methods_page_speaks_to_readers(pages):
+    """Review 2, M6: the methods page keeps its provenance (publishers, datasets) and says nothing about the
+    build, the README or the data folder's files."""
+    text = pages["methods"].get_text(" ")
+    for words in ("the build stops", "README", "data folder", "excerpts-ledger.json"):
+        assert words not in text, words
+
+
 def test_no_page_of_the_book_shows_a_parameter_line(pages):
     """The book's pages are made with the book's own parameters: none shows the "This page tells: … · …" line."""
     for name, soup in pages.items():
