@@ -226,11 +226,13 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caravan_book.build import outputs, publish
+    from caravan_book.build import outputs
 
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
     _verify_excerpts()
+    from caravan_book.build import publish  # after the checks: a bad argument loads no pandas
+
     with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
         publish.run_section(page, out)
     print(f"wrote {out}")

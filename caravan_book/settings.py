@@ -34,8 +34,10 @@ CONTEXT_ENV = "CARAVAN_BOOK_BUILD_CONTEXT"
 #: When set, each table a process loads and each template it renders is appended to this file (one a
 #: line): the build uses it to know which pages depend on which tables and templates.
 USAGE_LOG_ENV = "CARAVAN_BOOK_TABLES_USED"
+#: The folder of the chart drawings' cache (default ``_build/chart-cache`` in the project).
+CHART_CACHE_ENV = "CARAVAN_BOOK_CHART_CACHE"
 #: Every variable above, for the README's table (``tests/test_house.py``).
-VARIABLES = (ROOT_ENV, DATA_ENV, SEEDS_ENV, CHROMIUM_ENV, MEDIUM_ENV, CONTEXT_ENV, USAGE_LOG_ENV)
+VARIABLES = (ROOT_ENV, DATA_ENV, SEEDS_ENV, CHROMIUM_ENV, MEDIUM_ENV, CONTEXT_ENV, USAGE_LOG_ENV, CHART_CACHE_ENV)
 
 #: Where the output goes: "web" (the Sphinx site, default), "student" (a student edition: as "web", less what
 #: would answer its exercises), "page" (a standalone HTML page, and handouts, which remove the solutions
@@ -146,3 +148,8 @@ def build_context() -> str:
 def usage_log() -> str | None:
     """The file this process logs the tables and templates it uses to, if the build asked for one."""
     return os.environ.get(USAGE_LOG_ENV) or None
+
+
+def chart_cache_dir() -> Path:
+    """Where drawn charts are kept between pages and builds: ``$CARAVAN_BOOK_CHART_CACHE`` or ``_build/chart-cache``."""
+    return Path(os.environ.get(CHART_CACHE_ENV) or REPO_ROOT / "_build" / "chart-cache")

@@ -57,7 +57,11 @@ def test_student_edition_folder_holds_no_solution_and_no_dead_link(tmp_path):
     out = tmp_path / "student"
     student = run_cli("build", "--params", spec, "--student", "--out", out)
     assert student.returncode == 0, student.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".html.manifest.json", "html"]  # the work is elsewhere
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".caravan-book-edition",
+        ".html.manifest.json",
+        "html",
+    ]  # the work is elsewhere
     assert editions.work_folder(out).is_dir()
     leaks = []
     for path in out.rglob("*"):
@@ -69,4 +73,4 @@ def test_student_edition_folder_holds_no_solution_and_no_dead_link(tmp_path):
     # a second build into the same folder is allowed, and leaves it as clean
     again = run_cli("build", "--params", spec, "--student", "--out", out)
     assert again.returncode == 0, again.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".html.manifest.json", "html"]
+    assert sorted(p.name for p in out.iterdir()) == [".caravan-book-edition", ".html.manifest.json", "html"]

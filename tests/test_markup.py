@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO
 from test_site import html_pages, soup_of
 
+from caravan_book import settings
 from caravan_book.build import sphinx_offline
 from caravan_book.story import figures as render
 
@@ -109,7 +110,7 @@ def _bar_chart(
 
 
 def test_a_chart_is_drawn_once_with_every_label_and_a_title_per_mark(tmp_path, monkeypatch):
-    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CHART_CACHE_ENV, str(tmp_path / "cache"))
     labels = ["A source with a long name — and a speaker quoted by it (via an agency)", "Short"]
     html = render.embed_html(_bar_chart(labels, 420), "Two bars")
     assert html.count("<svg") == 1 and "<img" not in html  # one drawing, scaled by CSS
@@ -125,7 +126,7 @@ def test_a_chart_is_drawn_once_with_every_label_and_a_title_per_mark(tmp_path, m
 
 
 def test_drawings_are_cached_by_spec_and_converter_version(tmp_path, monkeypatch):
-    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CHART_CACHE_ENV, str(tmp_path / "cache"))
     first = render.embed_html(_bar_chart(["a", "b"], 300), "Two bars")
     cached = list((tmp_path / "cache").rglob("*.svg"))
     assert len(cached) == 1
@@ -139,7 +140,7 @@ def test_drawings_are_cached_by_spec_and_converter_version(tmp_path, monkeypatch
 
 
 def test_a_figure_is_one_image_output_in_a_notebook(tmp_path, monkeypatch):
-    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CHART_CACHE_ENV, str(tmp_path / "cache"))
     frame = pd.DataFrame({"who": ["a"], "value": [1]})
     figure = render.Figure(_bar_chart(["a", "b"], 300), caption="Source: x", alt_text="Two bars", data=frame, name="n")
     data, metadata = figure._repr_mimebundle_()
@@ -154,7 +155,7 @@ def test_a_figure_is_one_image_output_in_a_notebook(tmp_path, monkeypatch):
 
 
 def test_a_chart_of_too_many_marks_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setenv(render.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(settings.CHART_CACHE_ENV, str(tmp_path / "cache"))
     frame = pd.DataFrame({"x": range(render.MAX_MARKS + 1)})
     with pytest.raises(ValueError, match="aggregate"):
         render.embed_html(alt.Chart(frame).mark_point().encode(x="x:Q"), "Many points")

@@ -8,7 +8,7 @@ enough to stay readable on a phone's column). Its marks carry ``<title>`` elemen
 pointer shows the details Vega's tooltips did, and the book's script shows the same text in a box
 on a tap or from the keyboard.
 
-Drawings are cached on disk by a hash of their spec and the vl-convert version (``CACHE_ENV``), so a
+Drawings are cached on disk by a hash of their spec and the vl-convert version (``settings.CHART_CACHE_ENV``), so a
 chart that several pages or builds draw alike is drawn once.
 
 In a notebook a chart is one display output: ``image/svg+xml`` (the drawing), ``image/png`` (the same
@@ -28,7 +28,6 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
 import urllib.parse
 from functools import cache
@@ -37,11 +36,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from caravan_book import atomic
-from caravan_book.settings import REPO_ROOT
+from caravan_book import atomic, settings
 
-#: The drawings' cache folder (default ``_build/chart-cache`` in the project).
-CACHE_ENV = "CARAVAN_BOOK_CHART_CACHE"
 #: Font sizes of the drawing (px at its drawn size). A chart is drawn about 470 px wide and scaled to
 #: the column (at most 1.3 times, at least three quarters of the column): about 18 px on a desktop, 10 px on a
 #: phone, 10 pt on paper.
@@ -88,7 +84,7 @@ _SIZE = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"')
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or REPO_ROOT / "_build" / "chart-cache")
+    return settings.chart_cache_dir()
 
 
 @cache
