@@ -283,7 +283,11 @@ def test_every_page_has_a_citation_a_date_and_valid_jsonld(built_book):
     methods = (site / "book" / "generated" / "methods.html").read_text(encoding="utf-8")
     assert '"Quotation"' not in methods  # it counts the quotations but does not print them
     corrections = (site / "book" / "generated" / "corrections.html").read_text(encoding="utf-8")
-    assert "No corrections yet." in corrections
+    with open(built_book / "data" / "corrections.csv", encoding="utf-8", newline="") as fh:
+        logged = list(csv.DictReader(fh))
+    assert ("No corrections yet." in corrections) == (not logged)  # review 2's corrections are logged
+    for row in logged:
+        assert row["why"].replace("'", "&#x27;").split("(")[0].strip()[:40] in corrections.replace("&#39;", "&#x27;"), row
 
 
 def test_the_methods_page_links_the_dataset_zip_which_passes_check(built_book, tmp_path):
