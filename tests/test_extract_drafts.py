@@ -47,13 +47,8 @@ def set_publication(data: Path, incident: str, value: str) -> None:
         writer.writerows(rows)
 
 
-@pytest.mark.build
-def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_is_published(tmp_path):
-    """extract -> accept (rows marked accepted as a person would) leaves the published book's lists and
-    counts as they were; marking the incident published brings its article in."""
-    root = copy_project(tmp_path / "project")
-    before = published_view(root)
-    review = tmp_path / "review"
+def extract_new_incident(root: Path, review: Path) -> None:
+    """`caravan-book extract` of the fixture article as a new incident into the review folder ``review``."""
     done = run_cli(
         "extract",
         FIXTURE,
@@ -68,6 +63,16 @@ def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_
         cwd=root,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.build
+def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_is_published(tmp_path):
+    """extract -> accept (rows marked accepted as a person would) leaves the published book's lists and
+    counts as they were; marking the incident published brings its article in."""
+    root = copy_project(tmp_path / "project")
+    before = published_view(root)
+    review = tmp_path / "review"
+    extract_new_incident(root, review)
     with open(review / "incidents.csv", newline="", encoding="utf-8") as fh:
         assert [r["publication"] for r in csv.DictReader(fh)] == ["draft"]
     review_fictional(review)
@@ -94,20 +99,7 @@ def test_a_custom_book_may_select_a_draft_incident(tmp_path):
     """A draft is for custom books: selecting it works (the published book's checks do not refuse it)."""
     root = copy_project(tmp_path / "project")
     review = tmp_path / "review"
-    done = run_cli(
-        "extract",
-        FIXTURE,
-        "--source",
-        SOURCE,
-        "--incident",
-        INCIDENT,
-        "--new-incident",
-        "--out",
-        review,
-        root=root,
-        cwd=root,
-    )
-    assert done.returncode == 0, done.stderr
+    extract_new_incident(root, review)
     review_fictional(review)
     assert run_cli("accept", review, root=root, cwd=root).returncode == 0
     code = f"from caravan_book.data.selection import select; print(select({INCIDENT!r}).incident)"

@@ -187,6 +187,7 @@ def test_the_build_refuses_to_publish_an_excerpt_that_is_not_in_its_article(book
         "out-site",
         "out-data",
         "out-file",
+        "o-project",
         "o-suffix",
         "o-folder",
         "o-unwritable",
