@@ -279,10 +279,53 @@ def test_claim_verdicts_follow_the_official_tables():
     assert (record["usbp"], record["peak_year"], record["peak"]) == (1_659_206, 2000, 1_643_679)
     assert 0 < record["margin_pct"] < 1 and record["title8_since"] == 2019
     assert checks["2021-highest-since-1986"].case == "fits_none"  # "since 1986" fits no count
-    assert checks["2021-twenty-year-high"].case == "fits_none"
+    twenty = checks["2021-twenty-year-high"]  # review 2, C1: a record is a 20-year high too, on the same count
+    assert (twenty.case, twenty.holds) == ("fits_one", "partly") and twenty.values["fit_usbp"] == 1
     assert checks["2021-july"].holds == "holds" and checks["2021-july"].values["is_peak"] == 1
     september = checks["2021-september"].values
     assert (september["change_pct"], september["change_from_peak_pct"]) == (8.5, 10.1)  # minor 17
+
+
+def _annual_series(year: int) -> dict[str, pd.Series]:
+    """Each record count's earlier fiscal years, from the reference CSVs without the package: the Border
+    Patrol total (all Title 8 before fiscal year 2020) and Title 8 apprehensions alone."""
+    annual = _reference("usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv")
+    annual = annual.set_index("fiscal_year")["southwest_border_total"]
+    monthly = pd.concat(
+        [
+            _reference("cbp_swb_encounters_monthly_fy2018_fy2021.csv"),
+            _reference("cbp_swb_encounters_monthly_fy2022_fy2023.csv"),
+        ]
+    )
+    by_year = monthly.groupby("fiscal_year")[["usbp_total_encounters", "usbp_title8_apprehensions"]].sum()
+    series = {}
+    for count, column in (("usbp", "usbp_total_encounters"), ("title8", "usbp_title8_apprehensions")):
+        later = by_year.loc[by_year.index > annual.index.max(), column]
+        series[count] = pd.concat([annual, later]).loc[lambda s: s.index <= year]
+    return series
+
+
+def test_record_claims_are_judged_alike_on_each_count():
+    """Review 2, C1: on every incident, the record claims about one fiscal year are judged from the same
+    tables by one rule. On each count, a record (no earlier year as high) is also an N-year high; so a claim of
+    "the most ever" that holds on a count makes every "N-year high" hold on that count, and an N-year high
+    holds exactly when no year of the N before was as high."""
+    for _, incident in _incident_pages("numbers-"):
+        checks = [c for c in claims.claim_checks(select(incident, "all", None)) if c.kind in claims.RECORD_TESTS]
+        for check in checks:
+            series = _annual_series(check.fiscal_year)
+            value = {k: int(s.loc[check.fiscal_year]) for k, s in series.items()}
+            earlier = {k: s.loc[s.index < check.fiscal_year] for k, s in series.items()}
+            record = {k: bool((earlier[k] < value[k]).all()) for k in series}
+            if check.kind == "record":
+                assert (check.holds != claims.NOT_HOLD) == any(record.values()), check.claim
+            if check.kind == "highest_in_years":
+                n = int(check.values["claimed"])
+                window = {k: e.loc[e.index > check.fiscal_year - n] for k, e in earlier.items()}
+                fits = {k: bool((window[k] < value[k]).all()) for k in series}
+                assert all(fits[k] for k in series if record[k]), check.claim
+                expected = "holds" if all(fits.values()) else "partly" if any(fits.values()) else claims.NOT_HOLD
+                assert check.holds == expected, (incident, check.claim, fits)
 
 
 def test_chart_series_labels_say_which_count_a_point_is(built_book):

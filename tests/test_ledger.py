@@ -140,9 +140,9 @@ def test_the_methods_sentence_says_which_way_the_excerpts_were_verified(monkeypa
     monkeypatch.setenv(CONTEXT_ENV, ledger.Verified("articles", 5, 209).to_json())
     assert "(209 excerpts) was compared with its article (5 articles)" in notebook.excerpt_check()
     monkeypatch.setenv(CONTEXT_ENV, ledger.Verified("ledger", 5, 209).to_json())
-    assert "(209 excerpts) was verified against the excerpt ledger" in notebook.excerpt_check()
+    assert "(209 excerpts) was verified against the book's record of checked excerpts" in notebook.excerpt_check()
     monkeypatch.setenv(CONTEXT_ENV, "excerpts checked against 5 articles")  # the old protocol means nothing now
-    assert "outside the book's build" in notebook.excerpt_check()
+    assert "not made with the book" in notebook.excerpt_check()
     assert os.environ[CONTEXT_ENV]
 
 

@@ -14,7 +14,7 @@ import yaml
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
 from caravan_book.story import charts, narrative, responses
-from caravan_book.story.display import date_span, event_date
+from caravan_book.story.display import date_span, date_text, event_date
 from caravan_book.story.figures import figure_html
 from tests.conftest import INCIDENT_IDS, REPO, run_cli
 
@@ -108,6 +108,91 @@ def test_no_worked_out_date_is_later_than_the_article_that_reports_it():
         assert end <= r["published"], (r.get("event_id"), r.get("statement_id"), event_date(r))
 
 
+def test_no_event_on_a_timeline_starts_after_the_article_that_reports_it():
+    """Review 2, M3: a date later than the article (a planned end, a deadline) is not something that happened;
+    it is told in the text of the event that set it, never plotted as an event, whatever its date basis."""
+    published = tables.load("sources").set_index("source_id")["published"]
+    for sel in SELECTIONS:
+        events = queries.timeline(sel)
+        for _, e in events.iterrows():
+            start = date_span(e["date"], e["date_precision"] if isinstance(e["date_precision"], str) else "day")[0]
+            assert start <= published[e["source_id"]], (e["event_id"], event_date(e))
+
+
+def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
+    """Review 2, M2: every figure's date goes through the one display (figure_date): a fiscal year's total by
+    its months, a worked-out date by month with its †, a day only where the article prints that day."""
+    from caravan_book.story.display import INFERRED, date_text, figure_date
+
+    for _, f in tables.load("figures").iterrows():
+        shown = figure_date(f)
+        day = date_text(f["as_of"], None, "day")
+        if str(f["metric"]).endswith("_fiscal_year"):
+            assert shown.startswith("fiscal year ") and day not in shown, (f["figure_id"], shown)
+        elif f["as_of_basis"] != "stated":
+            assert day not in shown and shown.endswith(INFERRED), (f["figure_id"], shown)
+        else:
+            assert shown == day, (f["figure_id"], shown)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_responses_exercise_answer_agrees_with_the_counts(sel):
+    """Review 2, M5: the answer on who is quoted most and fewest is the page's counts, read from the data."""
+    from caravan_book.story import exercises
+
+    frame = queries.statements(sel)
+    counts = frame.groupby("group")["statement_id"].count()
+    text = " ".join(exercises.responses(sel).split())
+    officials = counts[counts.index.isin(["us-federal", "mexico-federal"])]
+    if "officials have the fewest" in text:
+        assert not officials.empty and (officials == counts.min()).all(), dict(counts)
+    if "officials are quoted most" in text:
+        assert (officials == counts.max()).any() and counts.max() > counts.min(), dict(counts)
+    if not officials.empty and counts.max() > counts.min() and (officials == counts.max()).any():
+        assert "officials are quoted most" in text and "officials have the fewest" not in text, dict(counts)
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_lead_gives_each_sides_account_as_the_article_does(sel):
+    """Review 2, M4: a lead whose events give no one's account gives each non-government speaker's leading
+    statement of the lead day, in the article's own words, and says when no government statement is reported."""
+    from caravan_book.story.common import headline
+
+    text = " ".join(narrative.lead(sel).split())
+    statements = queries.statements(sel)
+    if statements.empty or queries.timeline(sel).empty:
+        return
+    news = headline(sel)["news"]
+    if any(narrative._ACCOUNT.search(str(s)) for s in news["summary"]):
+        return
+    day = statements[statements["date"].isin(set(news["date"])) & ~statements["group"].isin(responses.OFFICIAL)]
+    day = day[~day["excerpt"].isin(set(news["excerpt"]))]
+    for _, r in day[day["prominence"] == day["prominence"].min()].drop_duplicates("speaker").iterrows():
+        words = r["quote"] if r["quote_kind"] == "direct" and r["quote"] in r["excerpt"] else r["excerpt"]
+        assert " ".join(str(words).split())[:60] in text, (r["statement_id"], text)
+    silent = bool(responses.officials_before(sel, statements))
+    assert ("no statement by the US or Mexican government" in text) == silent, text
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_day_count_exercise_says_how_the_left_out_events_are_dated(sel):
+    """Review 2, minors 1-2: the events the day count leaves out are named by how they are dated (never "by
+    month" for a week or a bound), and the question says who dated the days (the book, when all are †)."""
+    from caravan_book.story import exercises
+
+    events = queries.timeline(sel)
+    dated = events[events["date_precision"] == "day"]
+    if dated["date"].nunique() < 2:
+        return
+    text = " ".join(exercises.narrative(sel).split())
+    kinds = set(events.loc[events["date_precision"] != "day", "date_precision"])
+    words = {"month": "by month", "early month": "to part of a month", "week": "to a week", "year": "by year"}
+    words["before"] = "as earlier than a given day"
+    for kind, phrase in words.items():
+        assert (phrase in text) == (kind in kinds), (kind, text[:600])
+    assert ("the book dates to the day" in text) == bool((dated["date_basis"] == "inferred").all())
+
+
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_each_page_opens_with_the_news(sel):
     info = queries.incident(sel)
@@ -188,4 +273,12 @@ def test_the_parameter_line_and_the_method_close_the_page(sel):
     for name, source in notebooks.items():
         assert "state=False" in source, name  # the page does not open with its parameter line
         assert source.rfind("story.colophon(sel)") > source.rfind("exercises."), name  # it ends with it
-    assert f"This page tells: {sel.for_readers()}" in common.colophon(sel)
+    sentence = common.parameters_sentence(sel)
+    if sel.all_sources and sel.as_of is None:  # the book's own parameters: no line to read (review 2, M6)
+        assert sentence == ""
+    else:  # a plain sentence at the very end: the incident, the articles, the day; no "·" list of settings
+        assert sentence.startswith("This page tells “") and sentence.endswith(".") and "·" not in sentence
+        assert sel.as_of is None or date_text(sel.as_of) in sentence
+        assert sentence in common.colophon(sel)
+    source = (REPO / "notebooks" / "numbers.ipynb").read_text(encoding="utf-8")
+    assert "state=False" in source and source.rfind("notebook.end(sel)") > source.rfind("exercises."), "numbers"

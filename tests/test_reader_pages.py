@@ -30,6 +30,37 @@ def pages(built_book) -> dict[str, BeautifulSoup]:
 
 
 # ---------------------------------------------------------------- no code on reader pages
+#: Words that speak to a developer, not a reader (review 2, M6): they belong in the README or CONTRIBUTING.
+DEVELOPER_WORDS = re.compile(r"\b(?:README|notebooks?|parameters?|command|rerun\w*|papermill|\.ipynb)\b", re.I)
+
+
+def test_the_introduction_has_no_developer_material():
+    intro = _repo() / "book" / "intro.md"
+    text = intro.read_text(encoding="utf-8")
+    assert not DEVELOPER_WORDS.findall(text), DEVELOPER_WORDS.findall(text)
+
+
+def test_the_methods_page_speaks_to_readers(pages):
+    """Review 2, M6: the methods page keeps its provenance (publishers, datasets) and says nothing about the
+    build, the README or the data folder's files."""
+    text = pages["methods"].get_text(" ")
+    for words in ("the build stops", "README", "data folder", "excerpts-ledger.json"):
+        assert words not in text, words
+
+
+def test_no_page_of_the_book_shows_a_parameter_line(pages):
+    """The book's pages are made with the book's own parameters: none shows the "This page tells: … · …" line."""
+    for name, soup in pages.items():
+        assert soup.select_one(".caravan-params") is None, name
+        assert "This page tells" not in soup.get_text(), name
+
+
+def _repo():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1]
+
+
 @pytest.mark.build
 def test_no_page_shows_code_or_a_code_toggle(pages):
     for page, soup in pages.items():
@@ -138,4 +169,23 @@ def test_comparison_text_says_almost_three_years_and_border_wide():
     text = comparison.comparison_text(select("2018-tijuana", "all", None), select("2021-tapachula", "all", None))
     assert "almost three years apart" in text and "3 years apart" not in text
     assert "border-wide totals, not counts of either caravan" in text
-    assert "had not reached it" in text
+    assert "in Tapachula, about 3,200 km in a straight line from Tijuana" in text
+
+
+def _comparisons() -> list[tuple[str, str]]:
+    return [(p.parameters["left"], p.parameters["right"]) for p in sections.load().pages if "left" in p.parameters]
+
+
+@pytest.mark.parametrize(("left", "right"), _comparisons())
+def test_a_distance_on_the_comparison_page_says_between_which_places(left, right):
+    """Review 2, M1: the data holds no line of the US border and no article names where a caravan meant to
+    cross, so every distance the comparison gives is between the two incidents' places, named, and none is
+    "from the US border"."""
+    text = " ".join(comparison.comparison_text(select(left, "all", None), select(right, "all", None)).split())
+    a, b = queries.incident(select(left))["place"], queries.incident(select(right))["place"]
+    km = f"{round(queries.distance_km(a, b), -2):,.0f} km"
+    assert "from the US border" not in text and "km from the" not in text
+    for found in re.finditer(r"about ([\d,]+) km", text):
+        assert found.group(0) == f"about {km}", found.group(0)
+        window = text[max(0, found.start() - 120) : found.end() + 120]
+        assert a in window and b in window, window

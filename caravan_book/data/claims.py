@@ -108,12 +108,24 @@ def _record_values(year: int) -> dict[str, int | float | str]:
     }
 
 
-def _fits(year: int, test: str, claimed: int, values: dict) -> bool:
-    """Does "the highest since CLAIMED" / "CLAIMED-year highs" describe a count? The last earlier year at or
-    above the count must be the claimed year (for N years: about N years before, one year either way)."""
-    wanted = claimed if test == "highest_since" else year - claimed
-    slack = 0 if test == "highest_since" else 1
-    return any(since and abs(since - wanted) <= slack for since in (values["usbp_since"], values["title8_since"]))
+def _fitting_counts(year: int, test: str, claimed: int, values: dict) -> tuple[str, ...]:
+    """The counts ("usbp", "title8") on which "the highest since CLAIMED" / "CLAIMED-year highs" describe the
+    fiscal year.
+
+    "The highest since 1986" says 1986 was at least as high and every year after it lower: the last earlier
+    year at or above the count must be the claimed year. "A 20-year high" is the highest level in 20 years: no
+    year of the 19 before it (one year's slack) may be at or above the count, so a record is a 20-year high too,
+    and the record and the N-year-high claims are judged alike on each count."""
+    fitting = []
+    for count in ("usbp", "title8"):
+        since = int(values[f"{count}_since"])
+        if test == "highest_since":
+            fits = since == claimed
+        else:
+            fits = since <= year - claimed + 1 and int(values["first_year"]) <= year - claimed + 1
+        if fits:
+            fitting.append(count)
+    return tuple(fitting)
 
 
 def _written(figures: pd.DataFrame) -> pd.Timestamp:
@@ -200,17 +212,13 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
     if tests[0] == "highest_since":
         counted = queries.yearly_counts("usbp_total_encounters", year)
         values["claimed_count"] = int(counted.get(claimed, 0))
-    fits = _fits(year, tests[0], claimed, values)
-    return ClaimCheck(
-        claim,
-        tests,
-        year,
-        figures,
-        words,
-        "fits" if fits else "fits_none",
-        "holds" if fits else NOT_HOLD,
-        values,
+    fitting = _fitting_counts(year, tests[0], claimed, values)
+    values |= {"fit_usbp": int("usbp" in fitting), "fit_title8": int("title8" in fitting)}
+    values["peak_years_before"] = year - int(values["peak_year"])
+    case, holds = (
+        ("fits", "holds") if len(fitting) == 2 else ("fits_one", "partly") if fitting else ("fits_none", NOT_HOLD)
     )
+    return ClaimCheck(claim, tests, year, figures, words, case, holds, values)
 
 
 def claim_checks(sel: Selection) -> list[ClaimCheck]:

@@ -4,9 +4,11 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 :func:`caravan_book.story.display.md`, so it shows as text and never as markup.
 """
 
+import html
+
 import pandas as pd
 
-from caravan_book.data import queries
+from caravan_book.data import queries, tables
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
@@ -16,7 +18,7 @@ from caravan_book.story.display import (
     md,
     weekday_printed,
 )
-from caravan_book.story.templates import render
+from caravan_book.story.templates import render, render_text
 
 
 def metric_label(metric: str) -> str:
@@ -80,6 +82,18 @@ def discussion(section: str, sel: Selection | None = None) -> str:
     return render("common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1)
 
 
+def parameters_sentence(sel: Selection) -> str:
+    """The page's parameters as one plain sentence for readers, or nothing for the book's own parameters (all
+    the articles, everything published): ``common/parameters.txt.j2``, every value HTML-escaped."""
+    labels = tables.load("sources").set_index("source_id")["label"]
+    return render_text(
+        "common/parameters.txt.j2",
+        title=html.escape(sel.title()),
+        told_by=[] if sel.all_sources else [html.escape(str(labels[s])) for s in sel.sources],
+        as_of=date_text(sel.as_of) if sel.as_of is not None else None,
+    ).strip()
+
+
 def colophon(sel: Selection) -> str:
-    """The end of a page: how it was made and what it tells (its parameters, in a reader's words)."""
-    return render("common/colophon.md.j2", tells=sel.for_readers(), several=len(sel.sources) > 1)
+    """The end of a page: how it was made and, for a page made with other parameters, what it tells."""
+    return render("common/colophon.md.j2", tells=parameters_sentence(sel), several=len(sel.sources) > 1)

@@ -17,6 +17,7 @@ from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.display import (
     INFERRED_KEY,
+    figure_date,
     fmt_date,
     fmt_number,
     outlet_name,
@@ -65,14 +66,13 @@ def _figures(sel: Selection, metrics: list[str]) -> list[dict[str, object]]:
     frame = queries.figures(sel)
     items: list[dict[str, object]] = []
     for _, r in frame[frame["metric"].isin(metrics)].iterrows():
-        precision = "day" if r.get("as_of_basis") == "stated" else "month"
         items.append(
             {
                 "label": _h(r["metric_label"]),
                 "words": _h(r["as_printed"]),
                 "who": _h(r["attributed_to"]) if isinstance(r["attributed_to"], str) else None,
                 "article": _article(r),
-                "when": _h(fmt_date(r["as_of"], r["as_of_basis"], precision)),
+                "when": _h(figure_date(r)),
             }
         )
     return items
@@ -148,19 +148,24 @@ def _months_apart(a: pd.Timestamp, b: pd.Timestamp) -> int:
     return (b.year - a.year) * 12 + (b.month - a.month) - (1 if b.day < a.day else 0)
 
 
-def _far_from_the_border(sel: Selection) -> dict[str, object] | None:
-    """Where the incident's place is more than 100 km from every US place of the data: the nearest one."""
+def _far_from_the_border(sel: Selection, other: Selection) -> dict[str, object] | None:
+    """Where the incident's place is more than 100 km from every US place of the data: the straight-line
+    distance to the other incident's place (the data holds no line of the border, so the book gives no distance
+    "to the border", and no article names where a caravan meant to cross)."""
     from caravan_book.data import tables
 
-    place = queries.incident(sel)["place"]
+    place, there = queries.incident(sel)["place"], queries.incident(other)
     us = tables.load("places").query("country == 'US'")["place"]
-    if us.empty:
+    if us.empty or place == there["place"]:
         return None
-    distances = {p: queries.distance_km(place, p) for p in us}
-    nearest = min(distances, key=distances.__getitem__)
-    if distances[nearest] <= 100:
+    if min(queries.distance_km(place, p) for p in us) <= 100:
         return None
-    return {"place": place, "nearest": nearest, "km": fmt_number(round(distances[nearest], -2))}
+    return {
+        "place": place,
+        "other": there["place"],
+        "other_year": f"{there['start_date']:%Y}",
+        "km": fmt_number(round(queries.distance_km(place, there["place"]), -2)),
+    }
 
 
 def _km_apart(a: str, b: str) -> str | None:
@@ -206,6 +211,6 @@ def comparison_text(left: Selection, right: Selection) -> str:
             "ratio": f"{ratio if ratio >= 1 else 1 / ratio:.1f}",
             "more": ratio >= 1,
             "mixed": any(m["title42"] for m in months_shown) and not all(m["title42"] for m in months_shown),
-            "far": [f for f in (_far_from_the_border(left), _far_from_the_border(right)) if f],
+            "far": [f for f in (_far_from_the_border(left, right), _far_from_the_border(right, left)) if f],
         }
     return render("comparison/text.md.j2", **values)

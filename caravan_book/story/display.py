@@ -183,9 +183,25 @@ def figure_sentence(row) -> str:
     A figure's date is shown to the day only when the article states it; a worked-out date is shown
     by month, since it is often a placeholder ("earlier this month" is stored as the 1st).
     """
-    precision = "day" if row.get("as_of_basis") == "stated" else "month"
-    when = f" ({fmt_date(row['as_of'], row['as_of_basis'], precision)})" if "as_of" in row else ""
+    when = f" ({figure_date(row)})" if "as_of" in row else ""
     return f"{capital(speaker_of_figure(row))}: {printed(row)}{when}."
+
+
+def figure_date(row) -> str:
+    """The one display of a figure's date: a fiscal year's total by its months ("fiscal year 2021: October 2020
+    to September 2021"), never a made-up last day; another figure to the day only when the article states it,
+    else by month with its †."""
+    from caravan_book.story.templates import render_text  # templates imports this module
+
+    when = pd.Timestamp(row["as_of"])
+    year = when.year + 1 if when.month >= 10 else when.year
+    return render_text(
+        "common/figure-date.txt.j2",
+        fiscal_year=year if str(row.get("metric", "")).endswith("_fiscal_year") else None,
+        first=date_text(pd.Timestamp(year - 1, 10, 1), None, "month"),
+        last=date_text(pd.Timestamp(year, 9, 1), None, "month"),
+        when=date_text(when, row.get("as_of_basis"), "day" if row.get("as_of_basis") == "stated" else "month"),
+    ).strip()
 
 
 def printed_qualifier(row) -> str | None:

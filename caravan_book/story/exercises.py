@@ -83,6 +83,8 @@ def narrative(sel: Selection) -> str:
             "last": _event(last),
             "days": (last["date"] - first["date"]).days,
             "skipped": len(events) - len(dated),
+            "skipped_kinds": sorted(set(events.loc[events["date_precision"] != "day", "date_precision"])),
+            "all_worked_out": bool((dated["date_basis"] == "inferred").all()),
         }
     if len(by_source) > 1:
         values |= {"leaders": sorted(top.index), "most": int(top.iloc[0])}
@@ -145,10 +147,14 @@ def responses(sel: Selection) -> str:
         "least": least,
         "most_groups": sorted(counts[counts == most].index),
         "least_groups": sorted(counts[counts == least].index),
-        "officials_fewest": any(
-            g in official_groups and by_group[g] in counts[counts == least].index for g in by_group.index
-        ),
     }
+    # Which officials the counts put first and last, from the counts (review 2, M5): "officials have the fewest"
+    # only when every government quoted has the fewest.
+    officials = {by_group[g]: int(counts[by_group[g]]) for g in by_group.index if g in official_groups}
+    values |= {"officials_most": [], "officials_fewest": False}
+    if officials and most != least:
+        values["officials_most"] = sorted(g for g, n in officials.items() if n == most)
+        values["officials_fewest"] = all(n == least for n in officials.values())
     official = frame[
         frame["group"].isin(list(official_groups))
         & (frame["quote_kind"] == "direct")

@@ -23,7 +23,9 @@ from caravan_book.story.display import (
     quoted,
     weekday_printed,
 )
+from caravan_book.story.responses import OFFICIAL, officials_before
 from caravan_book.story.templates import render
+from caravan_book.text.quotes import in_context
 
 #: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph.
 _ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
@@ -64,18 +66,46 @@ def lead(sel: Selection) -> str:
             count=len(sources),
         )
     top = headline(sel)
-    ordered = [str(s) for s in top.pop("news").sort_values(["date", "prominence"], kind="stable")["summary"]]
+    news = top.pop("news")
+    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
     actions = [s for s in ordered if not _ACCOUNT.search(s)]
+    accounts = [s for s in ordered if _ACCOUNT.search(s)] if actions else []
+    statements = queries.statements(sel)
     return render(
         "narrative/lead.md.j2",
         empty=False,
         **top,
         news=actions or ordered,
-        accounts=[s for s in ordered if _ACCOUNT.search(s)] if actions else [],
+        accounts=accounts,
+        voices=[] if accounts else _voices(statements, news),
+        silent=not accounts and bool(officials_before(sel, statements)),
         count=len(sources),
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],
     )
+
+
+def _voices(statements: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, object]]:
+    """When the lead events give no one's account (review 2, M4): each non-government speaker's leading
+    statement of the lead day, as the article gives it (the speaker's words, or the article's sentence)."""
+    days = set(news["date"])
+    told = set(news["excerpt"])  # a sentence the lead's events already tell is not repeated
+    frame = statements[
+        statements["date"].isin(days) & ~statements["group"].isin(OFFICIAL) & ~statements["excerpt"].isin(told)
+    ]
+    if frame.empty:
+        return []
+    frame = frame[frame["prominence"] == frame["prominence"].min()].drop_duplicates("speaker")
+    return [
+        {
+            "speaker": r["speaker"],
+            "role": r["role"] if isinstance(r["role"], str) else None,
+            "sentence": in_context(r),
+            "text": quoted(r["excerpt"] if in_context(r) else r["quote"], r["source_id"]),
+            "article": Markup(capital(article_phrase(r))),
+        }
+        for _, r in frame.iterrows()
+    ]
 
 
 def timeline_intro(sel: Selection) -> str:
@@ -174,7 +204,7 @@ def inferred_dates(sel: Selection) -> str:
         }
         for _, e in guessed.iterrows()
     ]
-    title = render("narrative/dating-notes-title.md.j2", count=len(guessed)).strip()
+    title = render("narrative/dating-notes-title.md.j2", count=len(guessed), several=len(sel.sources) > 1).strip()
     return collapsible(title, render("narrative/dating-notes.md.j2", items=items))
 
 

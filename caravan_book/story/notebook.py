@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import html
-
 from IPython.display import Markdown, display
 from markupsafe import Markup
 
 from caravan_book.data import selection as params
 from caravan_book.data.selection import Selection
 from caravan_book.story import figures as charts_setup
-from caravan_book.story.templates import render, render_text
+from caravan_book.story.common import parameters_sentence
+from caravan_book.story.templates import render
 
 
 def show(markdown: str) -> None:
@@ -18,7 +17,8 @@ def show(markdown: str) -> None:
 
 
 def _state(line: str) -> None:
-    display(Markdown(f'<p class="caravan-params">{line}</p>'))
+    if line:
+        display(Markdown(f'<p class="caravan-params">{line}</p>'))
 
 
 def start(incident, sources="all", as_of=None, state: bool = True) -> Selection:
@@ -27,16 +27,19 @@ def start(incident, sources="all", as_of=None, state: bool = True) -> Selection:
     selection = params.select(incident, sources, as_of)
     charts_setup.enable()
     if state:
-        _state(render_text("common/parameters.txt.j2", tells=html.escape(selection.for_readers())).strip())
+        _state(parameters_sentence(selection))
     return selection
+
+
+def end(selection: Selection) -> None:
+    """The last cell of a page without a colophon: its parameters, for a page made with other parameters."""
+    _state(parameters_sentence(selection))
 
 
 def start_pair(left, right) -> tuple[Selection, Selection]:
     pair = params.select_pair(left, right)
     charts_setup.enable()
-    titles = [html.escape(p.title()) for p in pair]
-    _state(render_text("common/parameters.txt.j2", compares=titles).strip())
-    return pair
+    return pair  # both incidents, all their articles: the page's title says it all
 
 
 def start_plain() -> None:

@@ -42,7 +42,7 @@ def responses_text(sel: Selection) -> str:
     return render("responses/by-group.md.j2", groups=groups, key=INFERRED_KEY)
 
 
-def _official_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
+def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
     """Official groups whose every statement came before the incident began: they do not answer it."""
     start = pd.Timestamp(queries.incident(sel)["start_date"])
     official = frame[frame["group"].isin(OFFICIAL)]
@@ -71,7 +71,7 @@ def responses_lead(sel: Selection) -> str:
     return render(
         "responses/lead.md.j2",
         items=items,
-        before=_official_before(sel, frame),
+        before=officials_before(sel, frame),
         start=date_text(pd.Timestamp(info["start_date"]), info["start_date_basis"]),
         one=len(sel.sources) == 1,
         statements=len(frame),
