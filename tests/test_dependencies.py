@@ -66,7 +66,11 @@ def test_an_installed_package_works_on_the_project_in_the_current_folder(monkeyp
     for folder in (site_packages, project, other):
         folder.mkdir()
     (project / "sections.yml").write_text("parts: []\n", encoding="utf-8")
-    monkeypatch.delenv("CARAVAN_BOOK_ROOT", raising=False)
+    # set, then removed, through monkeypatch: so the value _project_root puts in the environment is undone
+    # after the test too (a delenv of an unset variable records nothing, and later tests' kernels would
+    # inherit this test's project)
+    monkeypatch.setenv("CARAVAN_BOOK_ROOT", "")
+    monkeypatch.delenv("CARAVAN_BOOK_ROOT")
     monkeypatch.setattr(settings, "_CHECKOUT", site_packages)
     (project / "notebooks").mkdir()
     monkeypatch.chdir(project / "notebooks")  # as a kernel runs, in a folder of the project
