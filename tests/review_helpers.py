@@ -112,3 +112,26 @@ def review_fictional(folder: Path) -> None:
         == 1
     )
     edit_review(folder, "defects.csv", None, {"status": "accepted"})
+
+
+def accept_new_incident(root: Path, review: Path) -> None:
+    """The guide's path for the fictional article: ``extract --new-incident``, the review above, ``accept``."""
+    from conftest import run_cli
+
+    done = run_cli(
+        "extract",
+        FIXTURE,
+        "--source",
+        SOURCE,
+        "--incident",
+        INCIDENT,
+        "--new-incident",
+        "--out",
+        review,
+        root=root,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    review_fictional(review)
+    done = run_cli("accept", review, root=root, cwd=root)
+    assert done.returncode == 0, done.stderr
