@@ -55,10 +55,25 @@ def review_fictional(folder: Path) -> None:
     )
     edit_review(
         folder,
+        "places.csv",
+        {"place": "Villa Esperanza"},
+        {
+            "status": "accepted",
+            "kind": "town",
+            "latitude": "17.05",
+            "longitude": "-96.72",
+            "country": "MX",
+            "coordinates_source": "made up for the fictional example (the town does not exist)",
+            "reliability": "none (a fictional place)",
+        },
+    )
+    edit_review(
+        folder,
         "incidents.csv",
         {"incident": INCIDENT},
         {
             "status": "accepted",
+            "place": "Villa Esperanza",
             "title": "The Villa Esperanza caravan (fictional example)",
             "summary": "A fictional caravan sets off on foot from the town of Villa Esperanza towards Mexico City.",
         },
