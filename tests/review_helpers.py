@@ -34,8 +34,10 @@ def edit_review(folder: Path, file: str, match: dict[str, str] | None, values: d
     return changed
 
 
-def review_fictional(folder: Path) -> None:
-    """Reject everything, then accept and complete the rows the guide's example keeps."""
+def review_fictional(folder: Path, *, with_place: bool = False) -> None:
+    """Reject everything, then accept and complete the rows the guide's example keeps. ``with_place`` goes one
+    step further than the guide: it gives the fictional town made-up coordinates and makes it the incident's
+    place (a new place the merge adds to places.csv)."""
     for file in (
         "places.csv",
         "incidents.csv",
@@ -55,25 +57,10 @@ def review_fictional(folder: Path) -> None:
     )
     edit_review(
         folder,
-        "places.csv",
-        {"place": "Villa Esperanza"},
-        {
-            "status": "accepted",
-            "kind": "town",
-            "latitude": "17.05",
-            "longitude": "-96.72",
-            "country": "MX",
-            "coordinates_source": "made up for the fictional example (the town does not exist)",
-            "reliability": "none (a fictional place)",
-        },
-    )
-    edit_review(
-        folder,
         "incidents.csv",
         {"incident": INCIDENT},
         {
             "status": "accepted",
-            "place": "Villa Esperanza",
             "title": "The Villa Esperanza caravan (fictional example)",
             "summary": "A fictional caravan sets off on foot from the town of Villa Esperanza towards Mexico City.",
         },
@@ -127,9 +114,25 @@ def review_fictional(folder: Path) -> None:
         == 1
     )
     edit_review(folder, "defects.csv", None, {"status": "accepted"})
+    if with_place:
+        edit_review(
+            folder,
+            "places.csv",
+            {"place": "Villa Esperanza"},
+            {
+                "status": "accepted",
+                "kind": "town",
+                "latitude": "17.05",
+                "longitude": "-96.72",
+                "country": "MX",
+                "coordinates_source": "made up for the fictional example (the town does not exist)",
+                "reliability": "none (a fictional place)",
+            },
+        )
+        edit_review(folder, "incidents.csv", {"incident": INCIDENT}, {"place": "Villa Esperanza"})
 
 
-def accept_new_incident(root: Path, review: Path) -> None:
+def accept_new_incident(root: Path, review: Path, *, with_place: bool = False) -> None:
     """The guide's path for the fictional article: ``extract --new-incident``, the review above, ``accept``."""
     from conftest import run_cli
 
@@ -147,6 +150,6 @@ def accept_new_incident(root: Path, review: Path) -> None:
         cwd=root,
     )
     assert done.returncode == 0, done.stderr
-    review_fictional(review)
+    review_fictional(review, with_place=with_place)
     done = run_cli("accept", review, root=root, cwd=root)
     assert done.returncode == 0, done.stderr
