@@ -69,10 +69,7 @@ class Verified:
         if self.published is None:
             return self
         articles, excerpts, from_ledger = self.published
-        how: Literal["articles", "ledger", "articles and ledger"] = (
-            "ledger" if from_ledger == articles else "articles" if not from_ledger else "articles and ledger"
-        )
-        return Verified(how, articles, excerpts, from_ledger)
+        return Verified(_how(articles - from_ledger, from_ledger), articles, excerpts, from_ledger)
 
     def describe(self) -> str:
         """``against the articles (…)`` / ``against the ledger (…)``: what ``check`` prints."""
@@ -105,6 +102,11 @@ class Verified:
             )
         except (ValueError, TypeError, KeyError):
             return None
+
+
+def _how(read: int, vouched: int) -> Literal["articles", "ledger", "articles and ledger"]:
+    """How excerpts were verified, from the number of articles read and of those vouched for by the ledger."""
+    return "ledger" if not read else "articles" if not vouched else "articles and ledger"
 
 
 def fingerprint(text: str) -> str:
@@ -354,9 +356,7 @@ def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> V
         raise UnvouchedError(outcome.unvouched)
     if outcome.read and atomic.write_if_changed(ledger_path(folder), outcome.text) and log is not None:
         log(f"wrote {shown_path(ledger_path(folder))} (the excerpt ledger changed)")
-    how: Literal["articles", "ledger", "articles and ledger"] = (
-        "ledger" if not outcome.read else "articles" if not outcome.vouched else "articles and ledger"
-    )
+    how = _how(outcome.read, outcome.vouched)
     published = _published_sources(folder)
     part = None
     if published != outcome.read_ids | outcome.vouched_ids:

@@ -214,7 +214,8 @@ def comparison(left: Selection, right: Selection) -> str:
         "quotes": quotes(left) + quotes(right),
     }
     if lc is not None and rc is not None:
-        title42 = queries.encounters_monthly().query("authority == 'Title 42'").set_index("month_start")["encounters"]
+        monthly = queries.encounters_monthly()
+        title42 = monthly[monthly["authority"] == "Title 42"].set_index("month_start")["encounters"]
         values["border"] = {
             "left_month": fmt_date(lm, None, "month"),
             "right_month": fmt_date(rm, None, "month"),
