@@ -18,6 +18,7 @@ from review_helpers import INCIDENT, accept_new_incident
 pytestmark = pytest.mark.build
 
 PUBLISHED = "2018-tijuana"
+YEARLY = "usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 MONTH = re.compile(rf"\b(?:{MONTHS}) \d{{4}}\b")
 
@@ -143,6 +144,19 @@ def test_the_numbers_page_marks_no_month_outside_the_table(pages):
     assert ("dashed line marks" in alt) == marked
     text = " ".join(" ".join(_markdown(pages["numbers"])).split())
     assert "dashed line" not in text or marked
+
+
+def test_the_numbers_page_marks_no_fiscal_year_outside_the_yearly_chart(pages):
+    """The long view marks the incident's fiscal year only where the chart's x axis reaches it."""
+    root = pages["root"]
+    with open(root / "data" / "reference" / YEARLY, newline="", encoding="utf-8-sig") as fh:
+        last = max(int(r["fiscal_year"]) for r in csv.DictReader(fh))
+    svg, alt = next((s, a) for s, a in _charts(pages["numbers"]) if "Border Patrol Southwest border" in a)
+    shown = [int(y) for y in re.findall(r"dashed line marks FY(\d{4})", alt)]
+    points = [int(y) for y in re.findall(r"points show FY(\d{4})", alt)]
+    for year in shown:
+        assert year <= max([last, *points]) + 1, alt
+    assert ('class="mark-rule role-mark' in svg) == bool(shown)
 
 
 def _solutions(notebook: dict) -> list[str]:

@@ -485,7 +485,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     rule_text = (
         alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     )
-    layers = [line, rule, rule_text]
+    inside = int(data["fiscal_year"].min()) <= marked <= last_year + 1  # the x domain: a later year is off the frame
+    layers = [line, rule, rule_text] if inside else [line]
     table = data.assign(series=w["series"])
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
     peak = int(data["apprehensions"].max())
@@ -495,7 +496,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
         last=int(data["fiscal_year"].max()),
         peak_year=peak_year,
         peak=fmt_number(peak),
-        marked=marked,
+        marked=marked if inside else None,
         check=bool(check),
         check_year=check["fiscal_year"] if check else None,
         usbp=fmt_number(check["usbp_encounters"]) if check else None,

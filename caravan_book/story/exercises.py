@@ -151,7 +151,12 @@ def responses(sel: Selection) -> str:
     # Which officials the counts put first and last, from the counts (review 2, M5): "officials have the fewest"
     # only when every government quoted has the fewest.
     officials = {by_group[g]: int(counts[by_group[g]]) for g in by_group.index if g in official_groups}
-    values |= {"officials_most": [], "officials_fewest": False}
+    values |= {
+        "officials_most": [],
+        "officials_fewest": False,
+        "officials_quoted": bool(officials),
+        "groups": len(counts),
+    }
     if officials and most != least:
         values["officials_most"] = sorted(g for g, n in officials.items() if n == most)
         values["officials_fewest"] = all(n == least for n in officials.values())
