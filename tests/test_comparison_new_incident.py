@@ -81,7 +81,7 @@ def _cbp_months(root: Path) -> list[str]:
 
 def _sentences(text: str) -> list[str]:
     """Sentences, and the cells and items of the page's HTML table, one by one."""
-    parts = re.split(r"<[^>]+>", text)
+    parts = re.split(r"</?(?:table|thead|tbody|tr|td|th|ul|ol|li|p|br)\b[^>]*>", text)  # not {term}`a <b>`
     return [s for p in parts for s in re.split(r"(?<=[.:;])\s+(?=[A-Z*“])", " ".join(p.split())) if s]
 
 
