@@ -191,3 +191,14 @@ def test_no_solution_quotes_or_asserts_a_word_the_incidents_sources_do_not_hold(
         for word in loaded:
             if re.search(rf"\b{word}\b", flat.lower()):
                 assert re.search(rf"\b{word}\b", held), word
+
+
+def test_the_discussion_says_different_outlets_only_when_every_article_names_a_different_one(pages):
+    sources = [r for r in _rows(pages["root"], "sources")]
+    named = {
+        side: {r["outlet"] for r in sources if r["incident"] == side and r["outlet_basis"] != "not stated"}
+        for side in (PUBLISHED, INCIDENT)
+    }
+    unnamed = any(r["outlet_basis"] == "not stated" for r in sources)
+    text = " ".join(_markdown(pages["comparison"], "comparison-10")[0].split())
+    assert ("come from different outlets" in text) == (not unnamed and not named[PUBLISHED] & named[INCIDENT]), text

@@ -77,9 +77,19 @@ def headline(sel: Selection) -> dict:
 
 
 # ---------------------------------------------------------------- discussion questions
-def discussion(section: str, sel: Selection | None = None) -> str:
-    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``."""
-    return render("common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1)
+def discussion(section: str, sel: Selection | None = None, other: Selection | None = None) -> str:
+    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``.
+    With ``other`` (the comparison's second incident), whether the two incidents' articles share an outlet, come
+    from different ones, or do not all name theirs (a question asserts only what the data says)."""
+    outlets = None
+    if sel is not None and other is not None:
+        sides = [queries.sources(s) for s in (sel, other)]
+        named = [set(f.loc[f["outlet_basis"] != "not stated", "outlet"]) for f in sides]
+        unnamed = any((f["outlet_basis"] == "not stated").any() for f in sides)
+        outlets = "shared" if named[0] & named[1] else ("unknown" if unnamed else "different")
+    return render(
+        "common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1, outlets=outlets
+    )
 
 
 def parameters_sentence(sel: Selection) -> str:
