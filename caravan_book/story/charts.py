@@ -583,7 +583,8 @@ def encounters_chart(
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
         .encode(
-            x=alt.X("yearmonth(month_start):T", title=w["x"], axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+            # the axis's name on the axis only: the hover text names the month as the table does (its tooltip)
+            x=alt.X("yearmonth(month_start):T", axis=alt.Axis(title=w["x"], format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title=w["y"], stack="zero"),
             color=alt.Color(
                 "counted_under:N",

@@ -193,7 +193,8 @@ def _titles_for_marks(svg: str, keep: set[str]) -> str:
         tag, before, label, after, closing = match.groups()
         attrs = _ARIA_ATTR.sub("", before + after)
         attributes = before + after
-        guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
+        # guides, and marks that draw a whole series at once (a line: one row's values would misname it)
+        guide = re.search(r'aria-roledescription="(axis|legend|title|line mark|area mark|trail mark)"', attributes)
         is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
         fields: list[str] = []
         for part in label.split("; "):  # a value holding "; " (a summary of two clauses) stays whole
