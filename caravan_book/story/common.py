@@ -84,8 +84,8 @@ def discussion(section: str, sel: Selection | None = None, other: Selection | No
     outlets = None
     if sel is not None and other is not None:
         sides = [queries.sources(s) for s in (sel, other)]
-        named = [set(f.loc[f["outlet_basis"] != "not stated", "outlet"]) for f in sides]
-        unnamed = any((f["outlet_basis"] == "not stated").any() for f in sides)
+        named = [set(f.loc[f["outlet_basis"] == "stated", "outlet"]) for f in sides]
+        unnamed = any((f["outlet_basis"] != "stated").any() for f in sides)
         outlets = "shared" if named[0] & named[1] else ("unknown" if unnamed else "different")
     return render(
         "common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1, outlets=outlets
