@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from caravan_book.data import queries, tables
+from caravan_book.data.schemas import OUTLET_BASIS
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
@@ -84,8 +85,9 @@ def discussion(section: str, sel: Selection | None = None, other: Selection | No
     outlets = None
     if sel is not None and other is not None:
         sides = [queries.sources(s) for s in (sel, other)]
-        named = [set(f.loc[f["outlet_basis"] == "stated", "outlet"]) for f in sides]
-        unnamed = any((f["outlet_basis"] != "stated").any() for f in sides)
+        named_basis = [b for b in OUTLET_BASIS if b != OUTLET_BASIS[-1]]  # stated or inferred; the last: not stated
+        named = [set(f.loc[f["outlet_basis"].isin(named_basis), "outlet"]) for f in sides]
+        unnamed = any((~f["outlet_basis"].isin(named_basis)).any() for f in sides)
         outlets = "shared" if named[0] & named[1] else ("unknown" if unnamed else "different")
     return render(
         "common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1, outlets=outlets
