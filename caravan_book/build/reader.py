@@ -18,6 +18,8 @@ reader prints a handout. So the group is kept and only its two source links are 
 
 from __future__ import annotations
 
+import hashlib
+import html
 import re
 from functools import cache
 from pathlib import Path
@@ -32,6 +34,8 @@ GLOSSARY_FILE = BOOK_DIR / "glossary.md"
 WORDS_TEMPLATE = "common/words-on-page.txt.j2"
 #: The theme's header buttons that download the page's source (kept: the print button).
 SOURCE_BUTTONS = ("download-notebook-button", "download-source-button")
+_HIDDEN_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
 _GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}\n(.*?)^```", re.M | re.S)
 
 
@@ -95,12 +99,19 @@ def _reader_pages() -> dict[str, tuple[str, ...]]:
 
 
 def _page_text(doctree: nodes.Node) -> str:
+    """What a reader reads on the page: its text, and the words of its HTML parts (a chart's labels, its data
+    table and download link), without scripts and styles."""
     skip = (nodes.raw, nodes.literal_block, nodes.comment, nodes.system_message)
-    return " ".join(
+    texts = [
         node.astext()
         for node in doctree.findall(nodes.Text)
         if not any(isinstance(parent, skip) for parent in _parents(node))
-    )
+    ]
+    for raw in doctree.findall(nodes.raw):
+        if "html" in raw.get("format", "").split():
+            shown = _HIDDEN_HTML.sub(" ", raw.astext())
+            texts.append(html.unescape(_TAG.sub(" ", shown)))
+    return " ".join(texts)
 
 
 def _parents(node: nodes.Node):
@@ -160,4 +171,6 @@ def _header(app: Any, pagename: str, templatename: str, context: dict, doctree: 
 def setup(app: Any) -> dict:
     app.connect("doctree-read", _add_words)
     app.connect("html-page-context", _header, priority=600)  # after the theme's buttons (501)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # a change to this file changes what every reader page reads as: Sphinx rereads them all
+    version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": version}
