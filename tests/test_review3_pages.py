@@ -58,7 +58,7 @@ def test_the_lead_gives_the_migrants_own_words_beside_the_officials_accounts(sel
         assert str(r["speaker"]) in lead, r["statement_id"]
 
 
-# ---------------------------------------------------------------- m7: a number in the lead says its other versions exist
+# ---------------------------------------------------------------- m7: a number in the lead, with its other versions
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_a_number_the_lead_states_comes_with_its_other_versions(sel):
     events = queries.timeline(sel)

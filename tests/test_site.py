@@ -123,7 +123,8 @@ def test_teachers_guide_lists_every_section_with_reading_time(built_book):
     assert len(rows) == len(sections.load().pages)
     text = guide.get_text()
     assert re.search(r"about \d+ min", text)
-    assert not re.search(r"caravan-book (?:build|run|handout|list)", text)  # the commands are in the README (review 3, M4)
+    # the commands are in the README (review 3, M4)
+    assert not re.search(r"caravan-book (?:build|run|handout|list)", text)
 
 
 def test_exercises_have_solutions_in_toggles(built_book):

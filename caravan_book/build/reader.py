@@ -93,9 +93,7 @@ def _reader_pages() -> dict[str, tuple[str, ...]]:
     from caravan_book.build import sections
 
     book = sections.load()
-    return {
-        f"book/generated/{p.page}": p.key_terms or tuple(book.notebooks[p.notebook].key_terms) for p in book.pages
-    }
+    return {f"book/generated/{p.page}": p.key_terms or tuple(book.notebooks[p.notebook].key_terms) for p in book.pages}
 
 
 def _page_text(doctree: nodes.Node) -> str:

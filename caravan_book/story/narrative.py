@@ -116,7 +116,10 @@ def _headline_news(sel: Selection, events: pd.DataFrame, news: pd.DataFrame) -> 
     of the article's own headline, on another day."""
     heads = queries.sources(sel).set_index("source_id")["headline"]
     rows = events[
-        [str(e).strip() == str(heads.get(s, "")).strip() for e, s in zip(events["excerpt"], events["source_id"], strict=True)]
+        [
+            str(e).strip() == str(heads.get(s, "")).strip()
+            for e, s in zip(events["excerpt"], events["source_id"], strict=True)
+        ]
     ]
     rows = rows[~rows["event_id"].isin(news["event_id"])]
     return [
