@@ -300,3 +300,57 @@ def test_the_teachers_guide_speaks_to_a_teacher_on_the_website(built_book):
 
 def pages_soup(site, page: str) -> BeautifulSoup:
     return _generated(site)[page]
+
+
+@pytest.mark.browser
+def test_a_printed_page_keeps_its_solutions_folded_unless_opened(built_book, browser, tmp_path):
+    """Review 3, M4: the teacher's guide says a printed page is a handout whose solutions print folded (their
+    heading only) and that a solution opened on screen prints in full; the browser's own print does so."""
+    import subprocess
+
+    from tests.conftest import open_offline
+
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    context, page, errors, _ = open_offline(browser, page_file)
+    try:
+        solutions = page.locator(".solution")
+        assert solutions.count() >= 2
+        bodies = [
+            " ".join(solutions.nth(i).locator("p").nth(1).inner_text().split())[:50] for i in range(solutions.count())
+        ]
+        page.emulate_media(media="print")
+        folded = tmp_path / "folded.pdf"
+        page.pdf(path=str(folded))
+        solutions.nth(0).locator(".admonition-title").click()  # a teacher opens the first solution
+        opened = tmp_path / "opened.pdf"
+        page.pdf(path=str(opened))
+    finally:
+        context.close()
+
+    def text(pdf):
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return " ".join(out.split())
+
+    folded_text, opened_text = text(folded), text(opened)
+    assert "Solution to Exercise 1" in folded_text
+    assert not [b for b in bodies if b and b in folded_text], bodies
+    assert bodies[0] in opened_text and not [b for b in bodies[1:] if b and b in opened_text]
+    assert not errors, errors
+
+
+@pytest.mark.build
+def test_exercises_stay_numbered_from_one_after_a_build_that_only_rewrites_the_pages(book_copy):
+    """A changed HTML option makes Sphinx write every page without reading one: the book-wide numbers that
+    Sphinx keeps must not come back (they did: the third page's exercises read 15, 16, 17)."""
+    from tests.conftest import run_cli
+
+    config = book_copy / "_config.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("names its source.", "names its source, always."), encoding="utf-8")
+    done = run_cli("build", root=book_copy)
+    assert done.returncode == 0, done.stderr
+    for page, soup in _generated(book_copy).items():
+        titles = [t.get_text(" ", strip=True) for t in soup.select("div.exercise p.admonition-title")]
+        numbers = [int(m.group(1)) for t in titles if (m := re.match(r"Exercise\s+(\d+)", t))]
+        assert numbers == list(range(1, len(numbers) + 1)), (page, titles)
+    assert "names its source, always." in (book_copy / "_build" / "html" / "book" / "glossary.html").read_text()
