@@ -259,6 +259,8 @@ def test_no_page_header_offers_the_source_but_reader_pages_keep_the_print_button
         hrefs = [a.get("href", "") for a in soup.select(".header-article a, .article-header-buttons a")]
         assert not [h for h in hrefs if "_sources" in h or h.endswith((".ipynb", ".md"))], (name, hrefs)
         assert not soup.select(".btn-download-notebook-button, .btn-download-source-button"), name
+        assert not soup.select("script[type='text/x-thebe-config']"), name
+        assert "binderOptions" not in str(soup) and "kernelName" not in str(soup), name
     for name, soup in pages.items():
         assert soup.select(".btn-download-pdf-button"), name
 

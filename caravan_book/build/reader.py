@@ -10,6 +10,9 @@ glossary term the page uses (found in the page's text, quotations included) and 
 one does not resolve. Terms are read from ``book/glossary.md``; both files are noted as dependencies of every
 reader page, so a changed glossary or key term rereads the pages.
 
+**Thebe.** sphinx-thebe, which Jupyter Book always loads, appends a Binder and kernel configuration to every
+page; the book has no launch button, so the two scripts are taken out.
+
 **Header.** sphinx-book-theme 1.2.0 has one switch for its whole "Download this page" group
 (``use_download_button``: the source notebook, the source file and the print button). The source downloads are
 developer material (the notebooks are in the project's repository, see the README); the print button is how a
@@ -34,6 +37,8 @@ GLOSSARY_FILE = BOOK_DIR / "glossary.md"
 WORDS_TEMPLATE = "common/words-on-page.txt.j2"
 #: The theme's header buttons that download the page's source (kept: the print button).
 SOURCE_BUTTONS = ("download-notebook-button", "download-source-button")
+#: What sphinx-thebe's two scripts on every page hold.
+THEBE_MARKS = ("text/x-thebe-config", "kernelName = ")
 _HIDDEN_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 _GLOSSARY_BLOCK = re.compile(r"^```\{glossary\}\n(.*?)^```", re.M | re.S)
@@ -166,8 +171,17 @@ def _header(app: Any, pagename: str, templatename: str, context: dict, doctree: 
             button["buttons"] = [b for b in button["buttons"] if b.get("label") not in SOURCE_BUTTONS]
 
 
+def _drop_thebe(app: Any, doctree: nodes.document, docname: str) -> None:
+    """sphinx-thebe (loaded by Jupyter Book) appends a Binder and kernel configuration to every page, though
+    the book has no launch button: developer material, taken out."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if any(mark in raw.astext() for mark in THEBE_MARKS):
+            raw.parent.remove(raw)
+
+
 def setup(app: Any) -> dict:
     app.connect("doctree-read", _add_words)
+    app.connect("doctree-resolved", _drop_thebe, priority=600)  # after sphinx-thebe's (500)
     app.connect("html-page-context", _header, priority=600)  # after the theme's buttons (501)
     # a change to this file changes what every reader page reads as: Sphinx rereads them all
     version = int(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8], 16)
