@@ -136,6 +136,7 @@ def test_every_term_role_the_book_writes_names_a_glossary_term():
 def test_the_words_line_finds_a_term_inside_a_quotation_plurals_and_case():
     used = reader.terms_used("The group reached the “ports of entry”. Tear-gas was fired; CBP said so.")
     assert {"port of entry", "tear gas", "CBP"} <= set(used)
+    assert "rubber bullets" in reader.terms_used("one rubber bullet was fired")
     assert "CBP" not in reader.terms_used("a cbp-like word")  # an acronym as written only
     assert reader.terms_used("nothing here", ("caravan",)) == ["caravan"]  # the key terms always
 

@@ -148,8 +148,9 @@ def test_changed_data_row_reruns_only_pages_using_that_table(book_copy):
         done = run_cli("build", root=book_copy)
         assert done.returncode == 0, done.stderr
         ran = set(re.findall(r"\] (\S+): done", done.stderr))
-        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison"} <= ran
-        assert not ran & {"narrative-2018-tijuana", "narrative-2021-tapachula", "responses-2018-tijuana"}
+        # the narrative pages read figures too: their lead gives the other versions of a number it states
+        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison", "narrative-2018-tijuana"} <= ran
+        assert not ran & {"responses-2018-tijuana", "responses-2021-tapachula"}
     finally:
         figures.write_bytes(original)
 

@@ -63,9 +63,10 @@ def glossary_terms(path: Path = GLOSSARY_FILE) -> tuple[tuple[str, ...], ...]:
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    """A term as a page may print it: each word also in the plural, words apart by a space or a hyphen; a
+    """A term as a page may print it: each word also in the plural (and a plural term's last letter optional:
+    "rubber bullet"), words apart by a space or a hyphen; a
     lower-case term in any case ("Tear gas"), a capitalised one or an acronym as written ("CBP", not "cbp")."""
-    words = [re.escape(w) + "(?:s|es)?" for w in term.split()]
+    words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) + "(?:s|es)?" for w in term.split()]
     flags = re.I if term == term.lower() else 0
     return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", flags)
 
