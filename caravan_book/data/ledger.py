@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from caravan_book import atomic
-from caravan_book.messages import say
 from caravan_book.errors import DataError, DataProblem, ReportedError, shown_path
+from caravan_book.messages import say
 from caravan_book.settings import data_dir, seeds_dir
 
 LEDGER_FILE = "excerpts-ledger.json"

@@ -286,9 +286,7 @@ FIGURES = TableSpec(
             say("as_printed_not_in_excerpt"),
             _contains("as_printed", "excerpt"),
         ),
-        RowRule(
-            "as_printed", say("as_printed_without_value"), _contains("value_text", "as_printed")
-        ),
+        RowRule("as_printed", say("as_printed_without_value"), _contains("value_text", "as_printed")),
         RowRule("value", say("value_not_value_text"), _value_matches_text),
     ),
     date_columns=("as_of",),
