@@ -446,8 +446,11 @@ def prepare(
     publish: bool = False,
     today: dt.date | None = None,
     log: Callable[[str], None] = print,
+    record: bool = True,
 ) -> None:
-    """Check the pages' facts against the manifest, update it, and write the corrections page and trust.json."""
+    """Check the pages' facts against the manifest, update it, and write the corrections page and trust.json.
+    Without ``record`` (the preview) the manifest is neither written nor enforced: a changed fact is shown as
+    it would be published."""
     from caravan_book.build import sections
     from caravan_book.story import templates
 
@@ -515,8 +518,9 @@ def prepare(
         )
         for s in states
     }
-    updated = reconcile(manifest, states, corrections, today=today, publish=publish)
-    write_manifest(manifest_path, updated)
+    updated = reconcile(manifest, states, corrections, today=today, publish=publish or not record)
+    if record:
+        write_manifest(manifest_path, updated)
     by_key = {correction_key(r): r for r in corrections}
     verdicts = _verdicts(templates_dir)
     trust: dict[str, Any] = {"book": book, "pages": {}, "data": data_digest(manifest_path.parent)}
