@@ -127,6 +127,7 @@ class WarmSphinx:
         self.app: Any = None
         self._context = contextlib.ExitStack()
         self.warnings = io.StringIO()
+        self.status = io.StringIO()
 
     def _make(self) -> None:
         from jupyter_book.config import get_final_config
@@ -148,24 +149,28 @@ class WarmSphinx:
         self._context.enter_context(patch_docutils(None))
         self._context.enter_context(docutils_namespace())
         self.warnings = io.StringIO()
+        self.status = io.StringIO()
         self.app = Sphinx(
             srcdir=self.root, confdir=None, outdir=self.out, doctreedir=self.doctrees, buildername="html",
-            confoverrides=config, status=None, warning=self.warnings, warningiserror=False, keep_going=True,
+            confoverrides=config, status=self.status, warning=self.warnings, warningiserror=False, keep_going=True,
         )  # fmt: skip
 
-    def build(self, *, fresh: bool = False) -> Path:
+    def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
         """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
+        ``docs``: the source files to write (Sphinx still reads every changed one); none: every outdated page.
         A warning is an error here, as in the build (``-W``): BuildError with the warnings."""
         from caravan_book.errors import BuildError
 
         if fresh or self.app is None:
             self._make()
+            docs = None
         self.warnings.seek(0)
         self.warnings.truncate()
         self.app._warncount = 0
         self.app.statuscode = 0
+        vars(self.app).pop("_caravan_trust", None)  # trust.json as prepare wrote it for this build (build/trust.py)
         try:
-            self.app.build(fresh, [])
+            self.app.build(fresh, [str(path) for path in docs or []])
         except Exception as error:
             self.app = None  # its state is unknown: made again for the next build
             raise BuildError(f"Sphinx failed: {type(error).__name__}: {error}") from None
@@ -260,6 +265,7 @@ class Session:
         self.sphinx = WarmSphinx(self.edition.root, self.edition.stage)
         self.checked: tuple[str, Any] | None = None  # (data digest, excerpts verified)
         self._kernel_files: set[Path] | None = None
+        self.shown: dict = {}  # trust.prepare's memo
         self.lock = FileLock(str(self.edition.lock), timeout=0)
 
     def open(self) -> None:
@@ -353,14 +359,19 @@ class Session:
                 from caravan_book.errors import BuildError
 
                 raise BuildError("\n".join(errors))
+            before = {p: p.stat().st_mtime_ns for p in self.edition.generated.glob("*.md")}
             guide.render(self.edition.book, self.edition.pages, self.edition.generated, builder.read_config())
             if self.edition.published is not None:
                 trust.prepare(
                     self.edition.root, self.edition.pages, results, self.edition.generated, self.edition.book,
-                    manifest_path=self.edition.published, log=lambda line: None, record=False,
+                    manifest_path=self.edition.published, log=lambda line: None, record=False, memo=self.shown,
                 )  # fmt: skip
             times["trust"] = time.perf_counter()
-            html = self.sphinx.build(fresh=fresh_site)
+            # only what changed is written: the pages rerun, the edited and the regenerated Markdown pages
+            docs = [self.edition.generated / f"{r.page}.ipynb" for r in results if r.ran]
+            docs += [p for p in changed if p.suffix == ".md" and self.edition.root / "book" in p.parents]
+            docs += [p for p in self.edition.generated.glob("*.md") if before.get(p) != p.stat().st_mtime_ns]
+            html = self.sphinx.build(fresh=fresh_site, docs=[p for p in docs if p.is_file()] or None)
             times["sphinx"] = time.perf_counter()
         except ReportedError as error:
             message = one_line(error)

@@ -447,6 +447,7 @@ def prepare(
     today: dt.date | None = None,
     log: Callable[[str], None] = print,
     record: bool = True,
+    memo: dict | None = None,
 ) -> None:
     """Check the pages' facts against the manifest, update it, and write the corrections page and trust.json.
     Without ``record`` (the preview) the manifest is neither written nor enforced: a changed fact is shown as
@@ -458,8 +459,13 @@ def prepare(
     templates_dir = templates.TEMPLATES_DIR
     used = {r.page: r.tables for r in results}
     states = []
+    # ``memo`` (the preview, from build to build): what a page shows, while the data files and its inputs stay
+    data_stamp = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in _data_files(manifest_path.parent)]
     for page in pages:
-        page_shown = shown(page.parameters, used.get(page.page, []))
+        memo_key = json.dumps([page.parameters, sorted(used.get(page.page, [])), data_stamp], default=str)
+        page_shown = (memo or {}).get(memo_key) or shown(page.parameters, used.get(page.page, []))
+        if memo is not None:
+            memo[memo_key] = page_shown
         key = digest(
             {
                 "facts": page_shown.facts,
