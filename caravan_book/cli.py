@@ -79,16 +79,9 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 
 
 def _page(section: str, pairs) -> Page:
-    import re
-
     from caravan_book.build import sections
 
-    known = sections.load().notebook_names()
-    if section not in known:
-        raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
-    values = sections.validate(section, _parameters(pairs))
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join([section, *(str(v) for v in values.values())]).lower()).strip("-")
-    return sections.Page(slug, section, values)
+    return sections.page_for(section, _parameters(pairs))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -227,8 +220,21 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caravan_book.build import outputs
+    from caravan_book.build import outputs, warm_run
+    from caravan_book.settings import data_dir
 
+    offer = warm_run.find(REPO_ROOT, data_dir())  # a running preview: its warm kernel checks and runs the page
+    if offer is not None:
+        given = _parameters(args.p)
+        default = Path(f"{warm_run.page_slug(args.section, given)}.html")
+        out = outputs.check_file(args.o or default, (".ipynb", ".html"), "output")
+        answer = warm_run.ask(offer, args.section, given, out)
+        if answer is not None:
+            if answer.get("error"):
+                print(f"error: {answer['error']}", file=sys.stderr)
+                return int(answer.get("code", 1))
+            print(f"wrote {out} (on the preview's warm kernel)")
+            return 0
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
     _verify_excerpts()

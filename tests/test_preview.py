@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import edit_csv, subprocess_env
+from tests.conftest import edit_csv, run_cli, subprocess_env
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +103,15 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
         line = preview.wait_for(r"^rerunning methods \(.*\)")
         assert "book/templates/methods/counts.md.j2" in line.string
 
+        # caravan-book run uses the preview's warm kernels: the page is checked and run there
+        out = book_copy.parent / "run-out.html"
+        done = run_cli("run", "narrative", "-p", "incident", "2021-tapachula", "-o", out, root=book_copy, cwd=book_copy)
+        assert done.returncode == 0 and "warm kernel" in done.stdout, done.stdout + done.stderr
+        assert "<html" in out.read_text(encoding="utf-8")
+        done = run_cli("run", "narrative", "-p", "incident", "1999-nowhere", root=book_copy, cwd=book_copy)
+        assert done.returncode == 2 and "not a known incident" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+
         figures = book_copy / "data" / "figures.csv"
         good = figures.read_bytes()
         edit_csv(figures, 0, "value", "five hundred")
@@ -128,6 +137,7 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
     assert "preview stopped" in preview.lines[-1]
     print("\n".join(preview.lines))
     assert not [k for k in kernels if k.is_running() and k.status() != psutil.STATUS_ZOMBIE], "kernels left running"
+    assert not (book_copy / "_build" / ".preview.json").exists(), "the offer to caravan-book run is withdrawn"
     lock = book_copy / "_build" / ".build.lock"
     from filelock import FileLock
 

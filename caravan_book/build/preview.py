@@ -27,6 +27,7 @@ import io
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,7 +40,7 @@ from filelock import FileLock, Timeout
 
 from caravan_book import atomic, settings
 from caravan_book.build import book as builder
-from caravan_book.build import guide, in_kernel, kernels, pagecache, pages, processes, sections, site, trust
+from caravan_book.build import guide, in_kernel, kernels, pagecache, pages, processes, sections, site, trust, warm_run
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.errors import BusyError, ReportedError
 from caravan_book.settings import NOTEBOOKS_DIR, REPO_ROOT
@@ -192,6 +193,9 @@ class State:
         self.error: str | None = None
         self.site: Path | None = None
         self.lock = threading.Lock()
+        #: what answers ``caravan-book run`` (``warm_run``), and the token it must send
+        self.runner: Callable[[dict], dict] | None = None
+        self.token = secrets.token_hex(16)
 
     def as_json(self) -> bytes:
         with self.lock:
@@ -233,6 +237,20 @@ def make_handler(state: State) -> type[SimpleHTTPRequestHandler]:
                 return self._send(self._page(target.read_text(encoding="utf-8")), "text/html; charset=utf-8")
             return super().do_GET()
 
+        def do_POST(self) -> None:
+            if (
+                self.path != warm_run.RUN_PATH
+                or state.runner is None
+                or not secrets.compare_digest(self.headers.get(warm_run.TOKEN_HEADER, ""), state.token)
+            ):
+                return self.send_error(HTTPStatus.FORBIDDEN)
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                request = json.loads(self.rfile.read(length).decode())
+            except ValueError:
+                return self.send_error(HTTPStatus.BAD_REQUEST)
+            return self._send(json.dumps(state.runner(request)).encode(), "application/json")
+
         def _page(self, text: str) -> bytes:
             with state.lock:
                 version = state.version
@@ -266,6 +284,7 @@ class Session:
         self.checked: tuple[str, Any] | None = None  # (data digest, excerpts verified)
         self._kernel_files: set[Path] | None = None
         self.shown: dict = {}  # trust.prepare's memo
+        self.offered: Path | None = None
         self.lock = FileLock(str(self.edition.lock), timeout=0)
 
     def open(self) -> None:
@@ -280,7 +299,63 @@ class Session:
         logging.getLogger("papermill").setLevel(logging.WARNING)  # Sphinx's logging setup would show its INFO lines
         self.pool = kernels.KernelPool(max(1, self.jobs or pages.default_jobs()), NOTEBOOKS_DIR, self.log)
 
+    def offer(self, port: int) -> None:
+        """Let ``caravan-book run`` use this session's warm kernels (``warm_run``)."""
+        self.state.runner = self.run_request
+        self.offered = warm_run.write_offer(self.edition.root, port, settings.data_dir(), self.state.token)
+
+    def run_request(self, request: dict) -> dict:
+        """``caravan-book run``'s page, checked and run on a warm kernel, written where it asked; its answer."""
+        import tempfile
+
+        from papermill.exceptions import PapermillExecutionError
+
+        from caravan_book.build import publish
+        from caravan_book.build.execution import failure_message
+        from caravan_book.data import ledger
+
+        started = time.perf_counter()
+        try:
+            in_kernel.clear_caches(keep=(pagecache.__name__,))
+            page = sections.page_for(str(request["section"]), dict(request["parameters"]))
+            out = Path(request["out"])
+            ledger.verify(None, settings.seeds_dir())
+        except ReportedError as error:
+            return {"code": error.exit_code, "error": str(error)}
+        except (KeyError, TypeError, ValueError) as error:
+            return {"code": 2, "error": f"{type(error).__name__}: {error}"}
+        env = {name: os.environ.get(name) for name in kernels.PAGE_ENV}
+        env.update({settings.MEDIUM_ENV: publish.section_medium(out), settings.USAGE_LOG_ENV: None})
+        env[settings.CONTEXT_ENV] = None
+
+        def job(kernel: kernels.WarmKernel) -> Any:
+            with tempfile.TemporaryDirectory() as work:
+                return kernel.run(page.source, Path(work) / page.source.name, page.parameters, env)
+
+        pool = self.pool
+        if pool is None:
+            return {"code": 1, "error": "the preview is stopping"}
+        checked = time.perf_counter()
+        try:
+            notebook = pool.submit(job).result()
+        except (PapermillExecutionError, kernels.KernelFailed) as error:
+            return {"code": 1, "error": failure_message(page.source.name, page.parameters, error)}
+        ran = time.perf_counter()
+        try:
+            publish.write_section(page, notebook, out)
+        except OSError as error:
+            return {"code": 1, "error": f"could not write {out}: {error.strerror}"}
+        done = time.perf_counter()
+        self.log(
+            f"ran {page.page} for caravan-book run into {out} in {done - started:.2f} s "
+            f"(check {checked - started:.2f} s, kernel {ran - checked:.2f} s, write {done - ran:.2f} s)"
+        )
+        return {"code": 0, "error": None}
+
     def close(self) -> None:
+        if self.offered is not None:
+            self.offered.unlink(missing_ok=True)
+            self.offered = None
         if self.pool is not None:
             self.pool.close(wait=False)
             self.pool = None
@@ -425,6 +500,7 @@ def serve(
             path = f"book/generated/{page}.html" if page else "index.html"
             url = f"http://127.0.0.1:{server.server_address[1]}/{path}"
             log(f"preview at {url} (Ctrl-C stops it)")
+            session.offer(server.server_address[1])
             session.rebuild([])
             if ready is not None:
                 ready(url)
