@@ -285,6 +285,7 @@ class Session:
         self._kernel_files: set[Path] | None = None
         self.shown: dict = {}  # trust.prepare's memo
         self.offered: Path | None = None
+        self.trusted = False  # trust.prepare ran since the data last changed
         self.lock = FileLock(str(self.edition.lock), timeout=0)
 
     def open(self) -> None:
@@ -436,11 +437,15 @@ class Session:
                 raise BuildError("\n".join(errors))
             before = {p: p.stat().st_mtime_ns for p in self.edition.generated.glob("*.md")}
             guide.render(self.edition.book, self.edition.pages, self.edition.generated, builder.read_config())
-            if self.edition.published is not None:
+            times["guide"] = time.perf_counter()
+            # what pages show of the data (facts, corrections, citations) changes only with the data and the book
+            data_changed = any(settings.data_dir() in p.parents or p.name == "CITATION.cff" for p in changed)
+            if self.edition.published is not None and (data_changed or fresh_site or not self.trusted):
                 trust.prepare(
                     self.edition.root, self.edition.pages, results, self.edition.generated, self.edition.book,
                     manifest_path=self.edition.published, log=lambda line: None, record=False, memo=self.shown,
                 )  # fmt: skip
+                self.trusted = True
             times["trust"] = time.perf_counter()
             # only what changed is written: the pages rerun, the edited and the regenerated Markdown pages
             docs = [self.edition.generated / f"{r.page}.ipynb" for r in results if r.ran]
@@ -449,6 +454,7 @@ class Session:
             html = self.sphinx.build(fresh=fresh_site, docs=[p for p in docs if p.is_file()] or None)
             times["sphinx"] = time.perf_counter()
         except ReportedError as error:
+            self.trusted = False
             message = one_line(error)
             self.state.update(error=message)
             self.log(f"error: {message}")
