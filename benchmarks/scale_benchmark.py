@@ -55,22 +55,29 @@ def main() -> int:
             root = copy_project(Path(tmp) / "book")
             counts = scale(root / "data", factor)
             check = measure(cli("check"), root)
-            build = measure(cli("build", "--force", "--publish"), root)
-            pages = {m[1]: float(m[2]) for m in re.finditer(r"\] (\S+): done in ([\d.]+) s", build.stderr)}
+            try:
+                build = measure(cli("build", "--force", "--publish"), root)
+                output, failure = build.stderr, None
+            except SystemExit as stop:  # a page failed: its time and the reason are still reported
+                build, output = None, str(stop.code)
+                failure = next((line for line in output.splitlines() if "failed in cell" in line), output[-300:])
+            pages = {m[1]: float(m[2]) for m in re.finditer(r"\] (\S+): (?:done|FAILED) in ([\d.]+) s", output)}
             entry = {
                 "rows": counts,
                 "check_seconds": round(check.seconds, 2),
                 "check_peak_mib": round(check.peak_mib),
-                "build_seconds": round(build.seconds, 2),
-                "build_peak_mib": round(build.peak_mib),
+                "build_seconds": round(build.seconds, 2) if build else None,
+                "build_peak_mib": round(build.peak_mib) if build else None,
                 "pages_seconds": pages,
+                "failure": failure,
             }
             report["factors"][factor] = entry
             numbers = pages.get("numbers-2018-tijuana")
             print(
                 f"x{factor}: {counts['figures']} figures; check {entry['check_seconds']} s "
                 f"({entry['check_peak_mib']} MiB); build {entry['build_seconds']} s ({entry['build_peak_mib']} MiB "
-                f"peak); numbers-2018-tijuana {numbers} s; slowest page {max(pages.values(), default=0)} s",
+                f"peak); numbers-2018-tijuana {numbers} s; slowest page {max(pages.values(), default=0)} s"
+                + (f"; FAILED: {failure}" if failure else ""),
                 flush=True,
             )
     report["load_end"] = os.getloadavg()

@@ -42,7 +42,7 @@ from caravan_book import atomic, settings
 from caravan_book.build import book as builder
 from caravan_book.build import guide, in_kernel, kernels, pagecache, pages, processes, sections, site, trust, warm_run
 from caravan_book.data.files import TABLE_FILES
-from caravan_book.errors import BusyError, ReportedError
+from caravan_book.errors import BusyError, PublishError, ReportedError
 from caravan_book.settings import NOTEBOOKS_DIR, REPO_ROOT
 
 #: Seconds between two looks at the files' modification times.
@@ -51,6 +51,7 @@ POLL = 0.1
 STATE_PATH = "/_preview/state"
 INJECT_TEMPLATE = Path("preview") / "inject.html"
 WAITING_TEMPLATE = Path("preview") / "waiting.html"
+HTML_TYPE = "text/html;charset=utf-8"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -109,12 +110,10 @@ def page_inputs(page: sections.Page, entry: dict | None) -> set[Path]:
 
 
 def one_line(error: BaseException) -> str:
-    """The error as the terminal and the page show it: its message, less a build's summary line when the
-    lines below it say what failed."""
-    lines = [line for line in str(error).splitlines() if line.strip()]
-    if len(lines) > 1 and "notebook(s) failed" in lines[0]:
-        lines = lines[1:]
-    return "\n".join(line.strip() for line in lines) or type(error).__name__
+    """The error as the terminal and the page show it: its message's lines (one for each problem or failed
+    page), without blank ones or indents."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return "\n".join(lines) or type(error).__name__
 
 
 class WarmSphinx:
@@ -229,12 +228,12 @@ def make_handler(state: State) -> type[SimpleHTTPRequestHandler]:
             if route == STATE_PATH:
                 return self._send(state.as_json(), "application/json")
             if state.site is None:
-                return self._send(self._page(_template_text(WAITING_TEMPLATE)), "text/html; charset=utf-8")
+                return self._send(self._page(_template_text(WAITING_TEMPLATE)), HTML_TYPE)
             target = Path(self.translate_path(route))
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file():
-                return self._send(self._page(target.read_text(encoding="utf-8")), "text/html; charset=utf-8")
+                return self._send(self._page(target.read_text(encoding="utf-8")), HTML_TYPE)
             return super().do_GET()
 
         def do_POST(self) -> None:
@@ -334,18 +333,21 @@ class Session:
                 return kernel.run(page.source, Path(work) / page.source.name, page.parameters, env)
 
         pool = self.pool
-        if pool is None:
-            return {"code": 1, "error": "the preview is stopping"}
         checked = time.perf_counter()
         try:
-            notebook = pool.submit(job).result()
-        except (PapermillExecutionError, kernels.KernelFailed) as error:
-            return {"code": 1, "error": failure_message(page.source.name, page.parameters, error)}
-        ran = time.perf_counter()
-        try:
-            publish.write_section(page, notebook, out)
-        except OSError as error:
-            return {"code": 1, "error": f"could not write {out}: {error.strerror}"}
+            if pool is None:
+                raise PublishError("the preview is stopping; run the section again")
+            try:
+                notebook = pool.submit(job).result()
+            except (PapermillExecutionError, kernels.KernelFailed) as error:
+                raise PublishError(failure_message(page.source.name, page.parameters, error)) from None
+            ran = time.perf_counter()
+            try:
+                publish.write_section(page, notebook, out)
+            except OSError as error:
+                raise PublishError(f"could not write {out}: {error.strerror}") from None
+        except PublishError as error:
+            return {"code": error.exit_code, "error": str(error)}
         done = time.perf_counter()
         self.log(
             f"ran {page.page} for caravan-book run into {out} in {done - started:.2f} s "
