@@ -129,6 +129,16 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
         banner.wait_for(state="hidden", timeout=60_000)
         body.get_by_text(NEW).first.wait_for(timeout=30_000)
         print(f"fixed data row visible after {time.monotonic() - saved:.2f} s")
+        # a template that does not render: the page's failure over the page, then the page again once fixed
+        start = len(preview.lines)
+        good_template = template.read_text(encoding="utf-8")
+        template.write_text(good_template.replace(NEW, "{% if %}" + NEW), encoding="utf-8")
+        banner.wait_for(state="visible", timeout=60_000)
+        assert "TemplateSyntaxError" in banner.inner_text()
+        preview.wait_for(r"^error: .*TemplateSyntaxError", start=start)
+        template.write_text(good_template, encoding="utf-8")
+        banner.wait_for(state="hidden", timeout=60_000)
+        body.get_by_text(NEW).first.wait_for(timeout=30_000)
         context.close()
         assert not remote, f"the preview loaded from another host: {remote}"
     finally:

@@ -455,9 +455,10 @@ class Session:
             docs += [p for p in self.edition.generated.glob("*.md") if before.get(p) != p.stat().st_mtime_ns]
             html = self.sphinx.build(fresh=fresh_site, docs=[p for p in docs if p.is_file()] or None)
             times["sphinx"] = time.perf_counter()
-        except ReportedError as error:
+        except Exception as error:  # a bad edit (bad data, a template that does not render, a failing page)
             self.trusted = False
-            message = one_line(error)
+            reported = isinstance(error, ReportedError)
+            message = one_line(error if reported else RuntimeError(f"{type(error).__name__}: {error}"))
             self.state.update(error=message)
             self.log(f"error: {message}")
             self.log("waiting for the file to be fixed (the server goes on)")
