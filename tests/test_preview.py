@@ -134,7 +134,7 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
         good_template = template.read_text(encoding="utf-8")
         template.write_text(good_template.replace(NEW, "{% if %}" + NEW), encoding="utf-8")
         banner.wait_for(state="visible", timeout=60_000)
-        assert "TemplateSyntaxError" in banner.inner_text()
+        assert "TemplateSyntaxError" in banner.inner_text() and "counts.md.j2" in banner.inner_text()
         preview.wait_for(r"^error: .*TemplateSyntaxError", start=start)
         template.write_text(good_template, encoding="utf-8")
         banner.wait_for(state="hidden", timeout=60_000)

@@ -116,6 +116,14 @@ def one_line(error: BaseException) -> str:
     return "\n".join(lines) or type(error).__name__
 
 
+def _where(error: BaseException) -> str:
+    """The file and line an error names (a template's syntax error does), as `` (FILE, line N)``."""
+    name, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not name:
+        return ""
+    return f" ({shown(Path(name))}" + (f", line {line})" if line else ")")
+
+
 class WarmSphinx:
     """One Sphinx application, made as Jupyter Book makes it (its configuration from _config.yml and
     _toc.yml), kept for the session: each ``build`` reads and writes only what changed."""
@@ -458,7 +466,7 @@ class Session:
         except Exception as error:  # a bad edit (bad data, a template that does not render, a failing page)
             self.trusted = False
             reported = isinstance(error, ReportedError)
-            message = one_line(error if reported else RuntimeError(f"{type(error).__name__}: {error}"))
+            message = one_line(error if reported else RuntimeError(f"{type(error).__name__}: {error}{_where(error)}"))
             self.state.update(error=message)
             self.log(f"error: {message}")
             self.log("waiting for the file to be fixed (the server goes on)")
