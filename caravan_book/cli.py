@@ -334,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("section", help="a section name, as shown by `caravan-book list`")
         p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
 
-    run = sub.add_parser("run", help="run one section with new parameters")
+    run = sub.add_parser("run", help="run one section with new parameters (on a running preview's warm kernels)")
     section_args(run)
     run.add_argument("-o", type=Path, metavar="OUT", help="OUT.ipynb (executed notebook) or OUT.html (standalone page)")
     run.set_defaults(func=_run)
