@@ -466,7 +466,8 @@ class Session:
         except Exception as error:  # a bad edit (bad data, a template that does not render, a failing page)
             self.trusted = False
             reported = isinstance(error, ReportedError)
-            message = one_line(error if reported else RuntimeError(f"{type(error).__name__}: {error}{_where(error)}"))
+            where = _where(error) or (f" ({', '.join(shown(p) for p in changed[:3])} changed)" if changed else "")
+            message = one_line(error if reported else RuntimeError(f"{type(error).__name__}: {error}{where}"))
             self.state.update(error=message)
             self.log(f"error: {message}")
             self.log("waiting for the file to be fixed (the server goes on)")
