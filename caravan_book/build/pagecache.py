@@ -178,9 +178,16 @@ def page_modules(source: Path) -> tuple[str, ...]:
     return tuple(sorted(closure(references(tree))))
 
 
+def code_files(source: Path) -> list[Path]:
+    """The files of ``page_modules(source)``, with each module's own words file: the YAML of the same name beside
+    it (``text/vocabulary.yml``, ``text/dates.yml``, ``messages.yml``), so an edited vocabulary reaches the pages."""
+    modules = [path for name in page_modules(source) if (path := module_file(name))]
+    return sorted(modules + [p.with_suffix(".yml") for p in modules if p.with_suffix(".yml").is_file()])
+
+
 def code_digest(source: Path) -> str:
-    """The files of ``page_modules(source)``, each with its name."""
-    files = sorted(path for name in page_modules(source) if (path := module_file(name)))
+    """The files of ``code_files(source)``, each with its name."""
+    files = code_files(source)
     return digest(*(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + p.read_bytes() for p in files))
 
 
