@@ -198,6 +198,23 @@ def split_usage(used: list[str]) -> tuple[list[str], list[str]]:
     return [n for n in names if not n.startswith(prefix)], [n[len(prefix) :] for n in names if n.startswith(prefix)]
 
 
+_CLOSURES: dict[tuple, list[Path]] = {}
+
+
+def _template_closure(names: tuple[str, ...]) -> list[Path]:
+    """``templates.template_closure``, parsed again only when a template file changed (or one was added or
+    removed): the preview asks for every page's key after each edit, and parsing is most of its cost."""
+    stamp = tuple(
+        (str(path), path.stat().st_mtime_ns) for path in sorted(templates.TEMPLATES_DIR.rglob("*")) if path.is_file()
+    )
+    key = (names, hash(stamp))
+    if key not in _CLOSURES:
+        if len(_CLOSURES) > 256:
+            _CLOSURES.clear()
+        _CLOSURES[key] = templates.template_closure(list(names))
+    return _CLOSURES[key]
+
+
 def page_key(page: Page, used: list[str], context: str = "") -> str:
     """What a page's output depends on: notebook, parameters, the package code it can reach (``code_digest``),
     the versions of the libraries that shape a page and the cache epoch (``versions``), chart medium, the
@@ -209,7 +226,7 @@ def page_key(page: Page, used: list[str], context: str = "") -> str:
     ]
     templates_part = [
         p.relative_to(templates.TEMPLATES_DIR).as_posix().encode() + b"\0" + p.read_bytes()
-        for p in templates.template_closure(rendered)
+        for p in _template_closure(tuple(rendered))
     ]
     return digest(
         page.source.read_bytes(),
