@@ -53,7 +53,9 @@ leading and trailing punctuation and quotation marks, makes ’ an ' and lowerca
 - **excerpts verbatim**: the share of proposed excerpts found word for word in the article (100%).
 
 Usage: ``.venv/bin/python benchmarks/extract_benchmark.py [--seeds DIR] [--data DIR] [--truth DIR]
-[--only NAME]... [--json PATH]``; ``NAME`` is ``seeds`` or a fixture's file name without ``.txt``.
+[--only NAME]... [--json PATH] [--wrong KIND]...``; ``NAME`` is ``seeds`` or a fixture's file name without
+``.txt``; ``--wrong`` prints to stderr each proposal of ``KIND`` (figures, statements, events, defects) that
+matches no true row.
 Prints a table (measure × article set) and writes a JSON summary (default
 ``benchmarks/results/extract-latest.json``). Exit codes: 0 done; 2 bad input (the seed folder
 missing, a truth file that does not read or whose excerpts are not in its article, an unknown
@@ -434,13 +436,39 @@ def summarise(tally: Tally) -> dict[str, Any]:
     return out
 
 
-def run(truths: list[Truth], data: Path) -> dict[str, Any]:
-    """Extract every article, compare, and sum up per article and per set (the seeds; each fixture)."""
+#: ``--wrong KIND``: the proposals of a kind, the true rows they are judged against and the rule that matches.
+WRONG_KINDS = {
+    "figures": ("figures", "figures", figure_match),
+    "events": ("events", "events", event_match),
+    "defects": ("defects", "defects", defect_match),
+    "statements": ("statements", "statements", lambda p, t: direct_match(p, t) or reported_match(p, t)),
+}
+
+
+def wrong(truth: Truth, found: dict[str, list[dict[str, str]]], kind: str) -> list[str]:
+    """One line per proposal of ``kind`` that matches no true row (a false positive): article, rule, excerpt."""
+    table_name, truth_name, match = WRONG_KINDS[kind]
+    true_rows = getattr(truth, truth_name)
+    lines = []
+    for p in found.get(table_name, []):
+        if not any(match(p, t) for t in true_rows):
+            when = p.get("date") or p.get("value_text") or p.get("quote_kind") or ""
+            lines.append(f"{truth.name}\t{when}\t{p.get('rule', '')}\t{' '.join(str(p.get('excerpt', '')).split())}")
+    return lines
+
+
+def run(truths: list[Truth], data: Path, show_wrong: list[str] | None = None) -> dict[str, Any]:
+    """Extract every article, compare, and sum up per article and per set (the seeds; each fixture). For each
+    kind in ``show_wrong``, print its false positives to stderr."""
     per_article: dict[str, Any] = {}
     per_set: dict[str, Tally] = {}
     started = time.perf_counter()
     for truth in truths:
-        tally = compare(truth, proposals(truth, data))
+        found = proposals(truth, data)
+        for kind in show_wrong or []:
+            for line in wrong(truth, found, kind):
+                print(f"wrong {kind}: {line}", file=sys.stderr)
+        tally = compare(truth, found)
         per_article[truth.name] = {"set": truth.group, **summarise(tally)}
         per_set.setdefault(truth.group, Tally()).merge(tally)
     return {
@@ -489,6 +517,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=TRUTHS, help="folder of the fixtures' truth files")
     parser.add_argument("--only", action="append", metavar="NAME", help="'seeds' or a fixture name (repeatable)")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the JSON summary")
+    parser.add_argument(
+        "--wrong",
+        action="append",
+        choices=sorted(WRONG_KINDS),
+        help="print the proposals of this kind that match no true row (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         fixtures = fixture_truths(args.truth)
@@ -503,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    summary = run(truths, args.data)
+    summary = run(truths, args.data, args.wrong)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(summary))

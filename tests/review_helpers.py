@@ -34,8 +34,10 @@ def edit_review(folder: Path, file: str, match: dict[str, str] | None, values: d
     return changed
 
 
-def review_fictional(folder: Path) -> None:
-    """Reject everything, then accept and complete the rows the guide's example keeps."""
+def review_fictional(folder: Path, *, with_place: bool = False) -> None:
+    """Reject everything, then accept and complete the rows the guide's example keeps. ``with_place`` goes one
+    step further than the guide: it gives the fictional town made-up coordinates and makes it the incident's
+    place (a new place the merge adds to places.csv)."""
     for file in (
         "places.csv",
         "incidents.csv",
@@ -112,3 +114,42 @@ def review_fictional(folder: Path) -> None:
         == 1
     )
     edit_review(folder, "defects.csv", None, {"status": "accepted"})
+    if with_place:
+        edit_review(
+            folder,
+            "places.csv",
+            {"place": "Villa Esperanza"},
+            {
+                "status": "accepted",
+                "kind": "town",
+                "latitude": "17.05",
+                "longitude": "-96.72",
+                "country": "MX",
+                "coordinates_source": "made up for the fictional example (the town does not exist)",
+                "reliability": "none (a fictional place)",
+            },
+        )
+        edit_review(folder, "incidents.csv", {"incident": INCIDENT}, {"place": "Villa Esperanza"})
+
+
+def accept_new_incident(root: Path, review: Path, *, with_place: bool = False) -> None:
+    """The guide's path for the fictional article: ``extract --new-incident``, the review above, ``accept``."""
+    from conftest import run_cli
+
+    done = run_cli(
+        "extract",
+        FIXTURE,
+        "--source",
+        SOURCE,
+        "--incident",
+        INCIDENT,
+        "--new-incident",
+        "--out",
+        review,
+        root=root,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    review_fictional(review, with_place=with_place)
+    done = run_cli("accept", review, root=root, cwd=root)
+    assert done.returncode == 0, done.stderr

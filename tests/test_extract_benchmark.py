@@ -68,3 +68,17 @@ def test_an_unknown_name_is_one_line_and_exit_code_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: --only 'no-such-article'") and err.count("\n") == 1
     assert not (tmp_path / "s.json").exists()
+
+
+def test_wrong_prints_each_unmatched_proposal_with_its_article_rule_and_excerpt(tmp_path, capsys):
+    """``--wrong KIND`` lists, on stderr, the proposals of that kind that match no true row, one a line: the
+    article, the date or value, the rule and the excerpt (the list the events' rules were fixed from)."""
+    bench = load_benchmark()
+    truth = next(t for t in bench.fixture_truths() if t.name == FIXTURE)
+    found = bench.proposals(truth, REPO / "data")
+    stray = dict(found["events"][0], date="1999-01-01")  # a proposal no true event has
+    lines = bench.wrong(truth, {"events": [*found["events"], stray]}, "events")
+    assert lines == [f"{FIXTURE}\t1999-01-01\t{stray['rule']}\t{' '.join(stray['excerpt'].split())}"]
+    assert bench.main(["--only", FIXTURE, "--wrong", "events", "--json", str(tmp_path / "s.json")]) == 0
+    err = capsys.readouterr().err
+    assert all(line.startswith("wrong events: ") and line.count("\t") == 3 for line in err.splitlines())

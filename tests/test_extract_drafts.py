@@ -4,6 +4,7 @@ marked published, a long article is read in time linear in its length, and a lab
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 import time
@@ -75,7 +76,7 @@ def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_
     extract_new_incident(root, review)
     with open(review / "incidents.csv", newline="", encoding="utf-8") as fh:
         assert [r["publication"] for r in csv.DictReader(fh)] == ["draft"]
-    review_fictional(review)
+    review_fictional(review, with_place=True)  # a new place too: the published counts leave it out
     done = run_cli("accept", review, root=root, cwd=root)
     assert done.returncode == 0, done.stderr
     after = published_view(root)
@@ -92,6 +93,57 @@ def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_
     set_publication(root / "data", INCIDENT, "published")
     published = published_view(root)
     assert SOURCE in published and published != before
+
+
+def _normalised_notebook(path: Path) -> str:
+    """An executed notebook without what changes from one run to the next (times, papermill's record, the id
+    of the parameters cell papermill adds)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb.get("metadata", {}).pop("papermill", None)
+    for cell in nb.get("cells", []):
+        for key in ("execution", "papermill"):
+            cell.get("metadata", {}).pop(key, None)
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.pop("id", None)  # papermill gives the cell it adds a new random id at each run
+    return json.dumps(nb, sort_keys=True, indent=1)
+
+
+def published_book(root: Path) -> dict[str, str]:
+    """What the published book is made of: every generated page (Markdown as written, executed notebooks
+    normalised) and the published-facts manifest, byte for byte."""
+    generated = root / "book" / "generated"
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(generated.glob("*.md"))}
+    pages |= {p.name: _normalised_notebook(p) for p in sorted(generated.glob("*.ipynb"))}
+    pages["data/published.json"] = (root / "data" / "published.json").read_text(encoding="utf-8")
+    return pages
+
+
+def _build(root: Path) -> None:
+    done = run_cli("build", root=root, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.build
+def test_the_published_book_is_unchanged_by_an_accepted_draft_until_it_is_published(book_copy, tmp_path):
+    """The guide's path with a new article (extract -> review -> accept) and `build` again: every generated
+    page and data/published.json are the same as the build before it; marking the incident published changes
+    the book (its article and counts come in)."""
+    before = published_book(book_copy)
+    extract_new_incident(book_copy, tmp_path / "review")
+    review_fictional(tmp_path / "review", with_place=True)
+    done = run_cli("accept", tmp_path / "review", root=book_copy, cwd=book_copy)
+    assert done.returncode == 0, done.stderr
+    _build(book_copy)
+    after = published_book(book_copy)
+    assert after.keys() == before.keys()
+    changed = [name for name in before if after[name] != before[name]]
+    assert not changed, changed
+
+    set_publication(book_copy / "data", INCIDENT, "published")
+    _build(book_copy)
+    published = published_book(book_copy)
+    assert published["methods.ipynb"] != before["methods.ipynb"]
+    assert SOURCE in published["methods.ipynb"] or "Ana Ruiz" in published["methods.ipynb"]
 
 
 @pytest.mark.build

@@ -97,8 +97,8 @@ def _pages_reaching(module: str) -> set[str]:
 
 def test_a_page_depends_on_the_code_its_notebook_reaches_and_on_no_other():
     every = {page.page for page in sections.load().pages}
-    numbers_pages = {page.page for page in sections.load().pages if page.notebook in ("numbers", "comparison")}
-    assert _pages_reaching("caravan_book.story.numbers") == numbers_pages  # comparison imports from numbers
+    numbers_pages = {page.page for page in sections.load().pages if page.notebook == "numbers"}
+    assert _pages_reaching("caravan_book.story.numbers") == numbers_pages  # the comparison no longer imports it
     assert _pages_reaching("caravan_book.story.narrative") == {
         page.page for page in sections.load().pages if page.notebook == "narrative"
     }
@@ -177,4 +177,4 @@ def test_editing_the_cli_or_the_extractor_reruns_no_page_and_a_story_module_reru
         fh.write("# edited by a test\n")
     done = run_cli("build", root=book_copy, env=env, cwd=book_copy)
     assert done.returncode == 0, done.stderr
-    assert _ran(done) == {p.page for p in sections.load().pages if p.notebook in ("numbers", "comparison")}
+    assert _ran(done) == {p.page for p in sections.load().pages if p.notebook == "numbers"}

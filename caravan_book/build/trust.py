@@ -101,7 +101,10 @@ def _selections(parameters: dict) -> list:
         return list(selection.select_pair(parameters["left"], parameters["right"]))
     if "incident" in parameters:
         return [selection.select(parameters["incident"], parameters.get("sources", "all"), parameters.get("as_of"))]
-    return [selection.select(incident) for incident in selection.incident_ids()]
+    from caravan_book.data import queries
+
+    # a page of every incident (the methods page) shows the published ones: a draft is for custom books
+    return [selection.select(incident) for incident in queries.published_incidents()]
 
 
 def _rows(table: str, sel: Any):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -64,6 +64,15 @@ class Verified:
     articles: int
     excerpts: int
     from_ledger: int = 0
+    #: the same three counts for the published incidents' articles only (None: every article is published)
+    published: tuple[int, int, int] | None = None
+
+    def of_published(self) -> Verified:
+        """The verification of the published book's articles (a draft's are verified too, but not counted)."""
+        if self.published is None:
+            return self
+        articles, excerpts, from_ledger = self.published
+        return Verified(_how(articles - from_ledger, from_ledger), articles, excerpts, from_ledger)
 
     def describe(self) -> str:
         """``against the articles (…)`` / ``against the ledger (…)``: what ``check`` prints."""
@@ -87,9 +96,21 @@ class Verified:
             value = json.loads(text)
             if value["how"] not in get_args(How):
                 return None
-            return cls(value["how"], int(value["articles"]), int(value["excerpts"]), int(value["from_ledger"]))
+            published = value.get("published")
+            return cls(
+                value["how"],
+                int(value["articles"]),
+                int(value["excerpts"]),
+                int(value["from_ledger"]),
+                tuple(int(n) for n in published) if published is not None else None,  # type: ignore[arg-type]
+            )
         except (ValueError, TypeError, KeyError):
             return None
+
+
+def _how(read: int, vouched: int) -> How:
+    """How excerpts were verified, from the number of articles read and of those vouched for by the ledger."""
+    return LEDGER if not read else ARTICLES if not vouched else BOTH
 
 
 def fingerprint(text: str) -> str:
@@ -193,6 +214,9 @@ class _Outcome:
     read: int  # articles read and compared
     vouched: int  # articles whose excerpts were verified against the ledger
     excerpts: int
+    read_ids: set[str] = field(default_factory=set)
+    vouched_ids: set[str] = field(default_factory=set)
+    excerpts_by_source: dict[str, int] = field(default_factory=dict)
 
 
 def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
@@ -253,6 +277,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
     excerpt_records: list[dict] = []
     for table, row_id, column, source_id, excerpt, shown, line in _excerpt_cells(folder):
         out.excerpts += 1
+        out.excerpts_by_source[source_id] = out.excerpts_by_source.get(source_id, 0) + 1
         if source_id in unknown:
             why = say("article_unknown", document=documents[source_id])
             out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
@@ -288,6 +313,7 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
             }
         )
     out.read, out.vouched = len(texts), len(vouched)
+    out.read_ids, out.vouched_ids = set(texts), set(vouched)
     out.text = ledger_text(article_records, excerpt_records)
     return out
 
@@ -317,5 +343,23 @@ def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> V
         raise UnvouchedError(outcome.unvouched)
     if outcome.read and atomic.write_if_changed(ledger_path(folder), outcome.text) and log is not None:
         log(f"wrote {shown_path(ledger_path(folder))} (the excerpt ledger changed)")
-    how: How = LEDGER if not outcome.read else ARTICLES if not outcome.vouched else BOTH
-    return Verified(how, outcome.read + outcome.vouched, outcome.excerpts, outcome.vouched)
+    how = _how(outcome.read, outcome.vouched)
+    published = _published_sources(folder)
+    part = None
+    if published != outcome.read_ids | outcome.vouched_ids:
+        part = (
+            len(published & (outcome.read_ids | outcome.vouched_ids)),
+            sum(n for sid, n in outcome.excerpts_by_source.items() if sid in published),
+            len(published & outcome.vouched_ids),
+        )
+    return Verified(how, outcome.read + outcome.vouched, outcome.excerpts, outcome.vouched, part)
+
+
+def _published_sources(folder: Path) -> set[str]:
+    """The articles of published incidents (a draft incident's articles are for custom books)."""
+    from caravan_book.data import tables
+
+    incidents = tables.load("incidents", folder)
+    keep = set(incidents.loc[incidents["publication"] == "published", "incident"])
+    sources = tables.load("sources", folder)
+    return set(sources.loc[sources["incident"].isin(keep), "source_id"])

@@ -39,6 +39,10 @@ from caravan_book.text.vocabulary import WEEKDAYS
 #: The tables a review folder may hold, in the order they are merged (tables others point into first).
 REVIEW_TABLES = ("places", "incidents", "sources", "metrics", "events", "figures", "statements", "defects")
 _WEEKDAYS = WEEKDAYS
+#: A date phrase that measures a span ("the past two weeks", "the last 10 days"): a duration, not a day.
+_SPAN = re.compile(
+    r"(?:the\s+)?(?:past|last)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|few|several)\s+\w+", re.I
+)
 #: Verbs of a sentence that tells the departure or the event an incident is about.
 _DEPARTURE = re.compile(
     r"\b(?:set (?:off|out)|sets (?:off|out)|left|leaves?|departed|departs?|began (?:walking|"
@@ -239,6 +243,12 @@ def event_mentions(
                 continue
         if m.day > published or m.precision == "year":
             continue  # a plan, not an event; a year alone dates no event of a news story (data/ has none)
+        if _SPAN.match(m.phrase):
+            continue  # "the past two weeks": how long something lasted, no day of an event
+        if re.match(r"[’']s\b", text[m.end : m.end + 3]):
+            continue  # "last week's midterm elections": the date of a thing the sentence names, not its event
+        if weekday in _WEEKDAYS and re.search(rf"\b{quo.SPEECH}\s+(?:on\s+)?$", text[max(0, m.start - 16) : m.start]):
+            continue  # "said on Sunday": the day of a statement (a statements row), not of an event
         if m.precision in ("month", "year"):
             before = text[max(0, m.start - 12) : m.start]
             if statistic and not re.search(rf"\b{quo.SPEECH}\s+$", before):

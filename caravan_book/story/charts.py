@@ -608,7 +608,11 @@ def encounters_chart(
         .mark_text(align="left", dx=4, dy=-4, color=PALETTE[1], fontWeight="bold")
         .encode(x="month_start:T", y=alt.value(10), text="label:N")
     )
-    layers = [bars, rule, rule_text]
+    # the incident's month is marked only where the table has it: a later month would be drawn outside the frame
+    marked = (
+        data["month_start"].min() <= pd.Timestamp(year=mark.year, month=mark.month, day=1) <= data["month_start"].max()
+    )
+    layers = [bars, rule, rule_text] if marked else [bars]
     if not reported.empty:
         points = reported[["as_of", "value", "as_printed", "label", "attributed_to"]].rename(
             columns={"label": w["article"]}
@@ -639,7 +643,7 @@ def encounters_chart(
         last=fmt_date(peak.index.max(), None, "month"),
         low=fmt_number(peak.min()),
         high=fmt_number(peak.max()),
-        mark=mark_label,
+        mark=mark_label if marked else None,
         reported=not reported.empty,
     )
     years = sorted(data["fiscal_year"].unique())
@@ -690,7 +694,8 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
     rule_text = (
         alt.Chart(marks).mark_text(align="right", dx=-4, y=8, color="#333").encode(x="fiscal_year:Q", text="label:N")
     )
-    layers = [line, rule, rule_text]
+    inside = int(data["fiscal_year"].min()) <= marked <= last_year + 1  # the x domain: a later year is off the frame
+    layers = [line, rule, rule_text] if inside else [line]
     table = data.assign(series=w["series"])
     peak_year = int(data.loc[data["apprehensions"].idxmax(), "fiscal_year"])
     peak = int(data["apprehensions"].max())
@@ -700,7 +705,7 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
         last=int(data["fiscal_year"].max()),
         peak_year=peak_year,
         peak=fmt_number(peak),
-        marked=marked,
+        marked=marked if inside else None,
         check=bool(check),
         check_year=check["fiscal_year"] if check else None,
         usbp=fmt_number(check["usbp_encounters"]) if check else None,
@@ -817,7 +822,7 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
         for key, group in data.groupby("Incident", sort=False)
         if group["months_from_incident"].min() > -6 or group["months_from_incident"].max() < 6
     ]
-    alt_text = _plain("around-alt", parts=parts, short=short)
+    alt_text = _plain("around-alt", lines=int(data["Incident"].nunique()), parts=parts, short=short)
     first, last = data["month_start"].min(), data["month_start"].max()
     caption = _plain("around-caption", first=fmt_date(first, None, "month"), last=fmt_date(last, None, "month"))
     shown = pd.DataFrame(

@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from caravan_book.data import queries, tables
+from caravan_book.data.schemas import OUTLET_BASIS
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
@@ -77,9 +78,20 @@ def headline(sel: Selection) -> dict:
 
 
 # ---------------------------------------------------------------- discussion questions
-def discussion(section: str, sel: Selection | None = None) -> str:
-    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``."""
-    return render("common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1)
+def discussion(section: str, sel: Selection | None = None, other: Selection | None = None) -> str:
+    """Discussion questions that fit the page's selection (one article or several): ``common/discussion.md.j2``.
+    With ``other`` (the comparison's second incident), whether the two incidents' articles share an outlet, come
+    from different ones, or do not all name theirs (a question asserts only what the data says)."""
+    outlets = None
+    if sel is not None and other is not None:
+        sides = [queries.sources(s) for s in (sel, other)]
+        named_basis = [b for b in OUTLET_BASIS if b != OUTLET_BASIS[-1]]  # stated or inferred; the last: not stated
+        named = [set(f.loc[f["outlet_basis"].isin(named_basis), "outlet"]) for f in sides]
+        unnamed = any((~f["outlet_basis"].isin(named_basis)).any() for f in sides)
+        outlets = "shared" if named[0] & named[1] else ("unknown" if unnamed else "different")
+    return render(
+        "common/discussion.md.j2", section=section, several=sel is None or len(sel.sources) > 1, outlets=outlets
+    )
 
 
 def parameters_sentence(sel: Selection) -> str:

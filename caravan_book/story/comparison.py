@@ -22,7 +22,6 @@ from caravan_book.story.display import (
     fmt_number,
     outlet_name,
 )
-from caravan_book.story.numbers import _month_count
 from caravan_book.story.templates import render
 
 #: The comparison's rows of facts (facts.csv topics), in the order the table gives them.
@@ -190,17 +189,25 @@ def comparison_text(left: Selection, right: Selection) -> str:
     if first_admin is not None and second_admin is not None:
         values["admins"] = [first_admin["value"], second_admin["value"]]
     lm, rm = queries.incident_month(left), queries.incident_month(right)
-    (lshown, lc), (rshown, rc) = _month_count(lm), _month_count(rm)
-    if lc is not None and rc is not None and lshown is not None and rshown is not None:
+    lc, rc = queries.encounters_in_month(lm), queries.encounters_in_month(rm)
+    first, last = queries.monthly_span()
+    # each incident's own month, never the table's last month before it (issue 19: no borrowed month)
+    values["uncovered"] = [
+        {"title": inc["title"], "month": fmt_date(month, None, "month")}
+        for inc, month, count in ((li, lm, lc), (ri, rm, rc))
+        if count is None
+    ]
+    values["span"] = {"first": fmt_date(first, None, "month"), "last": fmt_date(last, None, "month")}
+    if lc is not None and rc is not None:
         frame = queries.encounters_monthly()
         months_shown = []
-        for shown, count in ((lshown, lc), (rshown, rc)):
+        for month, count in ((lm, lc), (rm, rc)):
             title42 = int(
-                frame[(frame["month_start"] == shown) & (frame["authority"] == "Title 42")]["encounters"].sum()
+                frame[(frame["month_start"] == month) & (frame["authority"] == "Title 42")]["encounters"].sum()
             )
             months_shown.append(
                 {
-                    "month": fmt_date(shown, None, "month"),
+                    "month": fmt_date(month, None, "month"),
                     "count": fmt_number(count),
                     "title42": fmt_number(title42) if title42 else None,
                 }
@@ -214,3 +221,26 @@ def comparison_text(left: Selection, right: Selection) -> str:
             "far": [f for f in (_far_from_the_border(left, right), _far_from_the_border(right, left)) if f],
         }
     return render("comparison/text.md.j2", **values)
+
+
+def comparison_around(left: Selection, right: Selection) -> str:
+    """The paragraph over the chart of the months around each incident: which incidents it draws a line for,
+    and which incident's month CBP's monthly table does not cover (its line is missing, never another month's)."""
+    first, last = queries.monthly_span()
+    sides = []
+    for sel in (left, right):
+        month = queries.incident_month(sel)
+        sides.append(
+            {
+                "title": queries.incident(sel)["title"],
+                "month": fmt_date(month, None, "month"),
+                "drawn": not queries.encounters_around(sel).empty,
+                "covered": queries.encounters_in_month(month) is not None,
+            }
+        )
+    return render(
+        "comparison/around.md.j2",
+        sides=sides,
+        first=fmt_date(first, None, "month"),
+        last=fmt_date(last, None, "month"),
+    )

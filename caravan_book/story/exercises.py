@@ -151,7 +151,12 @@ def responses(sel: Selection) -> str:
     # Which officials the counts put first and last, from the counts (review 2, M5): "officials have the fewest"
     # only when every government quoted has the fewest.
     officials = {by_group[g]: int(counts[by_group[g]]) for g in by_group.index if g in official_groups}
-    values |= {"officials_most": [], "officials_fewest": False}
+    values |= {
+        "officials_most": [],
+        "officials_fewest": False,
+        "officials_quoted": bool(officials),
+        "groups": len(counts),
+    }
     if officials and most != least:
         values["officials_most"] = sorted(g for g, n in officials.items() if n == most)
         values["officials_fewest"] = all(n == least for n in officials.values())
@@ -179,26 +184,51 @@ def responses(sel: Selection) -> str:
 
 
 def comparison(left: Selection, right: Selection) -> str:
+    """The comparison's exercises, each solution computed from the two incidents' rows (issue 19: nothing the
+    articles do not say, no month the CBP table does not cover)."""
     li, ri = queries.incident(left), queries.incident(right)
     lm, rm = queries.incident_month(left), queries.incident_month(right)
     lc, rc = queries.encounters_in_month(lm), queries.encounters_in_month(rm)
 
-    def side(incident) -> dict[str, object]:
+    def side(sel: Selection, incident) -> dict[str, object]:
+        facts = queries.facts(sel)
         return {
             "title": incident["title"],
             "place": incident["place"],
             "country": COUNTRY_NAMES.get(incident["country"], incident["country"]),
             "on_border": _on_the_us_border(str(incident["place"])),
+            "date": fmt_date(incident["start_date"], incident["start_date_basis"]),
+            "articles": len(sel.sources),
+            # what the articles report of officers and force, in the data's words (none: the template says so)
+            "officers": list(
+                facts[facts["topic"].isin(["mexican_police", "force_used"])].drop_duplicates("topic")["value"]
+            ),
         }
 
-    values: dict[str, object] = {"left": side(li), "right": side(ri)}
+    def quotes(sel: Selection) -> list[dict[str, object]]:
+        frame = queries.statements(sel)
+        direct = frame[frame["quote_kind"] == "direct"]
+        return [
+            {"speaker": r["speaker"], "quote": r["quote"], "article": Markup(article_phrase(r))}
+            for _, r in direct.iterrows()
+        ]
+
+    values: dict[str, object] = {
+        "left": side(left, li),
+        "right": side(right, ri),
+        "quotes": quotes(left) + quotes(right),
+    }
     if lc is not None and rc is not None:
+        monthly = queries.encounters_monthly()
+        title42 = monthly[monthly["authority"] == "Title 42"].set_index("month_start")["encounters"]
         values["border"] = {
             "left_month": fmt_date(lm, None, "month"),
             "right_month": fmt_date(rm, None, "month"),
             "left": fmt_number(lc),
             "right": fmt_number(rc),
             "ratio": f"{rc / lc:.1f}",
+            "left_title42": fmt_number(int(title42.get(lm, 0))) if title42.get(lm, 0) else None,
+            "right_title42": fmt_number(int(title42.get(rm, 0))) if title42.get(rm, 0) else None,
         }
     return render("comparison", _items("comparison", **values), left, right)
 

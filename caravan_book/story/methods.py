@@ -75,12 +75,29 @@ def provenance_list() -> str:
     return render("methods/provenance.md.j2", items=items)
 
 
+def _published_places() -> pd.DataFrame:
+    """The places of the published book: every row of places.csv but those that only draft incidents' rows name
+    (a place a new story adds stays out of the published counts until the story is published). A place is named
+    by a row when the row gives it as its place or its excerpt contains it."""
+    keep = set(queries.published_incidents())
+    texts: dict[bool, list[str]] = {True: [], False: []}
+    for name in ("incidents", "events", "figures", "facts", "statements"):
+        frame = tables.load(name)
+        columns = [c for c in ("place", "excerpt") if c in frame.columns]
+        for _, row in frame.iterrows():
+            texts[row["incident"] in keep] += [str(row[c]) for c in columns if isinstance(row[c], str)]
+    published, drafts = " | ".join(texts[True]), " | ".join(texts[False])
+    places = tables.load("places")
+    draft_only = [p in drafts and p not in published for p in places["place"]]
+    return places[[not d for d in draft_only]].reset_index(drop=True)
+
+
 def data_counts_text() -> str:
     """How many rows each data file holds; statements counted as the pages show them, like the table above."""
     counts = {
-        n: fmt_number(len(queries.published(n)))
-        for n in ("sources", "events", "figures", "facts", "claims", "places", "defects")
+        n: fmt_number(len(queries.published(n))) for n in ("sources", "events", "figures", "facts", "claims", "defects")
     }
+    counts["places"] = fmt_number(len(_published_places()))
     counts["statements"] = fmt_number(len(_statements_shown()))
     counts["distinct_claims"] = fmt_number(queries.published("claims")["claim"].nunique())
     return render("methods/counts.md.j2", **counts)
