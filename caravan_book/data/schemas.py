@@ -30,7 +30,18 @@ QUOTE_KINDS = ("direct", "reported")
 PUBLICATION = ("draft", "published")
 #: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
 #: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
-DATE_PRECISIONS = ("day", "week", "early month", "month", "year", "before")
+DATE_PRECISIONS = (
+    "day",
+    "week",
+    "early month",
+    "month",
+    "year",
+    "before",
+    "on or before",
+    "day or next",
+    "after",
+    "reported",
+)
 #: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
 #: context, 3 = detail.
 PROMINENCE = (0, 1, 2, 3)

@@ -64,8 +64,25 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself.
-PRECISION_ORDER = {"before": 0, "year": 1, "month": 2, "early month": 3, "week": 4, "day": 5}
+#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself, "after" it.
+PRECISION_ORDER = {
+    "before": 0,
+    "on or before": 0,
+    "reported": 0,
+    "year": 1,
+    "month": 2,
+    "early month": 3,
+    "week": 4,
+    "day": 5,
+    "day or next": 5,
+    "after": 6,
+}
+#: Precisions that bound a date on one side only: drawn from the bound with an open end, never with a made-up
+#: first (or last) day. "reported" is a statement whose date the article does not give: on or before its date.
+OPEN_BEFORE = ("before", "on or before", "reported")
+OPEN_AFTER = ("after",)
+#: Templates of the dates whose words are not in this module (common/date-bound.txt.j2).
+_BOUND_TEMPLATE = {"on or before", "after", "day or next", "reported"}
 
 
 def date_text(
@@ -91,6 +108,22 @@ def date_text(
         shown = f"the week of {start}–{end.day} {end:%B %Y}"
     elif precision == "before":
         shown = f"before {when.day} {when:%B %Y}"
+    elif precision in _BOUND_TEMPLATE:
+        from caravan_book.story.templates import render_text  # templates imports this module
+
+        nxt = when + pd.Timedelta(days=1)
+        first = (
+            f"{when.day}"
+            if nxt.month == when.month
+            else f"{when.day} {when:%B}" + ("" if nxt.year == when.year else f" {when:%Y}")
+        )
+        shown = render_text(
+            "common/date-bound.txt.j2",
+            precision=precision,
+            day=f"{when.day} {when:%B %Y}",
+            first=first,
+            last=f"{nxt.day} {nxt:%B %Y}",
+        ).strip()
     else:
         shown = (f"{when:%A} " if weekday else "") + f"{when.day} {when:%B %Y}"
     return shown + (INFERRED if basis == "inferred" else "")
@@ -99,7 +132,8 @@ def date_text(
 def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last day a date can mean: a chart draws a day as a point and anything vaguer as this span.
 
-    A bound ("before 6 November") is drawn as the two weeks that end the day before it.
+    A one-sided bound has no first day (``NaT``: "before 6 November" ends on 5 November, "on or before" on the
+    day itself) or no last day ("after 20 January" starts on the 21st); "day or next" is the two days.
     """
     if precision == "year":
         return when, when + pd.offsets.YearEnd(0)
@@ -110,7 +144,13 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
     if precision == "week":
         return when, when + pd.Timedelta(days=6)
     if precision == "before":
-        return when - pd.Timedelta(days=14), when - pd.Timedelta(days=1)
+        return pd.NaT, when - pd.Timedelta(days=1)
+    if precision in OPEN_BEFORE:
+        return pd.NaT, when
+    if precision in OPEN_AFTER:
+        return when + pd.Timedelta(days=1), pd.NaT
+    if precision == "day or next":
+        return when, when + pd.Timedelta(days=1)
     return when, when
 
 
