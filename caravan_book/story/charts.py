@@ -157,12 +157,11 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
     plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
     basis_scale = list(basis_names.values())
     height = max(120, 40 * data["Article"].nunique())
-    rows = {
-        "y": alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170)),
-        "yOffset": alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None),
-    }
+    row_y = alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170))
+    row_offset = alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None)
     base = alt.Chart(plotted).encode(
-        **rows,
+        y=row_y,
+        yOffset=row_offset,
         color=alt.Color(
             "Date in the article:N",
             title=_timeline_words("legend"),
@@ -208,7 +207,7 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
                     x2Offset=reach,
                     color=alt.Gradient(gradient="linear", stops=stops, x1=0, x2=1),
                 )
-                .encode(x=bound_axis, x2=alt.X2("bound:T"), **rows)
+                .encode(x=bound_axis, x2=alt.X2("bound:T"), y=row_y, yOffset=row_offset)
             )
     title = title or _timeline_words("title")
     description = _timeline_words("description", events=len(data), articles=data["Article"].nunique())

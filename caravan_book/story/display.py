@@ -240,8 +240,19 @@ def figure_date(row) -> str:
         fiscal_year=year if str(row.get("metric", "")).endswith("_fiscal_year") else None,
         first=date_text(pd.Timestamp(year - 1, 10, 1), None, "month"),
         last=date_text(pd.Timestamp(year, 9, 1), None, "month"),
-        when=date_text(when, row.get("as_of_basis"), "day" if row.get("as_of_basis") == "stated" else "month"),
+        when=date_text(when, _figure_basis(row, when), "day" if row.get("as_of_basis") == "stated" else "month"),
     ).strip()
+
+
+def _figure_basis(row, when: pd.Timestamp) -> str | None:
+    """A figure's date shown by its month is printed, not worked out (no †), when the article prints its own
+    date in that month ('Posted on November 26, 2018' prints November 2018)."""
+    basis = row.get("as_of_basis")
+    published = row.get("published")
+    printed = row.get("published_basis") == "stated" and isinstance(published, pd.Timestamp)
+    if basis != "stated" and printed and (published.year, published.month) == (when.year, when.month):
+        return "stated"
+    return basis
 
 
 def printed_qualifier(row) -> str | None:

@@ -71,7 +71,7 @@ def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
             {
                 "name": GROUPS[group],
                 "last": date_text(last["date"], None, last["date_precision"]) if last is not None else None,
-                "about": [date_text(when, basis, precision) for when, basis, precision in dict.fromkeys(about)],
+                "about": [date_text(a[0], a[1], a[2]) for a in dict.fromkeys(about) if a is not None],
             }
         )
     return groups
