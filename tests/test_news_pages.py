@@ -14,7 +14,15 @@ import yaml
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
 from caravan_book.story import charts, narrative, responses
-from caravan_book.story.display import OPEN_AFTER, OPEN_BEFORE, date_span, date_text, event_date
+from caravan_book.story.display import (
+    OPEN_AFTER,
+    OPEN_BEFORE,
+    date_span,
+    date_text,
+    event_date,
+    outlet_name,
+    published_date,
+)
 from caravan_book.story.figures import figure_html
 from tests.conftest import INCIDENT_IDS, REPO, run_cli
 
@@ -43,9 +51,21 @@ SELECTIONS = _selections()
 IDS = [s.describe() for s in SELECTIONS]
 
 
+def _article_last_day() -> pd.Series:
+    """source_id -> the last day each article can be from (the next day for one dated '25 or 26 November')."""
+    sources = tables.load("sources").set_index("source_id")
+    precision = sources.get("published_precision", pd.Series(index=sources.index, dtype=object))
+    return pd.Series(
+        {
+            sid: date_span(s["published"], p if isinstance(p := precision.get(sid), str) else "day")[1]
+            for sid, s in sources.iterrows()
+        }
+    )
+
+
 def _dated_rows() -> pd.DataFrame:
     """Every event and statement with its date and the publication date of its article."""
-    published = tables.load("sources").set_index("source_id")["published"]
+    published = _article_last_day()
     frames = []
     for name in ("events", "statements"):
         frame = tables.load(name).copy()
@@ -121,6 +141,18 @@ def test_no_date_an_article_leaves_open_is_shown_as_a_bare_day():
     assert date_text(pd.Timestamp("2018-11-26"), "stated", "reported") == "not stated; reported on 26 November 2018"
 
 
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_an_article_dated_to_one_of_two_days_is_never_shown_as_one_day(sel):
+    """Review 3, m2: an article the text dates only to one of two days (the BBC's: 25 or 26 November) is cited
+    with both days everywhere a page names it, and the statements it does not date are 'reported on' both."""
+    sources = queries.sources(sel)
+    vague = sources[sources.get("published_precision", pd.Series(dtype=object)).fillna("day") != "day"]
+    text = responses.responses_text(sel) + responses.responses_lead(sel) + narrative.inferred_dates(sel)
+    for _, a in vague.iterrows():
+        assert published_date(a).endswith(f"or {a['published'] + pd.Timedelta(days=1):%-d %B %Y}†"), a["source_id"]
+        assert f"{outlet_name(a)}, {a['published']:%-d %B %Y}" not in text, a["source_id"]
+
+
 def test_an_undated_statement_is_dated_by_its_article():
     """Review 3, m5: a statement whose article does not say when it was made is dated "not stated; reported on"
     the article's date, with the article's own basis (no † on a date the article prints)."""
@@ -177,7 +209,7 @@ def test_no_worked_out_date_is_later_than_the_article_that_reports_it():
 def test_no_event_on_a_timeline_starts_after_the_article_that_reports_it():
     """Review 2, M3: a date later than the article (a planned end, a deadline) is not something that happened;
     it is told in the text of the event that set it, never plotted as an event, whatever its date basis."""
-    published = tables.load("sources").set_index("source_id")["published"]
+    published = _article_last_day()
     for sel in SELECTIONS:
         events = queries.timeline(sel)
         for _, e in events.iterrows():

@@ -236,6 +236,7 @@ SOURCES = TableSpec(
         "byline": text(required=False),
         "published": date(),
         "published_basis": text(one_of(BASIS)),
+        "published_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "published_note": text(required=False),
         "document": text(pattern(r"^[\w.-]+\.txt$", "a seed file name ending in .txt")),
         "incident": text(),

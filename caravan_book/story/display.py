@@ -86,14 +86,20 @@ _BOUND_TEMPLATE = {"on or before", "after", "day or next", "reported"}
 
 
 def date_text(
-    when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False
+    when: pd.Timestamp,
+    basis: str | None = None,
+    precision: str | None = "day",
+    weekday: bool = False,
+    article: str | None = None,
 ) -> str:
     """The one display of a date, as precise as the article gives it, with † when the book worked it out.
 
     '25 November 2018' (with ``weekday``, 'Sunday 25 November 2018'), 'the week of 19–25 November 2018',
     'early September 2021', 'August 2021', '2018', 'before 6 November 2018'. A date known only to the month is
     never shown with a day (the data stores the first of the month as a placeholder). Prose, tables, chart
-    marks and their tooltips, CSV downloads and handouts all print dates with this function.
+    marks and their tooltips, CSV downloads and handouts all print dates with this function. ``article`` is the
+    precision of the reporting article's own date, for a "reported" date ('not stated; reported on 25 or 26
+    November 2018').
     """
     precision = precision if isinstance(precision, str) else "day"
     if precision == "year":
@@ -120,7 +126,7 @@ def date_text(
         shown = render_text(
             "common/date-bound.txt.j2",
             precision=precision,
-            day=f"{when.day} {when:%B %Y}",
+            day=date_text(when, None, article) if precision == "reported" and article else f"{when.day} {when:%B %Y}",
             first=first,
             last=f"{nxt.day} {nxt:%B %Y}",
         ).strip()
@@ -156,7 +162,14 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
 
 def event_date(row, weekday: bool = False) -> str:
     """The display of a row's own date (an event or a statement: ``date``, ``date_basis``, ``date_precision``)."""
-    return date_text(row["date"], row.get("date_basis"), row.get("date_precision"), weekday=weekday)
+    article = row.get("published_precision") if row.get("date_precision") == "reported" else None
+    return date_text(
+        row["date"],
+        row.get("date_basis"),
+        row.get("date_precision"),
+        weekday=weekday,
+        article=article if isinstance(article, str) else None,
+    )
 
 
 def weekday_printed(when: pd.Timestamp, rows) -> bool:
@@ -194,7 +207,13 @@ def capital(text: str) -> str:
 
 def cite(row) -> str:
     """A short citation: the article's label and its publication date (marked if inferred)."""
-    return f"{md(outlet_name(row))}, {fmt_date(row['published'], row['published_basis'])}"
+    return f"{md(outlet_name(row))}, {published_date(row)}"
+
+
+def published_date(row) -> str:
+    """The one display of an article's own date, as precise as the book can give it ('25 or 26 November 2018†')."""
+    precision = row.get("published_precision")
+    return date_text(row["published"], row["published_basis"], precision if isinstance(precision, str) else "day")
 
 
 def article(word: str) -> str:
