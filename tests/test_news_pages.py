@@ -229,8 +229,12 @@ def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
         day = date_text(f["as_of"], None, "day")
         # review 3, m9: no † on a month the article prints in its own date line
         month_printed = f["published_basis"] == "stated" and f"{f['published']:%Y-%m}" == f"{f['as_of']:%Y-%m}"
+        precision = f.get("as_of_precision")
         if str(f["metric"]).endswith("_fiscal_year"):
             assert shown.startswith("fiscal year ") and day not in shown, (f["figure_id"], shown)
+        elif isinstance(precision, str) and precision:  # review 3, m15: the figure's own precision ("before")
+            assert shown == date_text(f["as_of"], f["as_of_basis"], precision), (f["figure_id"], shown)
+            assert not re.fullmatch(rf"\d{{1,2}} ({MONTHS}) \d{{4}}†?", shown), (f["figure_id"], shown)
         elif f["as_of_basis"] != "stated":
             assert day not in shown and shown.endswith(INFERRED) != month_printed, (f["figure_id"], shown)
         else:

@@ -63,6 +63,7 @@ PRINTED_ON = {
     "statements": ("responses",),
     "claims": ("numbers",),
     "defects": ("methods",),
+    "figures": ("numbers", "comparison"),
 }
 
 

@@ -318,6 +318,7 @@ FIGURES = TableSpec(
         "qualifier": text(one_of(QUALIFIERS)),
         "as_of": date(),
         "as_of_basis": text(one_of(BASIS)),
+        "as_of_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "attributed_to": text(required=False),
         "source_id": text(),
         "excerpt": text(),

@@ -259,8 +259,17 @@ def figure_date(row) -> str:
         fiscal_year=year if str(row.get("metric", "")).endswith("_fiscal_year") else None,
         first=date_text(pd.Timestamp(year - 1, 10, 1), None, "month"),
         last=date_text(pd.Timestamp(year, 9, 1), None, "month"),
-        when=date_text(when, _figure_basis(row, when), "day" if row.get("as_of_basis") == "stated" else "month"),
+        when=date_text(when, _figure_basis(row, when), _figure_precision(row)),
     ).strip()
+
+
+def _figure_precision(row) -> str:
+    """How precisely a figure's date is shown: its own ``as_of_precision`` when the data gives one ("before" 6
+    November), else to the day when the article states it and by month when the book worked it out."""
+    precision = row.get("as_of_precision")
+    if isinstance(precision, str) and precision:
+        return precision
+    return "day" if row.get("as_of_basis") == "stated" else "month"
 
 
 def _figure_basis(row, when: pd.Timestamp) -> str | None:
@@ -269,7 +278,8 @@ def _figure_basis(row, when: pd.Timestamp) -> str | None:
     basis = row.get("as_of_basis")
     published = row.get("published")
     printed = row.get("published_basis") == "stated" and isinstance(published, pd.Timestamp)
-    if basis != "stated" and printed and (published.year, published.month) == (when.year, when.month):
+    by_month = _figure_precision(row) == "month"
+    if basis != "stated" and by_month and printed and (published.year, published.month) == (when.year, when.month):
         return "stated"
     return basis
 
