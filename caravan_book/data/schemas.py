@@ -29,7 +29,10 @@ QUOTE_KINDS = ("direct", "reported")
 #: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
 PUBLICATION = ("draft", "published")
 #: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
-#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before).
+#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before;
+#: "on or before" and "after" likewise), one of two days ("day or next": the date is the first), or a statement the
+#: article does not date ("reported": the date is the article's).
+ON_OR_BEFORE, DAY_OR_NEXT = "on or before", "day or next"
 DATE_PRECISIONS = (
     "day",
     "week",
@@ -37,8 +40,8 @@ DATE_PRECISIONS = (
     "month",
     "year",
     "before",
-    "on or before",
-    "day or next",
+    ON_OR_BEFORE,
+    DAY_OR_NEXT,
     "after",
     "reported",
 )

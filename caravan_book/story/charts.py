@@ -173,7 +173,7 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
     padded = alt.Scale(padding=OPEN_BAR_PX)
     axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30), scale=padded)
     points = (
-        base.transform_filter("!datum.span && datum.open == ''")
+        base.transform_filter(~alt.datum.span & (alt.datum.open == ""))
         .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
             x=axis,
@@ -190,7 +190,9 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
         .encode(x=axis, x2=alt.X2("end:T"))
     )
     bound_axis = alt.X("bound:T", title=None, scale=padded)
-    ticks = base.transform_filter("datum.open != ''").mark_tick(thickness=3, size=14, opacity=0.9).encode(x=bound_axis)
+    ticks = (
+        base.transform_filter(alt.datum.open != "").mark_tick(thickness=3, size=14, opacity=0.9).encode(x=bound_axis)
+    )
     fades = []
     for basis, colour in zip(basis_scale, PALETTE, strict=False):
         for side, reach in (("left", -OPEN_BAR_PX), ("right", OPEN_BAR_PX)):

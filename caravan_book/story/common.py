@@ -9,6 +9,7 @@ import html
 import pandas as pd
 
 from caravan_book.data import queries, tables
+from caravan_book.data.schemas import ON_OR_BEFORE
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
@@ -52,7 +53,7 @@ def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Dat
     lead = events[events["prominence"] == 0]
     if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
         return start, lead
-    days = events[events["date_precision"].isin(("day", "on or before"))]  # news of a day, or reported by then
+    days = events[events["date_precision"].isin(("day", ON_OR_BEFORE))]  # news of a day, or reported by then
     day = days["date"].max() if not days.empty else events["date"].max()
     on_day = events[events["date"] == day]
     return day, on_day[on_day["prominence"] == on_day["prominence"].min()]

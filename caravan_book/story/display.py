@@ -12,6 +12,7 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
+from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_BEFORE
 from caravan_book.text.quotes import in_context
 
 #: Every character MyST gives a meaning inline: emphasis, code and roles (`` {role}`x` ``), directives (```` ```{ ````,
@@ -67,22 +68,22 @@ def fmt_number(value) -> str:
 #: The order of precisions on one date: a bound ("before 6 November") comes before the day itself, "after" it.
 PRECISION_ORDER = {
     "before": 0,
-    "on or before": 0,
+    ON_OR_BEFORE: 0,
     "reported": 0,
     "year": 1,
     "month": 2,
     "early month": 3,
     "week": 4,
     "day": 5,
-    "day or next": 5,
+    DAY_OR_NEXT: 5,
     "after": 6,
 }
 #: Precisions that bound a date on one side only: drawn from the bound with an open end, never with a made-up
 #: first (or last) day. "reported" is a statement whose date the article does not give: on or before its date.
-OPEN_BEFORE = ("before", "on or before", "reported")
+OPEN_BEFORE = ("before", ON_OR_BEFORE, "reported")
 OPEN_AFTER = ("after",)
 #: Templates of the dates whose words are not in this module (common/date-bound.txt.j2).
-_BOUND_TEMPLATE = {"on or before", "after", "day or next", "reported"}
+_BOUND_TEMPLATE = {ON_OR_BEFORE, "after", DAY_OR_NEXT, "reported"}
 
 
 def date_text(
@@ -155,7 +156,7 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
         return pd.NaT, when
     if precision in OPEN_AFTER:
         return when + pd.Timedelta(days=1), pd.NaT
-    if precision == "day or next":
+    if precision == DAY_OR_NEXT:
         return when, when + pd.Timedelta(days=1)
     return when, when
 
