@@ -45,20 +45,15 @@ def responses_text(sel: Selection) -> str:
 def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
     """Official groups none of whose statements answers the incident, judged by what the article says of each:
     a statement it dates before the incident began, or one it does not date ("reported") whose sentence tells
-    of something dated before that day (an earlier event or figure of the same article): its content."""
+    of something dated before that day (an earlier event of the same article, told in the same sentence)."""
     start = pd.Timestamp(queries.incident(sel)["start_date"])
     official = frame[frame["group"].isin(OFFICIAL)]
     if official.empty or (sel.as_of is not None and sel.as_of < start):
         return []
     earlier: dict[tuple[str, str], tuple[pd.Timestamp, str | None, str]] = {}
-    for rows, column, basis, precision in (
-        (queries.timeline(sel), "date", "date_basis", "date_precision"),
-        (queries.figures(sel), "as_of", "as_of_basis", None),
-    ):
-        for _, r in rows[pd.to_datetime(rows[column]) < start].iterrows():
-            shown = r[precision] if precision else ("day" if r[basis] == "stated" else "month")
-            key = (str(r["source_id"]), str(r["excerpt"]))
-            earlier.setdefault(key, (pd.Timestamp(r[column]), r[basis], shown))
+    events = queries.timeline(sel)
+    for _, r in events[events["date"] < start].iterrows():
+        earlier.setdefault((str(r["source_id"]), str(r["excerpt"])), (r["date"], r["date_basis"], r["date_precision"]))
     groups = []
     for group, rows in official.groupby("group", sort=False):
         undated = rows[rows["date_precision"].isin(OPEN_BEFORE)]
@@ -70,7 +65,9 @@ def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
         groups.append(
             {
                 "name": GROUPS[group],
-                "last": date_text(last["date"], None, last["date_precision"]) if last is not None else None,
+                "last": date_text(last["date"], last["date_basis"], last["date_precision"])
+                if last is not None
+                else None,
                 "about": [date_text(a[0], a[1], a[2]) for a in dict.fromkeys(about) if a is not None],
             }
         )
