@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 # (`make test PYTEST_ARGS="--randomly-seed=N"` reruns that order; PYTEST_ARGS="-k name" picks tests).
 PYTEST_ARGS ?=
 
-.PHONY: book test test-fast lint check bench system-packages clean lock
+.PHONY: book test test-fast lint check bench bench-preview bench-scale system-packages clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ check: $(STAMP)
 ## Measure build speed, page weight in the browser and Lighthouse scores (see benchmarks/README.md).
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py
+
+## The live preview's edit-to-page times and `run` on its warm kernels; the book with its data x1, x10, x100.
+bench-preview: $(STAMP)
+	$(BIN)/python benchmarks/preview_benchmark.py
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale_benchmark.py
 
 clean:
 	rm -rf _build book/generated book/failed

@@ -151,7 +151,10 @@ def baseline_project(dest: Path, built: Path) -> Path:
             if "parameters" in cell.metadata.get("tags", []) and page.get("parameters"):
                 cell.source += "\n" + "\n".join(f"{k} = {v!r}" for k, v in page["parameters"].items())
         nbformat.write(notebook, generated / f"{page['page']}.ipynb")
-    shutil.copy2(built / "book" / "generated" / "teachers-guide.md", generated / "teachers-guide.md")
+    # the pages and data the build writes besides the notebooks (teacher's guide, corrections, trust.json)
+    for made in (built / "book" / "generated").iterdir():
+        if made.suffix in (".md", ".json") and not made.name.startswith("."):
+            shutil.copy2(made, generated / made.name)
     config = yaml.safe_load((root / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "force"
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -4,6 +4,7 @@
   list      every section with its parameters (read by papermill from the notebooks)
   run       one section with new parameters, to an executed notebook or an HTML page
   build     the whole book, a custom book from a YAML file, or a student edition
+  preview   serve the book on 127.0.0.1 and rebuild and reload a page as its files are edited
   handout   one section, or a custom book, as a print-ready PDF
   extract   propose sourced rows from a new article, into a review folder
   accept    merge the reviewed rows marked accepted into a data folder, then check it
@@ -78,16 +79,9 @@ def _parameters(pairs: list[list[str]] | None) -> dict:
 
 
 def _page(section: str, pairs) -> Page:
-    import re
-
     from caravan_book.build import sections
 
-    known = sections.load().notebook_names()
-    if section not in known:
-        raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
-    values = sections.validate(section, _parameters(pairs))
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join([section, *(str(v) for v in values.values())]).lower()).strip("-")
-    return sections.Page(slug, section, values)
+    return sections.page_for(section, _parameters(pairs))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -226,8 +220,21 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from caravan_book.build import outputs
+    from caravan_book.build import outputs, warm_run
+    from caravan_book.settings import data_dir
 
+    offer = warm_run.find(REPO_ROOT, data_dir())  # a running preview: its warm kernel checks and runs the page
+    if offer is not None:
+        given = _parameters(args.p)
+        default = Path(f"{warm_run.page_slug(args.section, given)}.html")
+        out = outputs.check_file(args.o or default, (".ipynb", ".html"), "output")
+        answer = warm_run.ask(offer, args.section, given, out)
+        if answer is not None:
+            if answer.get("error"):
+                print(f"error: {answer['error']}", file=sys.stderr)
+                return int(answer.get("code", 1))
+            print(f"wrote {out} (on the preview's warm kernel)")
+            return 0
     page = _page(args.section, args.p)
     out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
     _verify_excerpts()
@@ -291,6 +298,14 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from caravan_book.build import preview, processes
+
+    processes.die_with_parent()
+    preview.serve(args.page, port=args.port, jobs=args.jobs, log=_say)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="caravan-book", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -319,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("section", help="a section name, as shown by `caravan-book list`")
         p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
 
-    run = sub.add_parser("run", help="run one section with new parameters")
+    run = sub.add_parser("run", help="run one section with new parameters (on a running preview's warm kernels)")
     section_args(run)
     run.add_argument("-o", type=Path, metavar="OUT", help="OUT.ipynb (executed notebook) or OUT.html (standalone page)")
     run.set_defaults(func=_run)
@@ -336,6 +351,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept every change of a published fact without a row in data/corrections.csv (data/published.json)",
     )
     build.set_defaults(func=_build)
+
+    preview = sub.add_parser(
+        "preview",
+        help="serve the book on 127.0.0.1; rerun and reload the pages an edit touches",
+        description="Serve the book on 127.0.0.1 (the address is printed) and watch data/, book/ (templates and "
+        "pages), sections.yml, _config.yml, the notebooks and the package. After an edit, only the pages it "
+        "touches are rerun, on warm kernels kept for the session, the site is rebuilt and the browser "
+        "reloads. A bad edit shows its error in the page and here; fixing the file brings the page back. "
+        "Holds the build's lock until Ctrl-C.",
+    )
+    preview.add_argument("page", nargs="?", help="the page to open and to rerun first (e.g. numbers-2018-tijuana)")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
+    preview.add_argument("--jobs", type=int, help="warm kernels kept for the session (default: one per core)")
+    preview.set_defaults(func=_preview)
 
     handout = sub.add_parser("handout", help="one section, or a whole custom book, as a print-ready PDF")
     handout.add_argument("section", nargs="?", help="a section name, as shown by `caravan-book list`")

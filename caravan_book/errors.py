@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from caravan_book.messages import say
+
 
 def shown_path(path: Path) -> str:
     """A file as a message names it: relative to the current folder when it is below it, else as given."""
@@ -58,7 +60,7 @@ class DataError(ReportedError):
     def __init__(self, problems: list[DataProblem]):
         self.problems = problems
         lines = "\n".join(str(p) for p in problems)
-        super().__init__(lines if len(problems) == 1 else f"{len(problems)} problem(s) in the data:\n{lines}")
+        super().__init__(lines if len(problems) == 1 else say("problems", count=len(problems), lines=lines))
 
 
 class BuildError(ReportedError):

@@ -21,8 +21,6 @@ import pytest
 from conftest import REPO, count_charts, open_offline
 from test_site import CHARTS_PER_PAGE, expected_charts, html_pages
 
-from caravan_book.story import figures as render
-
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -161,6 +159,36 @@ def test_charts_tables_and_code_fit_the_column(built_book, browser, width):
         context.close()
     assert charts_seen == sum(CHARTS_PER_PAGE.values())
     assert not problems, "\n".join(problems)
+
+
+#: The smallest label of each chart on screen (CSS px): each text element's font size times the drawing's scale.
+LABEL_PX_JS = """() => [...document.querySelectorAll('.caravan-chart svg.caravan-chart-drawing')].map(svg => {
+  const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBoundingClientRect().width)
+    .map(t => { const m = t.getScreenCTM(); return parseFloat(t.getAttribute('font-size')) * Math.hypot(m.a, m.b); });
+  return {texts: sizes.length, smallest: Math.min(...sizes), first: (svg.querySelector('text') || {}).textContent};
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_labels_are_at_least_12_px_on_screen(built_book, browser, width):
+    """Every label of every chart of the site is at least 12 px on screen on a phone (390 px) and a desktop."""
+    site = built_book / "_build" / "html"
+    context = browser.new_context(viewport={"width": width, "height": 844}, offline=True)
+    small, charts_seen = [], 0
+    try:
+        page = context.new_page()
+        for path in html_pages(site):
+            if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
+                continue  # the redirect to the first page, which is checked itself
+            page.goto(path.as_uri(), wait_until="load")
+            for n, chart in enumerate(page.evaluate(LABEL_PX_JS), 1):
+                charts_seen += 1
+                if not chart["texts"] or chart["smallest"] < 12:
+                    small.append(f"{path.relative_to(site)} chart {n} at {width} px: {chart}")
+    finally:
+        context.close()
+    assert charts_seen == sum(CHARTS_PER_PAGE.values())
+    assert not small, "\n".join(small)
 
 
 def test_wide_tables_are_cards_on_a_phone(built_book, browser):
@@ -378,11 +406,12 @@ def test_printed_charts_fit_the_page(built_book, browser):
         page.emulate_media(media="print")
         page.goto(page_file.as_uri(), wait_until="load")
         layout = page.evaluate(LAYOUT_JS)
+        labels = page.evaluate(LABEL_PX_JS)
     finally:
         context.close()
     left, right = layout["column"]["left"] - 1, layout["column"]["right"] + 1
     assert [c["tag"].lower() for c in layout["charts"]] == ["svg"] * 3
+    assert all(chart["smallest"] * 0.75 >= 8 for chart in labels), labels  # every label, CSS px to pt
     for chart in layout["charts"]:
         assert left <= chart["left"] and chart["right"] <= right, (chart, layout["column"])
         assert 50 < chart["height"] <= 0.65 * 1123, chart
-        assert render.LABEL_SIZE * chart["scale"] * 0.75 >= 8, chart  # CSS px to pt

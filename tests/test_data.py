@@ -283,3 +283,43 @@ def test_a_claims_own_words_stand_in_its_figures_sentence():
     assert not worded.empty
     for _, claim in worded.iterrows():
         assert claim["claim_words"] in claim["excerpt"], claim["claim_id"]
+
+
+def _readme_rows(table: str) -> dict[str, str]:
+    """data/README.md's rows of one table's section: column -> its row."""
+    text = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"## {table}.csv", 1)[1].split("\n## ", 1)[0]
+    return {m[1]: m[0] for m in re.finditer(r"^\| `(\w+)` \|.*$", section, flags=re.M)}
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "vocabulary"),
+    [
+        ("sources", "outlet_basis", "outlet_basis"),
+        ("sources", "published_basis", "basis"),
+        ("incidents", "start_date_basis", "basis"),
+        ("incidents", "publication", "publication"),
+        ("events", "date_basis", "basis"),
+        ("events", "date_precision", "date_precisions"),
+        ("figures", "qualifier", "qualifiers"),
+        ("figures", "as_of_basis", "basis"),
+        ("statements", "group", "groups"),
+        ("statements", "date_basis", "basis"),
+        ("statements", "channel", "channels"),
+        ("statements", "quote_kind", "quote_kinds"),
+        ("facts", "topic", "fact_topics"),
+        ("claims", "test", "claim_tests"),
+    ],
+)
+def test_data_readme_names_every_value_a_vocabulary_column_allows(table, column, vocabulary):
+    """The vocabulary is written once (text/vocabulary.yml), the schema allows it, and the data dictionary
+    names each of its values."""
+    from caravan_book.text.vocabulary import allowed
+
+    values = list(allowed(vocabulary))
+    checks = [str(c.error) for c in TABLES[table].columns[column].checks]
+    assert "is not allowed; allowed values: " + ", ".join(values) in checks
+    row = _readme_rows(table).get(column)
+    assert row, f"data/README.md does not describe {table}.{column}"
+    missing = [v for v in values if f"`{v}`" not in row]
+    assert not missing, f"data/README.md, {table}.{column}: {missing} not named"

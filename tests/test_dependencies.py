@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tomllib
 
 import pytest
@@ -81,3 +82,66 @@ def test_an_installed_package_works_on_the_project_in_the_current_folder(monkeyp
     monkeypatch.delenv("CARAVAN_BOOK_ROOT")
     monkeypatch.setattr(settings, "_CHECKOUT", REPO)  # an editable install: its own checkout, wherever it runs
     assert settings._project_root() == REPO
+
+
+#: What an installed package runs that reads its own files (package data): the message catalogue, the data
+#: vocabulary, the dating notes and the redirect page, each checked against the words it should give.
+_INSTALLED_USES = r"""
+import sys
+from datetime import date
+from pathlib import Path
+
+import caravan_book
+from caravan_book.build import sphinx_offline
+from caravan_book.data import schemas, tables
+from caravan_book.errors import DataError, DataProblem
+from caravan_book.text.dates import find_dates
+
+assert Path(caravan_book.__file__).resolve().is_relative_to(Path(sys.argv[1]).resolve()), caravan_book.__file__
+assert tables.check_folder(Path(sys.argv[2])) == []
+assert schemas.GROUPS["us-federal"] == "US federal government" and "press briefing" in schemas.CHANNELS
+two = DataError([DataProblem("f.csv", 2, "c", "x", "is blank")] * 2)
+assert str(two).startswith("2 problem(s) in the data:"), str(two)
+(found,) = find_dates("earlier this week", date(2018, 11, 26), True)
+assert found.note.startswith("'earlier this week': the Monday of the publication week"), found.note
+page = sphinx_offline.fix_page('<meta http-equiv="Refresh" content="0; url=book/a.html">', project="T")
+assert "Go to the first page of the book" in page and 'href="book/a.html"' in page, page
+print("ok")
+"""
+
+
+@pytest.mark.build
+def test_a_wheel_holds_the_package_data_and_works_installed(tmp_path):
+    """``pip install`` of the package gives it its YAML catalogues and templates (pyproject's package-data):
+    the wheel is built from a copy of the checkout (no egg-info left in it), installed into a folder of its
+    own, and imported from there."""
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "caravan_book", source / "caravan_book", ignore=shutil.ignore_patterns("__pycache__"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", tmp_path, source], check=True)
+    (wheel,) = tmp_path.glob("caravan_book-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    package_data = {
+        p.relative_to(REPO).as_posix() for p in (REPO / "caravan_book").rglob("*") if p.suffix in (".yml", ".html")
+    }
+    assert package_data and package_data <= shipped, sorted(package_data - shipped)
+    target = tmp_path / "installed"
+    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", target, wheel], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CARAVAN_BOOK_ROOT")}
+    env.update(PYTHONPATH=str(target), CARAVAN_BOOK_ROOT=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-c", _INSTALLED_USES, target, REPO / "data"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

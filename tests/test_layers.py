@@ -107,6 +107,15 @@ def test_a_page_depends_on_the_code_its_notebook_reaches_and_on_no_other():
         assert not _pages_reaching(unreachable), unreachable
 
 
+def test_a_page_depends_on_the_words_files_of_the_modules_it_reaches():
+    """The vocabulary and the messages are YAML beside their modules: editing one reruns the
+    pages whose code reaches the module (the page cache keys on them as on the code)."""
+    page = sections.load().pages[0]
+    files = set(pagecache.code_files(page.source))
+    for words in ("text/vocabulary.yml", "messages.yml"):
+        assert PACKAGE / words in files, words
+
+
 def test_page_modules_only_define_at_their_top_level():
     """``story.NAME`` imports the page modules before the one that defines NAME, to look: the page cache
     leaves those out of the page, which is right only while importing them runs nothing."""

@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from caravan_book.build import sections
+from caravan_book.build import reader, sections
 from caravan_book.build.exercise_numbers import renumber
 from caravan_book.data import queries
 from caravan_book.data.selection import select
@@ -81,11 +81,64 @@ def test_every_glossary_link_resolves_and_each_page_links_its_key_terms(built_bo
         links = pages[page.page].select("a[href*='glossary.html#term-']")
         targets = {a["href"].split("#", 1)[1] for a in links}
         assert targets <= anchors, (page.page, targets - anchors)
-        if page.notebook in ("numbers", "comparison", "methods"):
-            terms = page.key_terms if page.key_terms else book.notebooks[page.notebook].key_terms
-            linked = {a.get_text(" ").strip().lower() for a in links}
-            for term in terms:
-                assert any(term.lower() in shown or shown in term.lower() for shown in linked), (page.page, term)
+        terms = page.key_terms if page.key_terms else book.notebooks[page.notebook].key_terms
+        linked = {a.get_text(" ").strip().lower() for a in links}
+        for term in terms:
+            assert any(term.lower() in shown or shown in term.lower() for shown in linked), (page.page, term)
+
+
+@pytest.mark.build
+def test_every_glossary_term_a_reader_page_uses_is_linked_after_its_lead(pages):
+    """Review 3, M3: a page's glossary words are mostly in data text (quotations, summaries), which is never
+    marked up, so one line after the lead links every glossary term the page uses, and the key terms."""
+    book = sections.load()
+    for page in book.pages:
+        soup = BeautifulSoup(str(pages[page.page].select_one("article.bd-article")), "html.parser")
+        lines = soup.select("p.caravan-words")
+        assert len(lines) == 1, page.page
+        line = lines[0]
+        # after the lead, before the page's first section
+        assert line.find_previous("h1") is not None and line.find_previous("h2") is None, page.page
+        shown = {a.get_text(" ", strip=True) for a in line.select("a[href*='glossary.html#term-']")}
+        assert len(shown) == len(line.select("a")), page.page  # every word of the line is a glossary link
+        line.decompose()
+        for end in soup.select("section.caravan-trust"):
+            end.decompose()  # corrections and "Cite this page", added at the end of every page
+        text = " ".join(soup.get_text(" ").split())
+        for entry in reader.glossary_terms():
+            used = [t for t in entry if reader._pattern(t).search(text)]
+            if used:
+                assert shown & set(entry), (page.page, entry)
+        terms = page.key_terms or book.notebooks[page.notebook].key_terms
+        assert {t.lower() for t in terms} <= {s.lower() for s in shown}, page.page
+
+
+def test_every_term_role_the_book_writes_names_a_glossary_term():
+    """A {term} in a template, a book page or the teacher's guide's key terms resolves (Sphinx would warn)."""
+    known = {t.lower() for entry in reader.glossary_terms() for t in entry}
+    role = re.compile(r"\{term\}`([^`<]*?)\s*(?:<([^`>]*)>)?`")
+    root = _repo()
+    files = [*(root / "book" / "templates").rglob("*.j2"), *(root / "book").glob("*.md")]
+    files += [*(root / "notebooks").glob("*.ipynb")]
+    found = 0
+    for path in files:
+        for m in role.finditer(path.read_text(encoding="utf-8")):
+            found += 1
+            target = (m.group(2) or m.group(1)).strip().lower()
+            assert target in known, (path.name, m.group(0))
+    assert found > 10
+    book = sections.load()
+    for page in book.pages:
+        for term in page.key_terms or book.notebooks[page.notebook].key_terms:
+            assert term.lower() in known, (page.page, term)
+
+
+def test_the_words_line_finds_a_term_inside_a_quotation_plurals_and_case():
+    used = reader.terms_used("The group reached the “ports of entry”. Tear-gas was fired; CBP said so.")
+    assert {"port of entry", "tear gas", "CBP"} <= set(used)
+    assert "rubber bullets" in reader.terms_used("one rubber bullet was fired")
+    assert "CBP" not in reader.terms_used("a cbp-like word")  # an acronym as written only
+    assert reader.terms_used("nothing here", ("caravan",)) == ["caravan"]  # the key terms always
 
 
 # ---------------------------------------------------------------- exercises numbered from 1
@@ -189,3 +242,118 @@ def test_a_distance_on_the_comparison_page_says_between_which_places(left, right
         assert found.group(0) == f"about {km}", found.group(0)
         window = text[max(0, found.start() - 120) : found.end() + 120]
         assert a in window and b in window, window
+
+
+# ---------------------------------------------------------------- developer material (review 3, M4 and M5)
+def _site_pages(site) -> dict[str, BeautifulSoup]:
+    html = site / "_build" / "html"
+    return {
+        str(p.relative_to(html)): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in html.rglob("*.html")
+        if "_static" not in p.parts
+    }
+
+
+@pytest.mark.build
+def test_no_page_header_offers_the_source_but_reader_pages_keep_the_print_button(built_book, pages):
+    for name, soup in _site_pages(built_book).items():
+        hrefs = [a.get("href", "") for a in soup.select(".header-article a, .article-header-buttons a")]
+        assert not [h for h in hrefs if "_sources" in h or h.endswith((".ipynb", ".md"))], (name, hrefs)
+        assert not soup.select(".btn-download-notebook-button, .btn-download-source-button"), name
+        assert not soup.select("script[type='text/x-thebe-config']"), name
+        assert "binderOptions" not in str(soup) and "kernelName" not in str(soup), name
+    for name, soup in pages.items():
+        assert soup.select(".btn-download-pdf-button"), name
+
+
+@pytest.mark.build
+def test_no_page_speaks_of_the_build_a_licence_file_or_code_formatted_references(built_book):
+    for name, soup in _site_pages(built_book).items():
+        text = " ".join(soup.get_text(" ").split())
+        for words in ("the build refuses", "LICENSE file", "as above", "caravan-book build", "caravan-book handout"):
+            assert words not in text, (name, words)
+    methods = _site_pages(built_book)["book/generated/methods.html"]
+    heading = next(h for h in methods.select("h2") if h.get_text(" ", strip=True).startswith("Reference data"))
+    references = heading.find_next("ul")
+    assert references.select("li") and not references.select("code"), references
+    text = " ".join(methods.get_text(" ").split())
+    assert "Creative Commons Attribution 4.0" in text and "MIT licence" in text
+
+
+@pytest.mark.build
+def test_the_teachers_guide_speaks_to_a_teacher_on_the_website(built_book):
+    """Review 3, M4: printing from the page, what prints, the student edition from the maintainer; no command
+    line, no notebook download, no project folder; the key terms and one row per section stay."""
+    guide = _site_pages(built_book)["book/generated/teachers-guide.html"].select_one("article.bd-article")
+    for cite in guide.select("details.caravan-cite"):
+        cite.decompose()  # "Cite this page": the BibTeX and CSL-JSON are code by nature
+    text = " ".join(guide.get_text(" ").split())
+    assert not guide.select("pre, code, a[href$='.ipynb'], a[href*='_downloads']"), guide.select("pre, code")
+    assert not DEVELOPER_WORDS.findall(text), DEVELOPER_WORDS.findall(text)
+    assert "Print" in text and ".pdf" in text and "folded" in text and "maintainer" in text
+    book = sections.load()
+    assert len(guide.select("table tbody tr")) == len(book.pages)
+    for page in book.pages:
+        row = next(r for r in guide.select("table tbody tr") if r.find("a", href=f"{page.page}.html"))
+        for term in page.key_terms or book.notebooks[page.notebook].key_terms:
+            assert term in row.get_text(" "), (page.page, term)
+        has_exercises = bool(pages_soup(built_book, page.page).select("div.exercise"))
+        assert ("no exercises" in row.get_text(" ")) is not has_exercises, page.page
+
+
+def pages_soup(site, page: str) -> BeautifulSoup:
+    return _generated(site)[page]
+
+
+@pytest.mark.browser
+def test_a_printed_page_keeps_its_solutions_folded_unless_opened(built_book, browser, tmp_path):
+    """Review 3, M4: the teacher's guide says a printed page is a handout whose solutions print folded (their
+    heading only) and that a solution opened on screen prints in full; the browser's own print does so."""
+    import subprocess
+
+    from tests.conftest import open_offline
+
+    page_file = built_book / "_build" / "html" / "book" / "generated" / "numbers-2018-tijuana.html"
+    context, page, errors, _ = open_offline(browser, page_file)
+    try:
+        solutions = page.locator(".solution")
+        assert solutions.count() >= 2
+        bodies = [
+            " ".join(solutions.nth(i).locator("p").nth(1).inner_text().split())[:50] for i in range(solutions.count())
+        ]
+        page.emulate_media(media="print")
+        folded = tmp_path / "folded.pdf"
+        page.pdf(path=str(folded))
+        solutions.nth(0).locator(".admonition-title").click()  # a teacher opens the first solution
+        opened = tmp_path / "opened.pdf"
+        page.pdf(path=str(opened))
+    finally:
+        context.close()
+
+    def text(pdf):
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return " ".join(out.split())
+
+    folded_text, opened_text = text(folded), text(opened)
+    assert "Solution to Exercise 1" in folded_text
+    assert not [b for b in bodies if b and b in folded_text], bodies
+    assert bodies[0] in opened_text and not [b for b in bodies[1:] if b and b in opened_text]
+    assert not errors, errors
+
+
+@pytest.mark.build
+def test_exercises_stay_numbered_from_one_after_a_build_that_only_rewrites_the_pages(book_copy):
+    """A changed HTML option makes Sphinx write every page without reading one: the book-wide numbers that
+    Sphinx keeps must not come back (they did: the third page's exercises read 15, 16, 17)."""
+    from tests.conftest import run_cli
+
+    config = book_copy / "_config.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("names its source.", "names its source, always."), encoding="utf-8")
+    done = run_cli("build", root=book_copy)
+    assert done.returncode == 0, done.stderr
+    for page, soup in _generated(book_copy).items():
+        titles = [t.get_text(" ", strip=True) for t in soup.select("div.exercise p.admonition-title")]
+        numbers = [int(m.group(1)) for t in titles if (m := re.match(r"Exercise\s+(\d+)", t))]
+        assert numbers == list(range(1, len(numbers) + 1)), (page, titles)
+    assert "names its source, always." in (book_copy / "_build" / "html" / "book" / "glossary.html").read_text()

@@ -123,7 +123,8 @@ def test_teachers_guide_lists_every_section_with_reading_time(built_book):
     assert len(rows) == len(sections.load().pages)
     text = guide.get_text()
     assert re.search(r"about \d+ min", text)
-    assert "caravan-book handout narrative -p incident 2018-tijuana" in text
+    # the commands are in the README (review 3, M4)
+    assert not re.search(r"caravan-book (?:build|run|handout|list)", text)
 
 
 def test_exercises_have_solutions_in_toggles(built_book):
@@ -147,8 +148,9 @@ def test_changed_data_row_reruns_only_pages_using_that_table(book_copy):
         done = run_cli("build", root=book_copy)
         assert done.returncode == 0, done.stderr
         ran = set(re.findall(r"\] (\S+): done", done.stderr))
-        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison"} <= ran
-        assert not ran & {"narrative-2018-tijuana", "narrative-2021-tapachula", "responses-2018-tijuana"}
+        # the narrative pages read figures too: their lead gives the other versions of a number it states
+        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison", "narrative-2018-tijuana"} <= ran
+        assert not ran & {"responses-2018-tijuana", "responses-2021-tapachula"}
     finally:
         figures.write_bytes(original)
 

@@ -25,6 +25,11 @@ from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
 
+#: The book's Sphinx extensions (``_config.yml``): part of the site's key, as a change to one changes pages.
+SPHINX_EXTENSIONS = [
+    Path(__file__).with_name(name) for name in ("sphinx_offline.py", "exercise_numbers.py", "trust.py", "reader.py")
+]
+
 
 @dataclass
 class Edition:
@@ -195,6 +200,7 @@ def _build_locked(
             log=log,
         )
     sources = [edition.root / "_config.yml", edition.root / "_toc.yml", edition.root / "book", edition.generated]
+    sources += SPHINX_EXTENSIONS  # the book's own Sphinx extensions change what the pages show
     key = site.tree_digest(sources)
     sphinx_ran = False
     if force or not site.is_current(edition.site, key):

@@ -51,11 +51,10 @@ def run_notebook(source: Path, out: Path, parameters: dict) -> nbformat.Notebook
     post-processed and saved. Raises papermill's own errors."""
     import papermill
 
-    papermill.execute_notebook(
+    notebook = papermill.execute_notebook(
         str(source), str(out), parameters=parameters, cwd=str(source.parent), **PAPERMILL_OPTIONS
     )
-    notebook = nbformat.read(out, as_version=4)
-    postprocess(notebook)
+    postprocess(notebook)  # the notebook papermill wrote, as it returned it
     nbformat.write(notebook, str(out))
     return notebook
 

@@ -27,8 +27,15 @@ def _renumber(app: Any, env: Any) -> None:
     renumber(env.toc_fignumbers)
 
 
+def _renumber_updated(app: Any, env: Any) -> list[str]:
+    renumber(env.toc_fignumbers)
+    return []
+
+
 def setup(app: Any) -> dict:
-    # Sphinx assigns the numbers on env-get-updated, after the documents are read; env-check-consistency
-    # comes next, before anything is written
+    # Sphinx assigns the numbers on env-get-updated, after the documents are read, at every build, even one
+    # that reads nothing (a changed HTML option): renumbered right after, so a build that only writes the
+    # pages never prints the book-wide numbers; env-check-consistency comes next when documents were read
+    app.connect("env-get-updated", _renumber_updated, priority=900)
     app.connect("env-check-consistency", _renumber)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,6 +1,7 @@
-"""The teacher's guide page: for each section its goals, reading time (counted from the executed page),
-key terms, notebook and handout command. The fixed prose is the template ``book/templates/teachers-guide.md.j2``;
-this module only gathers the values.
+"""The teacher's guide page: for each section its goals, reading time (counted from the executed page), key
+terms and whether it ends with exercises. The guide speaks to a teacher using the website (printing a handout
+from the page); the command line and the notebooks are in the README. The fixed prose is the template
+``book/templates/teachers-guide.md.j2``; this module only gathers the values.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from caravan_book.story.display import md, reading_minutes
 
 TEACHERS_GUIDE = "teachers-guide"
 TEMPLATE = "teachers-guide.md.j2"
-#: The placeholder address the project started with; no link is made to it.
-PLACEHOLDER_REPOSITORY = "https://github.com/caravan-book/caravan-book"
 
+_EXERCISE = re.compile(r"^\s*[`:]{3,}\{exercise\}", re.M)
 _COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
+
+
+def has_exercises(path: Path) -> bool:
+    """Whether the executed page holds an exercise (sphinx-exercise's directive in its Markdown)."""
+    notebook = nbformat.read(path, as_version=4)
+    texts = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    texts += [o.get("data", {}).get("text/markdown", "") for cell in notebook.cells for o in cell.get("outputs", [])]
+    return any(_EXERCISE.search(text) for text in texts)
 
 
 def words_in(path: Path) -> int:
@@ -38,30 +46,6 @@ def words_in(path: Path) -> int:
     return words
 
 
-def repository(config: dict) -> tuple[str, str] | None:
-    """The project's public GitHub repository (owner/name, branch) from _config.yml, or None while unset."""
-    repo = config.get("repository") or {}
-    url = str(repo.get("url") or "").rstrip("/")
-    if "github.com/" not in url or url == PLACEHOLDER_REPOSITORY:
-        return None
-    return url.split("github.com/", 1)[1], str(repo.get("branch") or "main")
-
-
-def online_links(config: dict) -> str:
-    """Binder and Colab links to the source notebooks folder in the repository (files that exist there)."""
-    found = repository(config)
-    if found is None:
-        return ""
-    slug, branch = found
-    launch = config.get("launch_buttons") or {}
-    links = []
-    if launch.get("binderhub_url"):
-        links.append(f"[Binder]({launch['binderhub_url'].rstrip('/')}/v2/gh/{slug}/{branch}?labpath=notebooks)")
-    if launch.get("colab_url"):
-        links.append(f"[Colab]({launch['colab_url'].rstrip('/')}/github/{slug}/blob/{branch}/notebooks)")
-    return " · ".join(links)
-
-
 def render(book: sections.Sections, pages: list[sections.Page], out_dir: Path, config: dict) -> str:
     """Write ``out_dir/teachers-guide.md`` (only if it changed) and return its text."""
     rows = []
@@ -71,15 +55,13 @@ def render(book: sections.Sections, pages: list[sections.Page], out_dir: Path, c
         rows.append(
             {
                 "page": Markup(page.page),
-                "notebook": page.notebook,
                 "title": sections.page_title(book, page),
-                "options": "".join(f" -p {k} {v}" for k, v in page.parameters.items()),
                 "goals": info.goals,
                 "minutes": reading_minutes(words_in(out_dir / f"{page.page}.ipynb")),
                 "terms": Markup(", ".join(f"{{term}}`{md(term)}`" for term in terms)),
-                "notebook_cell": Markup(f"{{download}}`Download the executed notebook <{page.page}.ipynb>`"),
+                "exercises": has_exercises(out_dir / f"{page.page}.ipynb"),
             }
         )
-    text = templates.render(TEMPLATE, rows=rows, online=Markup(online_links(config)))
+    text = templates.render(TEMPLATE, rows=rows)
     atomic.write_if_changed(out_dir / f"{TEACHERS_GUIDE}.md", text)
     return text

@@ -37,16 +37,23 @@ def reset(env: dict[str, str | None], cwd: str) -> None:
         else:
             os.environ[name] = value
     os.chdir(cwd)
-    for module_name, module in list(sys.modules.items()):
-        if not module_name.startswith("caravan_book") or module is None:
-            continue
-        for name, value in list(vars(module).items()):
-            own = getattr(value, "__module__", None) == module_name and f"{module_name}.{name}" not in KEEP
-            if own and callable(getattr(value, "cache_clear", None)):
-                value.cache_clear()
+    clear_caches()
     if "altair" in sys.modules:
         sys.modules["altair"].renderers.enable("default")
     if "pandas" in sys.modules:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sys.modules["pandas"].reset_option("^display\\.")
+
+
+def clear_caches(keep: tuple[str, ...] = ()) -> None:
+    """Clear the package's ``functools`` caches (all but ``KEEP`` and the modules ``keep``): what they hold may
+    come from files or settings that have changed since (the preview's own process calls this too, after an
+    edit)."""
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("caravan_book") or module is None or module_name in keep:
+            continue
+        for name, value in list(vars(module).items()):
+            own = getattr(value, "__module__", None) == module_name and f"{module_name}.{name}" not in KEEP
+            if own and callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()

@@ -178,9 +178,16 @@ def page_modules(source: Path) -> tuple[str, ...]:
     return tuple(sorted(closure(references(tree))))
 
 
+def code_files(source: Path) -> list[Path]:
+    """The files of ``page_modules(source)``, with each module's own words file: the YAML of the same name beside
+    it (``text/vocabulary.yml``, ``text/dates.yml``, ``messages.yml``), so an edited vocabulary reaches the pages."""
+    modules = [path for name in page_modules(source) if (path := module_file(name))]
+    return sorted(modules + [p.with_suffix(".yml") for p in modules if p.with_suffix(".yml").is_file()])
+
+
 def code_digest(source: Path) -> str:
-    """The files of ``page_modules(source)``, each with its name."""
-    files = sorted(path for name in page_modules(source) if (path := module_file(name)))
+    """The files of ``code_files(source)``, each with its name."""
+    files = code_files(source)
     return digest(*(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + p.read_bytes() for p in files))
 
 
@@ -189,6 +196,23 @@ def split_usage(used: list[str]) -> tuple[list[str], list[str]]:
     prefix = templates.USAGE_PREFIX
     names = sorted(set(used))
     return [n for n in names if not n.startswith(prefix)], [n[len(prefix) :] for n in names if n.startswith(prefix)]
+
+
+_CLOSURES: dict[tuple, list[Path]] = {}
+
+
+def _template_closure(names: tuple[str, ...]) -> list[Path]:
+    """``templates.template_closure``, parsed again only when a template file changed (or one was added or
+    removed): the preview asks for every page's key after each edit, and parsing is most of its cost."""
+    stamp = tuple(
+        (str(path), path.stat().st_mtime_ns) for path in sorted(templates.TEMPLATES_DIR.rglob("*")) if path.is_file()
+    )
+    key = (names, hash(stamp))
+    if key not in _CLOSURES:
+        if len(_CLOSURES) > 256:
+            _CLOSURES.clear()
+        _CLOSURES[key] = templates.template_closure(list(names))
+    return _CLOSURES[key]
 
 
 def page_key(page: Page, used: list[str], context: str = "") -> str:
@@ -202,7 +226,7 @@ def page_key(page: Page, used: list[str], context: str = "") -> str:
     ]
     templates_part = [
         p.relative_to(templates.TEMPLATES_DIR).as_posix().encode() + b"\0" + p.read_bytes()
-        for p in templates.template_closure(rendered)
+        for p in _template_closure(tuple(rendered))
     ]
     return digest(
         page.source.read_bytes(),

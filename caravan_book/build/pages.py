@@ -120,11 +120,14 @@ def execute_pages(
     context: str = "",
     log: Callable[[str], None] = print,
     pool: kernels.KernelPool | None = None,
+    keep_pool: bool = False,
+    first: str | None = None,
 ) -> list[PageResult]:
     """Run the pages that are out of date on warm kernels (``pool``, or a new one), several at a time;
-    return one result per page. The pool's kernels are shut down before this returns."""
+    return one result per page. The pool's kernels are shut down before this returns, unless ``keep_pool``
+    (the preview keeps its kernels for the whole session). ``first``: a page to run before the others."""
     try:
-        return _execute_pages(pages, out_dir, failed_dir, jobs, force, context, log, pool)
+        return _execute_pages(pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first)
     except BaseException:
         # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build
         if pool is not None:
@@ -144,6 +147,8 @@ def _execute_pages(
     context: str,
     log: Callable[[str], None],
     pool: kernels.KernelPool | None,
+    keep_pool: bool = False,
+    first: str | None = None,
 ) -> list[PageResult]:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = remove_stale(pages, out_dir)
@@ -161,8 +166,9 @@ def _execute_pages(
     if results:
         log(f"{len(results)} page(s) unchanged, not re-run: {', '.join(r.page for r in results)}")
     atomic.write_text(_context_file(failed_dir), context)
+    todo.sort(key=lambda page: page.page != first)
     if not todo:
-        if pool is not None:  # started for pages that turned out to be current
+        if pool is not None and not keep_pool:  # started for pages that turned out to be current
             pool.close(wait=True)
         return results
     if pool is None:
@@ -183,5 +189,6 @@ def _execute_pages(
         if not result.error:
             cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
             pagecache.write(out_dir, cache)
-    pool.close(wait=True)
+    if not keep_pool:
+        pool.close(wait=True)
     return results

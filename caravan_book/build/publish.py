@@ -164,7 +164,18 @@ def run_section(page: Page, out: Path) -> Path:
     suffix = out.suffix.lower()
     if suffix not in (".ipynb", ".html"):
         raise PublishError(f"output {out} must end in .ipynb (executed notebook) or .html (standalone page)")
-    notebook = execute(page.notebook, page.parameters, medium="web" if suffix == ".ipynb" else "page")
+    notebook = execute(page.notebook, page.parameters, medium=section_medium(out))
+    return write_section(page, notebook, out)
+
+
+def section_medium(out: Path) -> str:
+    """The medium a section is run for: the site's for an executed notebook, a standalone page's for HTML."""
+    return "web" if out.suffix.lower() == ".ipynb" else "page"
+
+
+def write_section(page: Page, notebook: nbformat.NotebookNode, out: Path) -> Path:
+    """An executed section to ``out`` (.ipynb or .html), whole or not at all."""
+    suffix = out.suffix.lower()
     with atomic_path(out) as tmp:
         if suffix == ".ipynb":
             nbformat.write(notebook, str(tmp))

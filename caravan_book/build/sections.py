@@ -191,6 +191,17 @@ def validate(notebook: str, given: dict) -> dict:
     return values
 
 
+def page_for(section: str, given: dict) -> Page:
+    """The page ``caravan-book run`` makes of a section and its typed parameters, checked (ParameterError)."""
+    known = load().notebook_names()
+    if section not in known:
+        raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
+    from caravan_book.build.warm_run import page_slug
+
+    values = validate(section, given)
+    return Page(page_slug(section, values), section, values)
+
+
 def _default(declared: dict):
     import ast
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,8 @@ _ICON_SCRIPT = re.compile(
 _FA_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
 _THEME_CSS = ("_static", "styles", "pydata-sphinx-theme.css")
 _DESCRIPTION_LIMIT = 155
+#: The page the redirect ``index.html`` becomes ($title: the book's, $target: its first page).
+REDIRECT_PAGE = Path(__file__).with_name("redirect.html")
 
 
 def _is_remote_or_thebe(script: Any) -> bool:
@@ -147,23 +150,13 @@ def _unique_ids(text: str) -> str:
 
 
 def _redirect_page(text: str, project: str) -> str:
-    """Jupyter Book's ``index.html`` is one bare ``<meta http-equiv>`` line: make it a real page."""
+    """Jupyter Book's ``index.html`` is one bare ``<meta http-equiv>`` line: make it a real page (``redirect.html``,
+    with the book's title and the first page's address, both escaped for HTML)."""
     match = re.search(r'url=([^"\s]+)', text)
     if not match:
         return text
-    target = html.escape(match.group(1))
-    title = html.escape(project)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
-        f'<meta name="description" content="{title}: an explainer book built from five news articles '
-        'and official border statistics.">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{target}">\n'
-        '<link rel="icon" href="_static/favicon.svg">\n'
-        f'</head>\n<body>\n<p><a href="{target}">Go to the first page of the book</a></p>\n</body>\n</html>\n'
-    )
+    page = string.Template(REDIRECT_PAGE.read_text(encoding="utf-8"))
+    return page.substitute(target=html.escape(match.group(1)), title=html.escape(project))
 
 
 def fix_page(text: str, *, project: str = "") -> str:

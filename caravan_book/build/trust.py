@@ -469,8 +469,12 @@ def prepare(
     publish: bool = False,
     today: dt.date | None = None,
     log: Callable[[str], None] = print,
+    record: bool = True,
+    memo: dict | None = None,
 ) -> None:
-    """Check the pages' facts against the manifest, update it, and write the corrections page and trust.json."""
+    """Check the pages' facts against the manifest, update it, and write the corrections page and trust.json.
+    Without ``record`` (the preview) the manifest is neither written nor enforced: a changed fact is shown as
+    it would be published."""
     from caravan_book.build import sections
     from caravan_book.story import templates
 
@@ -478,8 +482,13 @@ def prepare(
     templates_dir = templates.TEMPLATES_DIR
     used = {r.page: r.tables for r in results}
     states = []
+    # ``memo`` (the preview, from build to build): what a page shows, while the data files and its inputs stay
+    data_stamp = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in _data_files(manifest_path.parent)]
     for page in pages:
-        page_shown = shown(page.parameters, used.get(page.page, []))
+        memo_key = json.dumps([page.parameters, sorted(used.get(page.page, [])), data_stamp], default=str)
+        page_shown = (memo or {}).get(memo_key) or shown(page.parameters, used.get(page.page, []))
+        if memo is not None:
+            memo[memo_key] = page_shown
         key = digest(
             {
                 "facts": page_shown.facts,
@@ -539,8 +548,9 @@ def prepare(
         )
         for s in states
     }
-    updated = reconcile(manifest, states, corrections, today=today, publish=publish)
-    write_manifest(manifest_path, updated)
+    updated = reconcile(manifest, states, corrections, today=today, publish=publish or not record)
+    if record:
+        write_manifest(manifest_path, updated)
     by_key = {correction_key(r): r for r in corrections}
     verdicts = _verdicts(templates_dir)
     trust: dict[str, Any] = {"book": book, "pages": {}, "data": data_digest(manifest_path.parent)}

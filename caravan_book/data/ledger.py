@@ -24,17 +24,20 @@ import json
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from caravan_book import atomic
-from caravan_book.data import problems
 from caravan_book.errors import DataError, DataProblem, ReportedError, shown_path
+from caravan_book.messages import say
 from caravan_book.settings import data_dir, seeds_dir
 
 LEDGER_FILE = "excerpts-ledger.json"
 FORMAT = 1
 #: The column of every table of ``schemas.EXCERPT_TABLES`` that holds an excerpt of an article.
 EXCERPT_COLUMN = "excerpt"
+#: How the excerpts were verified: against the articles, the ledger, or (some articles at hand) both.
+How = Literal["articles", "ledger", "articles and ledger"]
+ARTICLES, LEDGER, BOTH = get_args(How)
 
 
 class UnvouchedError(DataError):
@@ -57,21 +60,22 @@ class Verified:
     """How the excerpts were verified: ``how`` is "articles", "ledger", or, when only some of the articles
     were at hand, "articles and ledger" (``from_ledger`` of the ``articles`` through the ledger)."""
 
-    how: Literal["articles", "ledger", "articles and ledger"]
+    how: How
     articles: int
     excerpts: int
     from_ledger: int = 0
 
     def describe(self) -> str:
         """``against the articles (…)`` / ``against the ledger (…)``: what ``check`` prints."""
-        if self.how == "articles and ledger":
-            read = self.articles - self.from_ledger
-            return (
-                f"against the articles and the ledger ({self.excerpts} excerpts; {read} articles read, "
-                f"{self.from_ledger} through {LEDGER_FILE})"
-            )
-        where = f"{self.articles} articles" if self.how == "articles" else f"{LEDGER_FILE}, {self.articles} articles"
-        return f"against the {self.how} ({self.excerpts} excerpts, {where})"
+        key = {ARTICLES: "verified_articles", LEDGER: "verified_ledger", BOTH: "verified_both"}[self.how]
+        return say(
+            key,
+            excerpts=self.excerpts,
+            articles=self.articles,
+            read=self.articles - self.from_ledger,
+            from_ledger=self.from_ledger,
+            ledger=LEDGER_FILE,
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -81,7 +85,7 @@ class Verified:
         """The value ``to_json`` wrote, or None for anything else (an empty or foreign string)."""
         try:
             value = json.loads(text)
-            if value["how"] not in ("articles", "ledger", "articles and ledger"):
+            if value["how"] not in get_args(How):
                 return None
             return cls(value["how"], int(value["articles"]), int(value["excerpts"]), int(value["from_ledger"]))
         except (ValueError, TypeError, KeyError):
@@ -170,7 +174,7 @@ def ledger_text(articles: list[dict], excerpts: list[dict]) -> str:
     return (
         "{\n"
         f'  "format": {FORMAT},\n'
-        '  "about": "Written by caravan-book check with the source articles; see data/README.md",\n'
+        f'  "about": {json.dumps(say("ledger_about"))},\n'
         f'  "articles": [\n{block(articles)}\n  ],\n'
         f'  "excerpts": [\n{block(excerpts)}\n  ]\n'
         "}\n"
@@ -178,14 +182,7 @@ def ledger_text(articles: list[dict], excerpts: list[dict]) -> str:
 
 
 def _unvouched(shown: str, line: int, column: str, excerpt: str, why: str, ledger: str) -> DataProblem:
-    return DataProblem(
-        shown,
-        line,
-        column,
-        _shorten(excerpt),
-        f"is not vouched for by the excerpt ledger {ledger} ({why}); verify it with the articles: "
-        "caravan-book check --seeds DIR",
-    )
+    return DataProblem(shown, line, column, _shorten(excerpt), say("unvouched", ledger=ledger, why=why))
 
 
 @dataclass
@@ -232,48 +229,38 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
                 vouched.add(source_id)
                 article_records.append(before)
                 continue
-            where = f"is not a file in {seeds}" if seeds is not None else "is not here"
+            where = say("article_not_in_seeds", seeds=seeds) if seeds is not None else say("article_not_here")
             if strict:
                 out.problems.append(DataProblem(shown_path(folder / "sources.csv"), line, "document", document, where))
                 continue
-            rule = f"{where}, and the excerpt ledger {shown_ledger} has no record of it as {source_id!r}'s article"
+            rule = say("article_not_in_ledger", where=where, ledger=shown_ledger, source=source_id)
             out.unvouched.append(DataProblem(shown_path(folder / "sources.csv"), line, "document", document, rule))
             unknown.add(source_id)  # the ledger vouches for none of its excerpts
             continue
         try:
             text = article.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            rule = problems.rule("not_utf8_article", byte=error.start)
+            rule = say("not_utf8_article", byte=error.start)
             out.problems.append(DataProblem(shown_path(article), None, None, None, rule))
             unreadable.add(source_id)
             continue
         record = {"document": document, "source_id": source_id, "sha256": fingerprint(text), "length": len(text)}
         if before is not None and (before.get("sha256"), before.get("length")) != (record["sha256"], len(text)):
-            out.problems.append(
-                DataProblem(
-                    shown_path(article),
-                    None,
-                    None,
-                    None,
-                    f"its text no longer matches its fingerprint in {shown_ledger} ({before.get('length')} "
-                    f"characters then, {len(text)} now; sha256 differs): the article changed since its excerpts "
-                    "were verified; restore the article, or, if the change is intended, delete its record from "
-                    "the ledger and check again",
-                )
-            )
+            said = say("article_changed", ledger=shown_ledger, then=before.get("length"), now=len(text))
+            out.problems.append(DataProblem(shown_path(article), None, None, None, said))
         texts[source_id] = _collapsed_with_offsets(text)
         article_records.append(record)
     excerpt_records: list[dict] = []
     for table, row_id, column, source_id, excerpt, shown, line in _excerpt_cells(folder):
         out.excerpts += 1
         if source_id in unknown:
-            why = f"its article {documents[source_id]} is not here and the ledger has no record of it"
+            why = say("article_unknown", document=documents[source_id])
             out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
             continue
         if source_id in vouched:
             kept = old_excerpts.get((table, row_id, column))
             if kept is None or kept.get("source_id") != source_id or kept.get("sha256") != fingerprint(excerpt):
-                why = f"the excerpt {'is new' if kept is None else 'changed'} since the ledger was written"
+                why = say("excerpt_new" if kept is None else "excerpt_changed")
                 out.unvouched.append(_unvouched(shown, line, column, excerpt, why, shown_ledger))
             else:
                 excerpt_records.append(kept)
@@ -284,9 +271,9 @@ def _verify(folder: Path, seeds: Path | None, strict: bool) -> _Outcome:
         needle = " ".join(excerpt.split())
         at = collapsed.find(needle) if needle else -1
         if at == -1:
-            rule = f"is not found word for word in {documents[source_id]}"
+            rule = say("not_in_article", document=documents[source_id])
             if unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", collapsed):
-                rule += problems.rule("normalisation")
+                rule += say("normalisation")
             out.problems.append(DataProblem(shown, line, column, _shorten(excerpt), rule))
             continue
         excerpt_records.append(
@@ -330,7 +317,5 @@ def verify(folder: Path | None = None, seeds: Path | None = None, log=None) -> V
         raise UnvouchedError(outcome.unvouched)
     if outcome.read and atomic.write_if_changed(ledger_path(folder), outcome.text) and log is not None:
         log(f"wrote {shown_path(ledger_path(folder))} (the excerpt ledger changed)")
-    how: Literal["articles", "ledger", "articles and ledger"] = (
-        "ledger" if not outcome.read else "articles" if not outcome.vouched else "articles and ledger"
-    )
+    how: How = LEDGER if not outcome.read else ARTICLES if not outcome.vouched else BOTH
     return Verified(how, outcome.read + outcome.vouched, outcome.excerpts, outcome.vouched)

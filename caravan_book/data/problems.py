@@ -1,20 +1,8 @@
-"""The wording of issue 21's data rules lives in ``problems.yml``; :func:`rule` fills one in."""
+"""The data rules' wording is in the package's message catalogue (``caravan_book/messages.yml``); :func:`rule`
+fills one in (the name the data, build and intake layers use for :func:`caravan_book.messages.say`)."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from caravan_book.messages import say as rule
 
-import yaml
-
-WORDING = Path(__file__).with_name("problems.yml")
-
-
-@cache
-def _wording() -> dict[str, str]:
-    return yaml.safe_load(WORDING.read_text(encoding="utf-8"))
-
-
-def rule(key: str, **values: object) -> str:
-    """The sentence ``key`` of problems.yml with ``values`` in its {placeholders}."""
-    return _wording()[key].format(**values)
+__all__ = ["rule"]

@@ -21,81 +21,34 @@ import pandera.pandas as pa
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.data.problems import rule as say
 from caravan_book.text.numbers import parse_number_text
-from caravan_book.text.vocabulary import QUALIFIERS
+from caravan_book.text.vocabulary import QUALIFIERS, allowed
 
-BASIS = ("stated", "inferred")
-OUTLET_BASIS = ("stated", "inferred", "not stated")
-QUOTE_KINDS = ("direct", "reported")
+#: Every vocabulary column's values are in ``text/vocabulary.yml`` (the one list; data/README.md describes them).
+BASIS = allowed("basis")
+OUTLET_BASIS = allowed("outlet_basis")
+QUOTE_KINDS = allowed("quote_kinds")
 #: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
-PUBLICATION = ("draft", "published")
-#: How much of a date the article states: the day itself, a week (the date is its Monday), early in a month
-#: (the date is the 1st), only the month, only the year, or a bound ("before": the date is the day it came before;
-#: "on or before" and "after" likewise), one of two days ("day or next": the date is the first), or a statement the
-#: article does not date ("reported": the date is the article's).
+PUBLICATION = allowed("publication")
+#: How much of a date the article states, each with what the stored date then is (``vocabulary.yml``).
+DATE_PRECISIONS = tuple(allowed("date_precisions"))
+#: Two of them the code names (a date on or before its article's, one of two days).
 ON_OR_BEFORE, DAY_OR_NEXT = "on or before", "day or next"
-DATE_PRECISIONS = (
-    "day",
-    "week",
-    "early month",
-    "month",
-    "year",
-    "before",
-    ON_OR_BEFORE,
-    DAY_OR_NEXT,
-    "after",
-    "reported",
-)
 #: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
 #: context, 3 = detail.
-PROMINENCE = (0, 1, 2, 3)
+PROMINENCE = tuple(allowed("prominence"))
 QUOTE_MARKS = "“”\"'‘’"
-CHANNELS = ("statement", "tweet", "interview", "press briefing", "town hall", "chant", "speech", "report")
-FACT_TOPICS = (
-    "us_administration",
-    "mexico_response",
-    "force_used",
-    "origin",
-    "destination",
-    "composition",
-    "stated_reasons",
-    "carried",
-    "route_start",
-    "us_response",
-    "us_background",
-    "mexican_police",
-)
+CHANNELS = allowed("channels")
+FACT_TOPICS = allowed("fact_topics")
 #: How an article's claim is tested against CBP's tables (see data/claims.py).
-CLAIM_TESTS = (
-    "fiscal_year_total",
-    "month_total",
-    "peak_month",
-    "fell_from_month_before",
-    "record",
-    "highest_since",
-    "highest_in_years",
-)
+CLAIM_TESTS = allowed("claim_tests")
 #: Speaker groups, in the order the responses section presents them, with their headings.
-GROUPS = {
-    "us-federal": "US federal government",
-    "mexico-federal": "Mexican federal government",
-    "local-official": "Local officials",
-    "organizer-advocate": "Organizers, advocates and critics",
-    "migrant": "Migrants",
-    "resident": "Local residents",
-}
+GROUPS: dict[str, str] = allowed("groups")
 MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 INCIDENT_PATTERN = r"^\d{4}-[a-z]+(-[a-z]+)*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 #: Country names for the codes the data uses, so pages say "Tijuana, Mexico", never "Tijuana (MX)".
-COUNTRY_NAMES = {
-    "MX": "Mexico",
-    "US": "the United States",
-    "GT": "Guatemala",
-    "HN": "Honduras",
-    "SV": "El Salvador",
-    "HT": "Haiti",
-}
+COUNTRY_NAMES: dict[str, str] = allowed("countries")
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
@@ -105,16 +58,17 @@ def _is_iso_date(values: pd.Series) -> pd.Series:
     return parsed.notna()
 
 
-def one_of(allowed) -> pa.Check:
-    return pa.Check.isin(list(allowed), error="is not allowed; allowed values: " + ", ".join(allowed))
+def one_of(values) -> pa.Check:
+    return pa.Check.isin(list(values), error=say("not_allowed", values=", ".join(values)))
 
 
-def pattern(regex: str, meaning: str) -> pa.Check:
-    return pa.Check.str_matches(regex, error=f"is not {meaning}")
+def pattern(regex: str, message: str) -> pa.Check:
+    """A check that the text matches ``regex``; ``message`` is the key of what a failure says (messages.yml)."""
+    return pa.Check.str_matches(regex, error=say(message))
 
 
 ISO_DATE = pa.Check(_is_iso_date, error=say("iso_date"))
-NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error="is blank")
+NOT_BLANK = pa.Check(lambda s: s.str.strip().str.len() > 0, error=say("blank"))
 
 
 def text(*checks: pa.Check, required: bool = True, unique: bool = False) -> pa.Column:
@@ -137,13 +91,13 @@ def prominence() -> pa.Column:
         return numbers.isin(PROMINENCE) | numbers.isna()  # a non-number is reported once, as not a number
 
     return number(
-        pa.Check(allowed, error="is not allowed; allowed values: 1 (the news), 2 (context), 3 (detail)"),
+        pa.Check(allowed, error=say("prominence")),
         kind=int,
     )
 
 
 def ident() -> pa.Column:
-    return text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens"), unique=True)
+    return text(pattern(ID_PATTERN, "not_id"), unique=True)
 
 
 @dataclass(frozen=True)
@@ -241,7 +195,7 @@ SOURCES = TableSpec(
         "published_basis": text(one_of(BASIS)),
         "published_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "published_note": text(required=False),
-        "document": text(pattern(r"^[\w.-]+\.txt$", "a seed file name ending in .txt")),
+        "document": text(pattern(r"^[\w.-]+\.txt$", "not_seed_file")),
         "incident": text(),
         "contributes": text(),
     },
@@ -254,12 +208,12 @@ INCIDENTS = TableSpec(
     file=TABLE_FILES["incidents"],
     key="incident",
     columns={
-        "incident": text(pattern(INCIDENT_PATTERN, "an incident id like 2018-tijuana"), unique=True),
+        "incident": text(pattern(INCIDENT_PATTERN, "not_incident_id"), unique=True),
         "title": text(),
         "start_date": date(),
         "start_date_basis": text(one_of(BASIS)),
         "place": text(),
-        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "country": text(pattern(COUNTRY_PATTERN, "not_country_code")),
         "summary": text(),
         "source_id": text(),
         "excerpt": text(),
@@ -276,9 +230,9 @@ PLACES = TableSpec(
     columns={
         "place": text(unique=True),
         "kind": text(),
-        "latitude": number(pa.Check.in_range(-90, 90, error="is not a latitude between -90 and 90")),
-        "longitude": number(pa.Check.in_range(-180, 180, error="is not a longitude between -180 and 180")),
-        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "latitude": number(pa.Check.in_range(-90, 90, error=say("not_latitude"))),
+        "longitude": number(pa.Check.in_range(-180, 180, error=say("not_longitude"))),
+        "country": text(pattern(COUNTRY_PATTERN, "not_country_code")),
         "coordinates_source": text(),
         "reliability": text(),
     },
@@ -313,8 +267,8 @@ FIGURES = TableSpec(
     columns={
         "figure_id": ident(),
         "incident": text(),
-        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name")),
-        "value": number(pa.Check.ge(0, error="is negative")),
+        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "not_metric_name")),
+        "value": number(pa.Check.ge(0, error=say("negative"))),
         "value_text": text(),
         "as_printed": text(),
         "unit": text(),
@@ -330,16 +284,14 @@ FIGURES = TableSpec(
     },
     references={"incident": ("incidents", "incident"), "metric": ("metrics", "metric"), **SOURCE_EXCERPT},
     row_rules=(
-        RowRule("value_text", "is not written in the row's excerpt", _contains("value_text", "excerpt")),
+        RowRule("value_text", say("value_text_not_in_excerpt"), _contains("value_text", "excerpt")),
         RowRule(
             "as_printed",
-            "is not a phrase of the row's excerpt, character for character",
+            say("as_printed_not_in_excerpt"),
             _contains("as_printed", "excerpt"),
         ),
-        RowRule(
-            "as_printed", "does not contain value_text (the number as printed)", _contains("value_text", "as_printed")
-        ),
-        RowRule("value", "does not match value_text (the number as the article writes it)", _value_matches_text),
+        RowRule("as_printed", say("as_printed_without_value"), _contains("value_text", "as_printed")),
+        RowRule("value", say("value_not_value_text"), _value_matches_text),
     ),
     date_columns=("as_of",),
 )
@@ -355,7 +307,7 @@ STATEMENTS = TableSpec(
         "role": text(required=False),
         "institution": text(),
         "group": text(one_of(GROUPS)),
-        "country": text(pattern(COUNTRY_PATTERN, "a two-letter country code")),
+        "country": text(pattern(COUNTRY_PATTERN, "not_country_code")),
         "date": date(),
         "date_basis": text(one_of(BASIS)),
         # optional here (not in the columns agreed with the extractor): a missing column means "day"
@@ -371,10 +323,10 @@ STATEMENTS = TableSpec(
     },
     references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
     row_rules=(
-        RowRule("quote", "is not found word for word in the row's excerpt", _contains("quote", "excerpt")),
+        RowRule("quote", say("quote_not_in_excerpt"), _contains("quote", "excerpt")),
         RowRule(
             "quote_kind",
-            "is 'direct' but the excerpt does not print the quote between quotation marks",
+            say("direct_without_marks"),
             _direct_quote_in_marks,
         ),
     ),
@@ -386,7 +338,7 @@ METRICS = TableSpec(
     file=TABLE_FILES["metrics"],
     key="metric",
     columns={
-        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "a snake_case metric name"), unique=True),
+        "metric": text(pattern(r"^[a-z][a-z0-9_]*$", "not_metric_name"), unique=True),
         "label": text(),
         "description": text(),
         "compare_group": text(required=False),
@@ -422,10 +374,10 @@ CLAIMS = TableSpec(
     key="claim_id",
     columns={
         "claim_id": ident(),
-        "claim": text(pattern(ID_PATTERN, "an id of lowercase letters, digits and hyphens")),
+        "claim": text(pattern(ID_PATTERN, "not_id")),
         "figure_id": text(),
         "test": text(one_of(CLAIM_TESTS)),
-        "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+        "fiscal_year": number(pa.Check.in_range(1900, 2100, error=say("not_a_year")), kind=int),
         "claim_words": text(required=False),
         "note": text(required=False),
     },
@@ -440,7 +392,7 @@ CORRECTIONS = TableSpec(
     file=TABLE_FILES["corrections"],
     columns={
         "date": date(),
-        "fact_id": text(pattern(FACT_REF, "a published fact: TABLE/ID, e.g. figures/2018-crowd-fence-herborn")),
+        "fact_id": text(pattern(FACT_REF, "not_fact")),
         "wrong": text(),
         "right": text(),
         "why": text(),
@@ -462,8 +414,8 @@ PROVENANCE = TableSpec(
     },
 )
 
-_PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "a 40-digit commit hash"))}
-_COUNT = number(pa.Check.ge(0, error="is negative"), kind=int)
+_PROVENANCE = {"source_path": text(), "source_commit": text(pattern(r"^[0-9a-f]{40}$", "not_commit"))}
+_COUNT = number(pa.Check.ge(0, error=say("negative")), kind=int)
 
 
 def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
@@ -472,10 +424,10 @@ def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
         name=name,
         file=TABLE_FILES[name],
         columns={
-            "fiscal_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
+            "fiscal_year": number(pa.Check.in_range(1900, 2100, error=say("not_a_year")), kind=int),
             "month": text(one_of(MONTHS)),
-            "calendar_year": number(pa.Check.in_range(1900, 2100, error="is not a plausible year"), kind=int),
-            "calendar_month": number(pa.Check.in_range(1, 12, error="is not a month number 1-12"), kind=int),
+            "calendar_year": number(pa.Check.in_range(1900, 2100, error=say("not_a_year")), kind=int),
+            "calendar_month": number(pa.Check.in_range(1, 12, error=say("not_a_month")), kind=int),
             **{
                 c: _COUNT
                 for c in (
@@ -497,7 +449,7 @@ def _encounters_monthly(name: str, view_required: bool) -> TableSpec:
         row_rules=(
             RowRule(
                 "total_swb_encounters",
-                "is not the sum of usbp_total_encounters and ofo_total_encounters",
+                say("total_not_sum"),
                 lambda df: (
                     pd.to_numeric(df["usbp_total_encounters"], errors="coerce")
                     + pd.to_numeric(df["ofo_total_encounters"], errors="coerce")
@@ -516,7 +468,7 @@ APPREHENSIONS_ANNUAL = TableSpec(
     file=TABLE_FILES["apprehensions_annual"],
     columns={
         "fiscal_year": pa.Column(
-            int, [pa.Check.in_range(1900, 2100, error="is not a plausible year")], coerce=True, unique=True
+            int, [pa.Check.in_range(1900, 2100, error=say("not_a_year"))], coerce=True, unique=True
         ),
         **{
             c: _COUNT

@@ -29,13 +29,6 @@ class Selection:
     all_sources: bool
     as_of: pd.Timestamp | None
 
-    def for_readers(self) -> str:
-        """The selection in a reader's words: the incident's title and the articles' labels, not ids."""
-        labels = tables.load("sources").set_index("source_id")["label"]
-        told_by = "all articles" if self.all_sources else ", ".join(str(labels[s]) for s in self.sources)
-        known = "everything published" if self.as_of is None else f"as known on {self.as_of.day} {self.as_of:%B %Y}"
-        return f"{self.title()} · {told_by} · {known}"
-
     def title(self) -> str:
         """The incident's title as readers see it (incidents.csv)."""
         return str(tables.load("incidents").set_index("incident").loc[self.incident, "title"])

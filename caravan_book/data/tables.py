@@ -37,6 +37,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_ROOT / "_build" / ".table-cache"
 
 
+#: A header read as one column holding one of these separators: the message that names it (messages.yml).
+_SEPARATED_BY = {";": "separated_by_semicolons", "\t": "separated_by_tabs", "|": "separated_by_bars"}
+#: pandera's names of its own checks -> the message that says the rule (messages.yml).
+_CHECK_MESSAGES = {
+    "field_uniqueness": "duplicate",
+    "not_nullable": "required",
+    "column_in_dataframe": "missing_column",
+    "column_in_schema": "unexpected_column",
+}
+
 #: Unicode's direction overrides and isolates (U+202A-202E, U+2066-2069): in a cell they would turn the page's words.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -49,9 +59,7 @@ def _decode(path: Path, shown: str) -> tuple[str | None, DataProblem | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, DataProblem(
-            shown, line, None, None, "is not UTF-8 text (save the file as UTF-8, e.g. Excel's 'CSV UTF-8')"
-        )
+        return None, DataProblem(shown, line, None, None, say("table_not_utf8"))
 
 
 def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], list[DataProblem]]:
@@ -63,7 +71,7 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     path = folder / spec.file
     shown = shown_path(path)
     if not path.is_file():
-        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, "file is missing")]
+        return pd.DataFrame(), [], [DataProblem(shown, None, None, None, say("file_missing"))]
     text, problem = _decode(path, shown)
     if problem is not None or text is None:
         return pd.DataFrame(), [], [problem] if problem else []
@@ -71,16 +79,12 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
     try:
         header = next(reader, None)
         if not header:
-            return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, "has no header row")]
+            return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, say("no_header"))]
         if len(header) == 1 and len(spec.columns) > 1:
-            for separator in (";", "\t", "|"):
+            for separator in _SEPARATED_BY:
                 if separator in header[0]:
-                    named = {"\t": "tabs", ";": "semicolons", "|": "vertical bars"}[separator]
-                    return (
-                        pd.DataFrame(),
-                        [],
-                        [DataProblem(shown, 1, None, None, f"separates its columns with {named}; save it with commas")],
-                    )
+                    said = say(_SEPARATED_BY[separator])
+                    return pd.DataFrame(), [], [DataProblem(shown, 1, None, None, said)]
         repeated = sorted({name for name in header if header.count(name) > 1})
         if repeated:
             return pd.DataFrame(), [], [DataProblem(shown, 1, repeated[0], None, say("repeated_header"))]
@@ -96,20 +100,19 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                         said = say("direction_control", code=f"{ord(char):04X}")
                         problems.append(DataProblem(shown, start, column, None, said))
                 if len(row) != len(header):
-                    problems.append(
-                        DataProblem(shown, start, None, None, f"has {len(row)} fields but the header has {len(header)}")
-                    )
+                    said = say("field_count", fields=len(row), header=len(header))
+                    problems.append(DataProblem(shown, start, None, None, said))
                 else:
                     rows.append(row)
                     lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
         if "EOF" in str(exc) or "end of data" in str(exc):
-            rule = 'opens a quotation mark (") that is never closed'
+            rule = say("unclosed_quote")
         elif "expected after" in str(exc):
-            rule = 'has a quotation mark (") inside a cell that is not doubled (write "" inside a quoted cell)'
+            rule = say("undoubled_quote")
         else:
-            rule = f"is not valid CSV ({exc})"
+            rule = say("not_csv", error=exc)
         return pd.DataFrame(), [], [DataProblem(shown, start, None, None, rule)]
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     frame = frame.mask(frame.apply(lambda col: col.str.strip() == ""))
@@ -140,7 +143,7 @@ def _schema(spec: TableSpec, folder: Path):
         known = sorted(values)
         base = columns[column]
         shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
-        refers = pa.Check.isin(known, error=f"is not a known {key} of {TABLES[table].file} (known: {shown})")
+        refers = pa.Check.isin(known, error=say("unknown_id", key=key, file=TABLES[table].file, known=shown))
         columns[column] = pa.Column(
             base.dtype, [*list(base.checks), refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
         )
@@ -152,15 +155,12 @@ def _schema(spec: TableSpec, folder: Path):
 def _describe(check: str, spec: TableSpec) -> str | None:
     """Turn a pandera check name into a rule people read; None means 'already reported'."""
     if check.startswith("coerce_dtype"):
-        return "is not a whole number" if "int" in check else "is not a number"
+        return say("not_whole_number" if "int" in check else "not_number")
     if check.startswith("dtype("):
         return None  # follows a failed coercion, which is reported already
-    return {
-        "field_uniqueness": "is a duplicate: values in this column must be unique",
-        "not_nullable": "is empty but a value is required",
-        "column_in_dataframe": "is missing from the header",
-        "column_in_schema": "is not an expected column (expected: " + ", ".join(spec.columns) + ")",
-    }.get(check, check)
+    if check in _CHECK_MESSAGES:
+        return say(_CHECK_MESSAGES[check], columns=", ".join(spec.columns))
+    return check
 
 
 def _problems_from(errors, spec: TableSpec, shown: str, lines: list[int], rule_columns) -> list[DataProblem]:
@@ -239,8 +239,9 @@ def _cache_key(name: str, folder: Path) -> str | None:
         if not path.is_file():
             return None
         digest.update(table.encode() + path.read_bytes())
-    for module in sorted((PACKAGE_DIR / "data").glob("*.py")) + sorted((PACKAGE_DIR / "text").glob("*.py")):
-        digest.update(module.read_bytes())
+    for layer in ("data", "text"):  # the schema code and the vocabulary it allows (text/vocabulary.yml)
+        for module in sorted((PACKAGE_DIR / layer).glob("*.py")) + sorted((PACKAGE_DIR / layer).glob("*.yml")):
+            digest.update(module.read_bytes())
     digest.update(versions.fingerprint().encode())
     return digest.hexdigest()[:32]
 

@@ -8,6 +8,7 @@ chart plus its caption (naming the source), a text alternative, and the exact da
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections.abc import Callable
 from typing import Any, Literal
@@ -18,12 +19,24 @@ import pandas as pd
 from caravan_book.data import tables
 from caravan_book.data.schemas import GROUPS
 from caravan_book.settings import data_dir
-from caravan_book.story.display import OPEN_AFTER, OPEN_BEFORE, date_span, event_date, fmt_date, fmt_number
+from caravan_book.story.display import (
+    OPEN_AFTER,
+    OPEN_BEFORE,
+    date_span,
+    date_text,
+    event_date,
+    figure_date,
+    fmt_date,
+    fmt_number,
+)
 from caravan_book.story.figures import Figure
 from caravan_book.story.templates import render_text
 
-#: Plot width (px at the drawn size): with axes and labels a chart is drawn about 470 px wide, then scaled.
-WIDTH = 380
+#: Plot width (px at the drawn size): with axes and labels a chart is drawn about 450 px wide, then scaled (its
+#: labels drawn large enough to stay 12 px on a phone: see ``figures.drawing``).
+WIDTH = 340
+#: A chart of more data rows than this draws them aggregated (per month and group) and its caption says so.
+MAX_ROWS = 1000
 #: How far a one-sided date's fading bar reaches towards its open side, in pixels (not a number of days).
 OPEN_BAR_PX = 44
 #: text alignments, typed as Vega-Lite names them
@@ -71,8 +84,6 @@ def _authority_names() -> dict[str, str]:
     return _labels()["authorities"]
 
 
-#: The United States' numeric country code (ISO 3166-1), the id of its outline in the world file.
-US_NUMERIC_CODE = 840
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
 #: One colour per group of speakers on every page, whichever groups a page shows (keys: schemas.GROUPS).
 GROUP_COLOURS = {
@@ -99,7 +110,9 @@ class NoData:
         self.what = _labels().get("no_data", {}).get(what, what)  # a key of labels.yml, or the words themselves
 
     def _repr_markdown_(self) -> str:
-        return f"*No chart here yet: the data has no {self.what} for this selection.*"
+        from caravan_book.story.templates import render
+
+        return render("charts/no-data.md.j2", what=self.what).strip()
 
 
 def needs_rows(what: str) -> Callable[[Callable[..., Figure]], Callable[..., Figure | NoData]]:
@@ -125,20 +138,37 @@ def _timeline_words(part: str, **values: Any) -> str:
     return render_text("narrative/timeline-chart.txt.j2", part=part, **values).strip()
 
 
-@needs_rows("dated events")
+def _month_counts(frame: pd.DataFrame, when: str, groups: list[str], value: str | None = None) -> pd.DataFrame:
+    """Rows aggregated per month and group: ``month_start``, the groups and ``count`` (rows, or sums of ``value``)."""
+    keyed = frame.assign(month_start=frame[when].dt.to_period("M").dt.to_timestamp())
+    grouped = keyed.groupby(["month_start", *groups], sort=True)
+    counted = grouped[value].sum() if value else grouped.size()
+    return counted.rename("count").reset_index()
+
+
+def _aggregated_note(rows: int, what: str) -> str:
+    """The caption's sentence on a chart whose rows were too many to draw one by one."""
+    return _plain("aggregated", rows=fmt_number(rows), what=_words("aggregated")[what])
+
+
+@needs_rows("events")
 def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "timeline") -> Figure:
     """Each event once per article: a day as a point, a vaguer date (a week, a month, "before 6 November") as the
     span it can mean, never on a made-up day. The mark's tooltip, the table and the CSV print the same date
-    (:func:`~caravan_book.story.display.event_date`); marks on the same day and row are spread apart."""
+    (:func:`~caravan_book.story.display.event_date`); marks on the same day and row are spread apart.
+    More than :data:`MAX_ROWS` events are counted per month and article instead."""
+    if len(events) > MAX_ROWS:
+        return _timeline_by_month(events, title, name)
+    w = _words("timeline")
     basis_names = {b: _timeline_words("basis", basis=b) for b in ("stated", "inferred")}
     spans = [date_span(d, p) for d, p in zip(events["date"], events["date_precision"], strict=False)]
     data = pd.DataFrame(
         {
-            "Date": [event_date(r) for _, r in events.iterrows()],
-            "Date in the article": events["date_basis"].map(basis_names),
-            "What happened": events["summary"],
-            "Place": events["place"],
-            "Article": events["label"],
+            "date": [event_date(r) for _, r in events.iterrows()],
+            "basis": events["date_basis"].map(basis_names),
+            "what": events["summary"],
+            "place": events["place"],
+            "article": events["label"],
         }
     )
     precisions = list(events["date_precision"])
@@ -153,32 +183,37 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
         span=[p != "day" and not o for p, o in zip(precisions, opens, strict=True)],
     )
     # marks on one day of one article's row are spread over the row's height, so each can be seen and pointed at
-    plotted["slot"] = plotted.groupby(["Article", plotted["start"].fillna(plotted["bound"])]).cumcount()
+    plotted["slot"] = plotted.groupby(["article", plotted["start"].fillna(plotted["bound"])]).cumcount()
     plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
     basis_scale = list(basis_names.values())
-    height = max(120, 40 * data["Article"].nunique())
-    row_y = alt.Y("Article:N", title=None, axis=alt.Axis(labelLimit=170))
+    height = max(130, 64 * data["article"].nunique())  # room for an article's name on two lines
+    row_y = alt.Y("article:N", title=None, axis=alt.Axis(labelLimit=200))  # long names wrap (figures.fitted_spec)
     row_offset = alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None)
     base = alt.Chart(plotted).encode(
         y=row_y,
         yOffset=row_offset,
         color=alt.Color(
-            "Date in the article:N",
+            "basis:N",
             title=_timeline_words("legend"),
             scale=alt.Scale(domain=basis_scale, range=[PALETTE[0], PALETTE[1]]),
         ),
-        tooltip=["Date", "Date in the article", "What happened", "Article"],
+        tooltip=[
+            alt.Tooltip("date:N", title=w["date"]),
+            alt.Tooltip("basis:N", title=w["basis"]),
+            alt.Tooltip("what:N", title=w["what"]),
+            alt.Tooltip("article:N", title=w["article"]),
+        ],
     )
     # the scale is padded by a fading bar's reach, so a bound at the first or last day keeps its open side visible
     padded = alt.Scale(padding=OPEN_BAR_PX)
-    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30), scale=padded)
+    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30, tickCount=3), scale=padded)
     points = (
         base.transform_filter(~alt.datum.span & (alt.datum.open == ""))
         .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
             x=axis,
             shape=alt.Shape(
-                "Date in the article:N",
+                "basis:N",
                 title=_timeline_words("legend"),
                 scale=alt.Scale(domain=basis_scale, range=["circle", "triangle-up"]),
             ),
@@ -201,7 +236,7 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
             fades.append(
                 alt.Chart(plotted)
                 .transform_filter(alt.datum.open == side)
-                .transform_filter(alt.datum["Date in the article"] == basis)
+                .transform_filter(alt.datum.basis == basis)
                 .mark_bar(
                     height=6,
                     opacity=0.8,
@@ -212,24 +247,53 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
                 .encode(x=bound_axis, x2=alt.X2("bound:T"), y=row_y, yOffset=row_offset)
             )
     title = title or _timeline_words("title")
-    description = _timeline_words("description", events=len(data), articles=data["Article"].nunique())
+    description = _timeline_words("description", events=len(data), articles=data["article"].nunique())
     chart = alt.layer(*fades, bars, ticks, points, title=title).properties(
-        width=WIDTH, height=height, description=description
+        width=WIDTH - 70, height=height, description=description
     )
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
     alt_text = _timeline_words(
         "alt",
         events=len(data),
-        first=data.loc[first, "Date"],
-        last=data.loc[last, "Date"],
+        first=data.loc[first, "date"],
+        last=data.loc[last, "date"],
         inferred=inferred,
         printed=len(data) - inferred,
         spans=int(plotted["span"].sum()),
         bounds=sum(1 for o in opens if o),
     )
     caption = _timeline_words("caption", sources=_source_list(events))
-    return Figure(chart, caption=caption, alt_text=alt_text, data=data, name=name)
+    shown = data.rename(columns={key: w[key] for key in data.columns})
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
+
+
+def _timeline_by_month(events: pd.DataFrame, title: str | None, name: str) -> Figure:
+    """The timeline of too many events to draw one by one: how many each article dates to each month."""
+    w = _words("timeline")
+    counts = _month_counts(events, "date", ["label"]).rename(columns={"label": "article"})
+    counts["month"] = [date_text(m, None, "month") for m in counts["month_start"]]
+    chart = (
+        alt.Chart(counts, title=title or _timeline_words("title"), width=WIDTH, height=alt.Step(44))
+        .mark_circle(color=PALETTE[0], opacity=0.85)
+        .encode(
+            x=alt.X("month_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=-30, tickCount=4)),
+            y=alt.Y("article:N", title=None, axis=alt.Axis(labelLimit=200)),
+            size=alt.Size("count:Q", title=w["count"], legend=alt.Legend(orient="bottom", direction="horizontal")),
+            tooltip=[
+                alt.Tooltip("month:N", title=w["month"]),
+                alt.Tooltip("article:N", title=w["article"]),
+                alt.Tooltip("count:Q", title=w["count"], format=","),
+            ],
+        )
+        .properties(
+            description=_timeline_words("description", events=len(events), articles=counts["article"].nunique())
+        )
+    )
+    caption = _timeline_words("caption", sources=_source_list(events)) + " " + _aggregated_note(len(events), "events")
+    alt_text = caption
+    shown = counts[["month", "article", "count"]].rename(columns={key: w[key] for key in ("month", "article", "count")})
+    return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
 def _world() -> str:
@@ -238,86 +302,231 @@ def _world() -> str:
     return (data_dir() / "reference" / "world-110m.json").read_text(encoding="utf-8")
 
 
+#: The numeric country codes (ISO 3166-1) of the two countries whose border the maps draw, in the world file.
+US_NUMERIC_CODE, MX_NUMERIC_CODE = 840, 484
+
+
+@functools.cache
+def border_lines(
+    first: int = US_NUMERIC_CODE, second: int = MX_NUMERIC_CODE
+) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The border between two countries of the world file, as lines of (longitude, latitude) points: the arcs
+    the two countries' outlines share (TopoJSON stores a shared border once, as an arc both outlines name)."""
+    topology = json.loads(_world())
+    scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
+
+    def arcs_of(code: int) -> set[int]:
+        found: set[int] = set()
+
+        def walk(node: Any) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    walk(item)
+            elif isinstance(node, int):
+                found.add(node if node >= 0 else ~node)
+
+        for geometry in topology["objects"]["countries"]["geometries"]:
+            if int(geometry.get("id", -1)) == code:
+                walk(geometry["arcs"])
+        return found
+
+    lines = []
+    for index in sorted(arcs_of(first) & arcs_of(second)):
+        x = y = 0
+        points = []
+        for dx, dy in topology["arcs"][index]:  # delta-encoded, quantized positions
+            x, y = x + dx, y + dy
+            points.append((x * scale[0] + translate[0], y * scale[1] + translate[1]))
+        lines.append(tuple(points))
+    return tuple(lines)
+
+
+def _destinations(facts: pd.DataFrame | None, shown: set[str]) -> pd.DataFrame:
+    """The places of the places table that the articles name as where the caravan was heading (the facts of
+    topic ``destination`` whose value names the place), with the fact that names each."""
+    places = tables.load("places")
+    if facts is None or facts.empty:
+        return places.iloc[0:0].assign(fact_id="", article="")
+    heading = facts[facts["topic"] == "destination"]
+    sources = tables.load("sources")
+    labels = dict(zip(sources["source_id"], sources["label"], strict=False))
+    rows = []
+    for _, place in places.iterrows():
+        if place["place"] in shown:
+            continue
+        naming = heading[heading["value"].str.contains(place["place"], regex=False)]
+        if not naming.empty:
+            fact = naming.iloc[0]
+            rows.append({**place.to_dict(), "fact_id": fact["fact_id"], "article": labels.get(fact["source_id"], "")})
+    return pd.DataFrame(rows, columns=[*places.columns, "fact_id", "article"])
+
+
 @needs_rows("places")
-def route_map(places: pd.DataFrame, title: str, name: str) -> Figure:
-    """A map of the places of an incident, on offline country outlines."""
-    lon_min, lon_max = places["longitude"].min(), places["longitude"].max()
-    lat_min, lat_max = places["latitude"].min(), places["latitude"].max()
-    span = max(lon_max - lon_min, (lat_max - lat_min) * 1.4, 4.0) * 1.6
-    height = 380
-    scale = WIDTH / math.radians(span)
-    center = [(lon_min + lon_max) / 2, (lat_min + lat_max) / 2]
+def route_map(
+    places: pd.DataFrame, facts: pd.DataFrame | None = None, title: str | None = None, name: str = "places"
+) -> Figure:
+    """A map of the main places of an incident, on offline country outlines, with the US–Mexico border drawn
+    and its two countries named; a place the articles name as the caravan's destination (``facts``) is marked
+    as such, with a dashed line from where the incident began."""
+    w = _words("map")
+    heading = _destinations(facts, set(places["place"]))
+    data = pd.concat(
+        [
+            places[["place", "country", "latitude", "longitude", "reliability"]].assign(role=w["named"]),
+            heading[["place", "country", "latitude", "longitude", "reliability"]].assign(role=w["destination"]),
+        ],
+        ignore_index=True,
+    )
+    border = [point for line in border_lines() for point in line]
+    # the drawn area holds every place and the whole US–Mexico border, so the reader sees where the border is
+    lons = [*data["longitude"], *(x for x, _ in border)]
+    lats = [*data["latitude"], *(y for _, y in border)]
+    lon_min, lon_max, lat_min, lat_max = min(lons), max(lons), min(lats), max(lats)
+    height = round(WIDTH * 0.9)
+    # Mercator: the scale that fits both the longitudes and the (stretched) latitudes, with a margin around them
+
+    def north(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    across = max(math.radians(lon_max - lon_min), math.radians(4.0))
+    down = max(north(lat_max) - north(lat_min), math.radians(3.0))
+    scale = min(WIDTH / across, height / down) / 1.3
+    middle = math.degrees(2 * math.atan(math.exp((north(lat_max) + north(lat_min)) / 2)) - math.pi / 2)
+    center = [(lon_min + lon_max) / 2, middle]
     # outlines are cut to the drawn area, so the page does not carry the rest of the world (~150 KB of SVG)
     projection = {"type": "mercator", "scale": scale, "center": center, "clipExtent": [[0, 0], [WIDTH, height]]}
     outlines = alt.InlineData(values=_world(), format=alt.DataFormat(type="topojson", feature="countries"))
     # the United States a cooler tint than its neighbours, so the border shows where the two tints meet
     land = (
         alt.Chart(outlines)
-        .mark_geoshape(stroke="#6f6f6f", strokeWidth=0.8)
+        .mark_geoshape(stroke="#8a8a8a", strokeWidth=0.6)
         .encode(fill=alt.condition(f"datum.id == {US_NUMERIC_CODE}", alt.value("#d6e0ea"), alt.value("#eceae4")))
         .project(**projection)
     )
-    data = places[["place", "country", "latitude", "longitude", "reliability"]].copy()
+    border_shape = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "MultiLineString", "coordinates": [list(map(list, line)) for line in border_lines()]},
+    }
+    border_line = (
+        alt.Chart(alt.InlineData(values=[border_shape], format=alt.DataFormat(type="json")))
+        .mark_geoshape(filled=False, stroke="#333", strokeWidth=2.2)
+        .project(**projection)
+    )
+    # each country's name on its side of the border: the United States above its eastern part, Mexico well below
+    # its middle (places on the border have their own labels there)
+    west, east_end = min(x for x, _ in border), max(x for x, _ in border)
+
+    def border_at(lon: float) -> float:
+        return min(border, key=lambda point: abs(point[0] - lon))[1]
+
+    gap = (lat_max - lat_min) * 0.12 + 0.5
+    us_lon, mx_lon = west + 0.75 * (east_end - west), west + 0.45 * (east_end - west)
+    # the United States' name near the top of the drawing, clear of the labels of places on the border
+    top = math.degrees(2 * math.atan(math.exp(north(middle) + (height / 2 - 28) / scale)) - math.pi / 2)
+    countries = pd.DataFrame(
+        {
+            "name": [w["countries"][US_NUMERIC_CODE], w["countries"][MX_NUMERIC_CODE]],
+            "longitude": [us_lon, mx_lon],
+            "latitude": [top, border_at(mx_lon) - 2.5 * gap],
+        }
+    )
+    country_names = [
+        alt.Chart(countries)
+        .mark_text(color="#444", fontStyle="italic", fontWeight="bold")
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="name:N")
+        .project(**projection)
+    ]
+    tooltip = [
+        alt.Tooltip("place:N", title=w["place"]),
+        alt.Tooltip("role:N", title=w["role"]),
+        alt.Tooltip("country:N", title=w["country"]),
+        alt.Tooltip("reliability:N", title=w["reliability"]),
+    ]
     points = (
         alt.Chart(data)
-        .mark_circle(size=90, color=PALETTE[1], opacity=0.9)
+        .mark_point(filled=True, size=110, opacity=0.95)
         .encode(
             longitude="longitude:Q",
             latitude="latitude:Q",
-            tooltip=[
-                alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("reliability:N", title="How exact the position is"),
-            ],
+            shape=alt.Shape(
+                "role:N",
+                scale=alt.Scale(domain=[w["named"], w["destination"]], range=["circle", "diamond"]),
+                legend=None,
+            ),
+            color=alt.Color(
+                "role:N",
+                scale=alt.Scale(domain=[w["named"], w["destination"]], range=[PALETTE[1], "#111111"]),
+                legend=None,
+            ),
+            tooltip=tooltip,
         )
         .project(**projection)
     )
+    layers: list[Any] = [land, border_line, *country_names]
+    if not heading.empty:
+        start = places.iloc[0]
+        route = pd.DataFrame(
+            {
+                "longitude": [start["longitude"]] * len(heading),
+                "latitude": [start["latitude"]] * len(heading),
+                "longitude2": heading["longitude"].to_numpy(),
+                "latitude2": heading["latitude"].to_numpy(),
+            }
+        )
+        layers.append(
+            alt.Chart(route)
+            .mark_rule(color="#111", strokeDash=[5, 4], strokeWidth=1.5)
+            .encode(longitude="longitude:Q", latitude="latitude:Q", longitude2="longitude2:Q", latitude2="latitude2:Q")
+            .project(**projection)
+        )
+    layers.append(points)
     # places closer than about 30 km share one label, so their names do not print over each other
     cluster = (
         (data["latitude"] / 0.3).round().astype(int).astype(str)
         + ":"
         + (data["longitude"] / 0.3).round().astype(int).astype(str)
     )
-    label_data = data.groupby(cluster, sort=False).agg(
-        place=("place", "\n".join), latitude=("latitude", "first"), longitude=("longitude", "first")
+    named = data.assign(
+        label=[
+            w["destination_label"].format(place=p) if r == w["destination"] else p
+            for p, r in zip(data["place"], data["role"], strict=False)
+        ]
+    )
+    label_data = named.groupby(cluster, sort=False).agg(
+        label=("label", "\n".join), latitude=("latitude", "first"), longitude=("longitude", "first")
     )
     # labels go on the side of the point that has more room
     east = label_data["longitude"] > center[0]
-    labels = [
+    # each label twice: a white halo under the dark text keeps it readable over borders and coasts
+    layers += [
         alt.Chart(label_data[side])
-        .mark_text(align=align, dx=dx, dy=-6, fontSize=13, color="#222", lineBreak="\n")  # one place a line
-        .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
+        .mark_text(align=align, dx=dx, dy=-8, fontWeight="bold", lineBreak="\n", **paint)  # one place a line
+        .encode(longitude="longitude:Q", latitude="latitude:Q", text="label:N")
         .project(**projection)
-        for side, align, dx in ((east, RIGHT, -7), (~east, LEFT, 7))
+        for paint in ({"color": "#fff", "stroke": "#fff", "strokeWidth": 4, "strokeJoin": "round"}, {"color": "#111"})
+        for side, align, dx in ((east, RIGHT, -8), (~east, LEFT, 8))
         if side.any()
     ]
-    chart = alt.layer(land, points, *labels, title=title, width=WIDTH, height=height).properties(
-        description=f"Map of {len(data)} places"
-    )
-    alt_text = (
-        "A map marking " + ", ".join(f"{p} ({c})" for p, c in zip(data["place"], data["country"], strict=False)) + "."
-    )
-    shown = data.rename(
-        columns={
-            "place": "Place",
-            "country": "Country",
-            "latitude": "Latitude",
-            "longitude": "Longitude",
-            "reliability": "How exact the position is",
-        }
+    chart = alt.layer(*layers, title=title or w["title"], width=WIDTH, height=height).properties(
+        description=w["description"].format(count=len(data))
     )
     approximate = data[data["reliability"].str.startswith("low")]["place"].tolist()
-    named = []
-    if places["coordinates_source"].str.contains("GeoNames").any():
-        named.append("GeoNames city points (CC-BY 4.0)")
-    if places["coordinates_source"].str.contains("BTS").any():
-        named.append("the Bureau of Transportation Statistics point of the port of entry")
-    caption = (
-        "Places: "
-        + (" and ".join(named) or "the book's places table")
-        + "."
-        + (f" Approximate position: {', '.join(approximate)}." if approximate else "")
-        + " Country outlines: Natural Earth, via the vega-datasets package."
+    sources = pd.concat([places, heading], ignore_index=True)["coordinates_source"]
+    origins = [key for key, needle in (("geonames", "GeoNames"), ("bts", "BTS")) if sources.str.contains(needle).any()]
+    values = {
+        "places": [{"place": p, "country": c} for p, c in zip(places["place"], places["country"], strict=False)],
+        "destinations": [
+            {"place": p, "article": a} for p, a in zip(heading["place"], heading["article"], strict=False)
+        ],
+        "origins": origins,
+        "approximate": approximate,
+        "countries": [w["countries"][US_NUMERIC_CODE], w["countries"][MX_NUMERIC_CODE]],
+    }
+    alt_text = _plain("map-alt", **values)
+    caption = _plain("map-caption", **values)
+    shown = data[["place", "role", "country", "latitude", "longitude", "reliability"]].rename(
+        columns={key: w[key] for key in ("place", "role", "country", "latitude", "longitude", "reliability")}
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
@@ -366,7 +575,7 @@ def disagreement_chart(figures: pd.DataFrame, title: str, name: str) -> Figure:
     text = base.mark_text(align="left", dx=4, color="#111").encode(text="label:N")
     chart = (
         alt.layer(bars, text, data=data)
-        .properties(width=220, height=alt.Step(26))
+        .properties(width=170, height=alt.Step(26))
         .facet(
             row=alt.Row(
                 "metric_unit_label:N",
@@ -410,12 +619,18 @@ def encounters_chart(
     and any monthly figures the articles quote as points."""
     w = _words("encounters")
     data = monthly[["month_start", "authority", "encounters", "fiscal_year"]].copy()
+    aggregated = len(data) > MAX_ROWS
+    if aggregated:  # finer rows than months (days, say): one bar part per month and authority
+        data = _month_counts(data, "month_start", ["authority", "fiscal_year"], "encounters")
+        data = data.rename(columns={"count": "encounters"})
     data["counted_under"] = data["authority"].map(_authority_names())
+    data["month"] = [date_text(m, None, "month") for m in data["month_start"]]
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
         .encode(
-            x=alt.X("yearmonth(month_start):T", title=w["x"], axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+            # the axis's name on the axis only: the hover text names the month as the table does (its tooltip)
+            x=alt.X("yearmonth(month_start):T", axis=alt.Axis(title=w["x"], format="%b %Y", labelAngle=-40)),
             y=alt.Y("sum(encounters):Q", title=w["y"], stack="zero"),
             color=alt.Color(
                 "counted_under:N",
@@ -424,7 +639,7 @@ def encounters_chart(
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(month_start):T", title=w["month"], format="%B %Y"),
+                alt.Tooltip("month:N", title=w["month"]),
                 alt.Tooltip("counted_under:N", title=w["legend"]),
                 alt.Tooltip("encounters:Q", title=w["encounters"], format=","),
             ],
@@ -446,6 +661,7 @@ def encounters_chart(
         )
         points[w["who"]] = points["attributed_to"].fillna(w["own_voice"])
         points = points.drop(columns="attributed_to")
+        points["when"] = [figure_date(r) for _, r in reported.iterrows()]
         points["month_start"] = points["as_of"].dt.to_period("M").dt.to_timestamp() + pd.Timedelta(days=14)
         layers.append(
             alt.Chart(points)
@@ -454,7 +670,7 @@ def encounters_chart(
                 x="month_start:T",
                 y="value:Q",
                 tooltip=[
-                    alt.Tooltip("as_of:T", format="%B %Y", title=w["month"]),
+                    alt.Tooltip("when:N", title=w["month"]),
                     alt.Tooltip("as_printed:N", title=w["in_words"]),
                     w["who"],
                     w["article"],
@@ -474,11 +690,13 @@ def encounters_chart(
     )
     years = sorted(data["fiscal_year"].unique())
     caption = _plain("encounters-caption", first_year=int(years[0]), last_year=int(years[-1]))
+    if aggregated:
+        caption += " " + _aggregated_note(len(monthly), "monthly")
     # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
     unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     shown = pd.DataFrame(
         {
-            w["month"]: data["month_start"].dt.strftime("%B %Y"),
+            w["month"]: data["month"],
             w["fiscal_year"]: data["fiscal_year"],
             w["legend"]: data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"]),
             w["encounters"]: data["encounters"].astype(object).where(~unused, ""),
@@ -571,31 +789,29 @@ def annual_chart(annual: pd.DataFrame, *, check: dict | None, mark_year: int, ti
 
 @needs_rows("statements")
 def statements_chart(counts: pd.DataFrame, title: str, name: str) -> Figure:
+    w = _words("statements")
     data = counts.copy()
     chart = (
-        alt.Chart(data, title=title, width=WIDTH - 120, height=alt.Step(26))
+        alt.Chart(data, title=title, width=WIDTH - 140, height=alt.Step(26))
         .mark_bar()
         .encode(
-            x=alt.X(
-                "statements:Q", title="Statements quoted in the articles", axis=alt.Axis(tickMinStep=1, format="d")
-            ),
+            x=alt.X("statements:Q", title=w["x"], axis=alt.Axis(tickMinStep=1, format="d", tickCount=4)),
             y=alt.Y("institution:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
-            color=alt.Color("group_label:N", title="Group", scale=group_scale(data["group_label"])),
+            color=alt.Color("group_label:N", title=w["group"], scale=group_scale(data["group_label"])),
             tooltip=[
-                alt.Tooltip("institution:N", title="Institution"),
-                alt.Tooltip("group_label:N", title="Group"),
-                alt.Tooltip("statements:Q", title="Statements"),
+                alt.Tooltip("institution:N", title=w["institution"]),
+                alt.Tooltip("group_label:N", title=w["group"]),
+                alt.Tooltip("statements:Q", title=w["statements"]),
             ],
         )
-        .properties(description="Number of statements by institution")
+        .properties(description=w["description"])
     )
-    alt_text = (
-        "Bars count the statements quoted from each institution: "
-        + "; ".join(f"{i}: {n}" for i, n in zip(data["institution"], data["statements"], strict=False))
-        + "."
+    parts = [{"institution": i, "count": n} for i, n in zip(data["institution"], data["statements"], strict=False)]
+    alt_text = _plain("statements-alt", parts=parts)
+    caption = _plain("statements-caption")
+    shown = data.rename(
+        columns={"group_label": w["group"], "institution": w["institution"], "statements": w["statements"]}
     )
-    caption = "Source: the book's statements table (one row per quotation per article)."
-    shown = data.rename(columns={"group_label": "Group", "institution": "Institution", "statements": "Statements"})
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
 
 
@@ -605,7 +821,7 @@ def around_chart(around: pd.DataFrame, title: str, name: str) -> Figure:
     w = _words("around")
     data = around.copy()
     data["Incident"] = data["incident_title"]
-    data["Month"] = data["month_start"].dt.strftime("%B %Y")
+    data["Month"] = [date_text(m, None, "month") for m in data["month_start"]]
     chart = (
         alt.Chart(data, title=title, width=WIDTH, height=300)
         .mark_line(point=True)

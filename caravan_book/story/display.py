@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_BEFORE
 from caravan_book.text.quotes import in_context
+from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
 
 #: Every character MyST gives a meaning inline: emphasis, code and roles (`` {role}`x` ``), directives (```` ```{ ````,
 #: ``:::{``), template tags (``{{``, ``{%``, ``{#``), links, tables, math (``$``), definition lists (``:``), headings.
@@ -82,8 +83,6 @@ PRECISION_ORDER = {
 #: first (or last) day. "reported" is a statement whose date the article does not give: on or before its date.
 OPEN_BEFORE = ("before", ON_OR_BEFORE, "reported")
 OPEN_AFTER = ("after",)
-#: Templates of the dates whose words are not in this module (common/date-bound.txt.j2).
-_BOUND_TEMPLATE = {ON_OR_BEFORE, "after", DAY_OR_NEXT, "reported"}
 
 
 def date_text(
@@ -102,38 +101,26 @@ def date_text(
     precision of the reporting article's own date, for a "reported" date ('not stated; reported on 25 or 26
     November 2018').
     """
-    precision = precision if isinstance(precision, str) else "day"
-    if precision == "year":
-        shown = f"{when:%Y}"
-    elif precision == "month":
-        shown = f"{when:%B %Y}"
-    elif precision == "early month":
-        shown = f"early {when:%B %Y}"
-    elif precision == "week":
-        end = when + pd.Timedelta(days=6)
-        start = f"{when.day}" if end.month == when.month else f"{when.day} {when:%B}"
-        shown = f"the week of {start}–{end.day} {end:%B %Y}"
-    elif precision == "before":
-        shown = f"before {when.day} {when:%B %Y}"
-    elif precision in _BOUND_TEMPLATE:
-        from caravan_book.story.templates import render_text  # templates imports this module
+    from caravan_book.story.templates import render_text  # templates imports this module
 
-        nxt = when + pd.Timedelta(days=1)
-        first = (
-            f"{when.day}"
-            if nxt.month == when.month
-            else f"{when.day} {when:%B}" + ("" if nxt.year == when.year else f" {when:%Y}")
-        )
-        shown = render_text(
-            "common/date-bound.txt.j2",
-            precision=precision,
-            day=date_text(when, None, article) if precision == "reported" and article else f"{when.day} {when:%B %Y}",
-            first=first,
-            last=f"{nxt.day} {nxt:%B %Y}",
-        ).strip()
-    else:
-        shown = (f"{when:%A} " if weekday else "") + f"{when.day} {when:%B %Y}"
-    return shown + (INFERRED if basis == "inferred" else "")
+    end = when + pd.Timedelta(days=6)
+    nxt = when + pd.Timedelta(days=1)
+    return render_text(
+        "common/date.txt.j2",
+        precision=precision if isinstance(precision, str) else "day",
+        next_day=nxt.day,
+        next_month=f"{nxt:%B}",
+        next_year=nxt.year,
+        reported=date_text(when, None, article) if precision == "reported" and article else None,
+        day=when.day,
+        month=f"{when:%B}",
+        year=when.year,
+        end_day=end.day,
+        end_month=f"{end:%B}",
+        end_year=end.year,
+        weekday=f"{when:%A}" if weekday else None,
+        mark=INFERRED if basis == "inferred" else "",
+    )
 
 
 def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -190,15 +177,19 @@ def outlet_name(row) -> str:
 
 
 def article_phrase(row) -> str:
-    """How a sentence names an article: the outlet's label, or, when the text names no outlet,
-    'an article by Daniel Herborn (outlet not named)' / 'an unsigned article (outlet not named)'."""
-    if row.get("outlet_basis") == "not stated":
-        byline = row.get("byline")
-        if isinstance(byline, str) and byline.strip():
-            return f"an article by {md(byline)} (outlet not named)"
-        return "an unsigned article (outlet not named)"
+    """How a sentence names an article (``common/article.md.j2``): the outlet's label, or, when the text names no
+    outlet, 'an article by Daniel Herborn (outlet not named)' / 'an unsigned article (outlet not named)'."""
+    from caravan_book.story.templates import render
+
+    byline = row.get("byline")
     name = outlet_name(row)
-    return ("the " if name.isupper() else "") + md(name)  # "the BBC"
+    return render(
+        "common/article.md.j2",
+        basis=row.get("outlet_basis"),
+        byline=byline if isinstance(byline, str) and byline.strip() else None,
+        outlet=name,
+        upper=name.isupper(),  # "the BBC"
+    ).strip()
 
 
 def capital(text: str) -> str:
@@ -231,10 +222,10 @@ def printed(row) -> str:
 
 def speaker_of_figure(row) -> str:
     """Who gives a number: the person or body the article names, or the article in its own voice."""
+    from caravan_book.story.templates import render
+
     claimant = row["attributed_to"] if isinstance(row["attributed_to"], str) else None
-    if claimant:
-        return f"{md(claimant)}, according to {article_phrase(row)}"
-    return f"{article_phrase(row)}, in its own words"
+    return render("common/figure-speaker.md.j2", claimant=claimant, article=Markup(article_phrase(row))).strip()
 
 
 def figure_sentence(row) -> str:
@@ -289,27 +280,10 @@ def printed_qualifier(row) -> str | None:
     """The article's own qualifier word before the number ('Roughly', 'around', 'almost'), if any."""
     phrase, number = str(row["as_printed"]), str(row["value_text"])
     before = phrase[: phrase.find(number)].rstrip()
-    for word in QUALIFIER_WORDS:
+    for word in PRINTED_QUALIFIERS:
         if before.lower().endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalpha()):
             return before[-len(word) :]
     return None
-
-
-#: Words articles use to qualify a number, longest first (so "more than" wins over "than").
-QUALIFIER_WORDS = (
-    "approximately",
-    "more than",
-    "fewer than",
-    "at least",
-    "roughly",
-    "around",
-    "almost",
-    "nearly",
-    "about",
-    "up to",
-    "some",
-    "top",
-)
 
 
 def quote_block(row) -> str:

@@ -38,20 +38,28 @@ from markupsafe import Markup
 
 from caravan_book import atomic, settings
 
-#: Font sizes of the drawing (px at its drawn size). A chart is drawn about 470 px wide and scaled to
-#: the column (at most 1.3 times, at least three quarters of the column): about 18 px on a desktop, 10 px on a
-#: phone, 10 pt on paper.
+#: Smallest font size of the drawing (px at its drawn size). A chart is scaled to its column (on a desktop up to
+#: 1.3 times its drawn size, at least three quarters of the column), so :func:`drawing` draws its labels larger
+#: when needed: large enough that, scaled down to a phone's column, they are still :data:`SCREEN_MIN` px.
 LABEL_SIZE = 14
-TITLE_SIZE = 16
-#: A chart draws at most this many data rows (marks) per dataset; more is refused with a clear error,
-#: since a chart of thousands of marks is unreadable and slow to draw: aggregate the data first.
+#: The title is this much larger than the labels (px at the drawn size).
+TITLE_EXTRA = 2
+#: The text column of a 390 px phone (px): the narrowest column the drawings are made for.
+PHONE_COLUMN = 342
+#: The smallest label on screen (px) once a drawing is scaled to :data:`PHONE_COLUMN`.
+SCREEN_MIN = 12.2
+#: A chart draws at most this many data rows (marks) per dataset; more is refused with a clear error. The
+#: book's own charts aggregate before they reach it (``charts.MAX_ROWS``).
 MAX_MARKS = 2000
+#: Width (px at the drawn size) a title's or a panel name's lines may take, and the width of an average character as
+#: a share of the font size.
+TITLE_WIDTH, CHAR_WIDTH = 340, 0.56
 #: Longest line of a wrapped axis label (characters).
-WIDE_WRAP_CHARS = 28
+WIDE_WRAP_CHARS = 32
 #: Axes whose labels may be longer than this (px) get wrapped labels.
 LABEL_LIMIT = 170
-#: Height of one line of a wrapped axis label (px).
-LINE_HEIGHT = 16
+#: Height of one line of a wrapped axis label, as a multiple of its font size.
+LINE_SPACING = 1.15
 #: Where a figure's caption, description and data travel in a notebook output's metadata.
 METADATA_KEY = "caravan_figure"
 #: The image mime types of a chart's output.
@@ -60,9 +68,10 @@ SVG_MIME, PNG_MIME = "image/svg+xml", "image/png"
 PNG_SCALE = 1.5
 
 
-def _prepared_spec(chart: Any) -> dict:
-    """The chart's Vega-Lite spec with the settings every drawing shares."""
-    spec = chart.to_dict(validate=False)  # charts are built by the package and tested; skip re-validation
+def _prepared_spec(chart: Any, size: int = LABEL_SIZE) -> dict:
+    """The chart's Vega-Lite spec with the settings every drawing shares, its labels ``size`` px."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)  # built by the package and tested
+    spec = copy.deepcopy(spec)
     spec.pop("$schema", None)
     for rows in (spec.get("datasets") or {}).values():
         if isinstance(rows, list) and len(rows) > MAX_MARKS:
@@ -70,14 +79,33 @@ def _prepared_spec(chart: Any) -> dict:
     config = spec.setdefault("config", {})
     # legends below the plot keep charts within the page's text column
     config.setdefault("legend", {"orient": "bottom", "direction": "vertical"})
-    config["legend"].update(labelFontSize=LABEL_SIZE, titleFontSize=LABEL_SIZE, labelLimit=330)
+    config["legend"].update(labelFontSize=size, titleFontSize=size, labelLimit=330)
     config.setdefault("background", None)  # the page's background shows through (no white box)
-    config.setdefault("axis", {}).update(labelFontSize=LABEL_SIZE, titleFontSize=LABEL_SIZE)
+    config.setdefault("axis", {}).update(labelFontSize=size, titleFontSize=size)
     config.setdefault("axisX", {}).setdefault("labelOverlap", True)  # drop a tick label rather than print two as one
-    config.setdefault("header", {}).update(labelFontSize=LABEL_SIZE, titleFontSize=LABEL_SIZE)
-    config.setdefault("title", {}).update(fontSize=TITLE_SIZE)
-    config.setdefault("text", {}).setdefault("fontSize", LABEL_SIZE)
+    config.setdefault("header", {}).update(labelFontSize=size, titleFontSize=size)
+    config.setdefault("title", {}).update(fontSize=size + TITLE_EXTRA)
+    config.setdefault("text", {})["fontSize"] = size  # every text mark: the charts give none a size of their own
+    # long titles and panel names break onto lines of about the plot's width, so they do not widen the drawing
+    chars = max(16, round(TITLE_WIDTH / (CHAR_WIDTH * (size + TITLE_EXTRA))))
+    title = spec.get("title")
+    if isinstance(title, str):
+        spec["title"] = _lines(title, chars)
+    elif isinstance(title, dict) and isinstance(title.get("text"), str):
+        title["text"] = _lines(title["text"], chars)
+    config["header"]["labelExpr"] = _wrap_expr(max(16, round(TITLE_WIDTH / (CHAR_WIDTH * size))))
     return spec
+
+
+def _lines(text: str, chars: int) -> str | list[str]:
+    """A title broken at spaces into lines of at most ``chars`` characters (a list, as Vega takes several lines)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines if len(lines) > 1 else text
 
 
 _SIZE = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"')
@@ -165,7 +193,8 @@ def _titles_for_marks(svg: str, keep: set[str]) -> str:
         tag, before, label, after, closing = match.groups()
         attrs = _ARIA_ATTR.sub("", before + after)
         attributes = before + after
-        guide = re.search(r'aria-roledescription="(axis|legend|title)"', attributes)
+        # guides, and marks that draw a whole series at once (a line: one row's values would misname it)
+        guide = re.search(r'aria-roledescription="(axis|legend|title|line mark|area mark|trail mark)"', attributes)
         is_mark = 'role="graphics-symbol"' in attributes and guide is None  # data marks, not axes or legends
         fields: list[str] = []
         for part in label.split("; "):  # a value holding "; " (a summary of two clauses) stays whole
@@ -189,11 +218,11 @@ def _wrap_expr(chars: int) -> str:
     return "split(trim(replace(datum.label, regexp('" + pattern + "', 'g'), '$1\\n')), '\\n')"
 
 
-def _row_step(spec: dict, wrap_chars: int) -> int:
+def _row_step(spec: dict, wrap_chars: int, line: int) -> int:
     """Height of a bar's row: room for the longest label's lines once wrapped at ``wrap_chars``.
 
-    The labels are the values of the fields whose axes have a long ``labelLimit``; a label of
-    ``n`` characters takes about ``n / wrap_chars`` lines once wrapped at word boundaries."""
+    The labels are the values of the fields whose axes have a long ``labelLimit``; each is broken at spaces as
+    the drawing's wrap expression breaks it (:func:`_lines`), so its lines are counted, not guessed."""
     fields: list[str] = []
 
     def find(node: Any) -> None:
@@ -208,28 +237,30 @@ def _row_step(spec: dict, wrap_chars: int) -> int:
                 find(value)
 
     find(spec)
-    longest = 0
+    lines = 1
     for rows in (spec.get("datasets") or {}).values():
         for row in rows:
             for field in fields:
-                longest = max(longest, len(str(row.get(field, ""))))
-    lines = max(1, math.ceil(longest * 1.15 / wrap_chars))  # word breaks leave lines a little short
-    return lines * LINE_HEIGHT + 12
+                wrapped = _lines(str(row.get(field, "")), wrap_chars)
+                lines = max(lines, len(wrapped) if isinstance(wrapped, list) else 1)
+    return lines * line + 12
 
 
-def fitted_spec(spec: dict) -> dict:
+def fitted_spec(spec: dict, size: int = LABEL_SIZE) -> dict:
     """A copy of ``spec`` whose long axis labels wrap onto several lines instead of being cut off
-    (rows made taller to hold them)."""
+    (rows made taller to hold them); with larger labels, fewer characters a line (the same width)."""
     fitted = copy.deepcopy(spec)
-    step = _row_step(fitted, WIDE_WRAP_CHARS)
+    chars = max(12, round(WIDE_WRAP_CHARS * LABEL_SIZE / size))
+    line = round(size * LINE_SPACING)
+    step = _row_step(fitted, chars, line)
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("height"), dict) and "step" in node["height"]:
                 node["height"] = {"step": max(node["height"]["step"], step)}
             if node.get("labelLimit", 0) > LABEL_LIMIT:
-                node["labelExpr"] = _wrap_expr(WIDE_WRAP_CHARS)
-                node["labelLineHeight"] = LINE_HEIGHT
+                node["labelExpr"] = _wrap_expr(chars)
+                node["labelLineHeight"] = line
             for key, value in node.items():
                 if key not in ("tooltip", "data", "datasets"):
                     walk(value)
@@ -254,9 +285,19 @@ def _sized(svg: str, width: float) -> str:
 
 
 def drawing(chart: Any) -> tuple[str, dict]:
-    """The chart's one drawing, ready for a page (inline SVG with a title per data mark), and its spec."""
-    spec = fitted_spec(_prepared_spec(chart))
-    svg, width, _ = _svg(spec)
+    """The chart's one drawing, ready for a page (inline SVG with a title per data mark), and its spec.
+
+    Drawn first with :data:`LABEL_SIZE` labels; a drawing so wide that a phone's column would show them under
+    :data:`SCREEN_MIN` px is drawn again with labels that large (a few times at most, as larger labels widen it)."""
+    source = chart.to_dict(validate=False)
+    size = LABEL_SIZE
+    for _ in range(4):
+        spec = fitted_spec(_prepared_spec(source, size), size)
+        svg, width, _ = _svg(spec)
+        needed = math.ceil(SCREEN_MIN * width / PHONE_COLUMN)
+        if needed <= size:
+            break
+        size = needed
     return _sized(_titles_for_marks(svg, tooltip_names(spec)), width), spec
 
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
-from caravan_book.story.display import INFERRED_KEY, code, fmt_number, outlet_name, published_date
+from caravan_book.story.display import INFERRED_KEY, fmt_number, outlet_name, published_date
 from caravan_book.story.templates import render
 
 
@@ -54,15 +54,20 @@ def defects_list() -> str:
     return render("methods/defects.md.j2", defects=defects)
 
 
+#: provenance.csv's word for "the same files and version as the row before".
+SAME_AS_ABOVE = "as above"
+
+
 def provenance_list() -> str:
     items = [
         {
-            "file": Markup(code(r["file"])),
+            "file": r["file"],
             "title": str(r["title"]).rstrip("."),
-            "publisher": r["publisher"],
+            "publisher": str(r["publisher"]).rstrip("."),
             "repository": r["repository"],
-            "path": Markup(code(r["path"])),
-            "version": Markup(code(r["version"])),
+            "path": r["path"],
+            "version": r["version"],
+            "same": r["path"] == SAME_AS_ABOVE,
             "checks": r["checks"] if isinstance(r["checks"], str) else None,
         }
         for _, r in tables.load("provenance").iterrows()

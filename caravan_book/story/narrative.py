@@ -27,6 +27,8 @@ from caravan_book.story.responses import OFFICIAL, officials_before
 from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
 
+#: statements.csv's group of the migrants themselves: their own words are in the lead beside the officials'.
+MIGRANTS = "migrant"
 #: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph.
 _ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
 #: "FOX News reported", "according to the outlet": another outlet an article relies on, named in its own words.
@@ -71,18 +73,59 @@ def lead(sel: Selection) -> str:
     actions = [s for s in ordered if not _ACCOUNT.search(s)]
     accounts = [s for s in ordered if _ACCOUNT.search(s)] if actions else []
     statements = queries.statements(sel)
+    migrants = statements[statements["group"] == MIGRANTS]
     return render(
         "narrative/lead.md.j2",
         empty=False,
         **top,
         news=actions or ordered,
+        versions=_other_versions(sel, news),
+        headlines=_headline_news(sel, events, news),
         accounts=accounts,
-        voices=[] if accounts else _voices(statements, news),
+        voices=_voices(migrants, news) if accounts else _voices(statements, news),
+        migrants_only=bool(accounts),
         silent=not accounts and bool(officials_before(sel, statements)),
         count=len(sources),
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],
     )
+
+
+def _other_versions(sel: Selection, news: pd.DataFrame) -> list[dict[str, object]]:
+    """The other versions of a number the lead states (review 3, m7): a lead event told in the words of one of
+    its article's figures, and that figure's metric given differently elsewhere (another article, or a speaker)."""
+    figures = queries.figures(sel)
+    told = figures.merge(news[["source_id", "excerpt"]], on=["source_id", "excerpt"])
+    others = figures[figures["metric"].isin(told["metric"]) & ~figures["figure_id"].isin(told["figure_id"])]
+    # the same article printing its own number again (in a headline) is no other version
+    own = set(told.loc[told["attributed_to"].isna(), "source_id"])
+    others = others.loc[~others["source_id"].isin(own) | others["attributed_to"].notna()]
+    return [
+        {
+            "metric": r["metric_label"],
+            "printed": r["as_printed"],
+            "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
+            "article": Markup(article_phrase(r)),
+        }
+        for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
+    ]
+
+
+def _headline_news(sel: Selection, events: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, object]]:
+    """An article's headline news that the lead's day leaves out (review 3, m6): the event told in the words
+    of the article's own headline, on another day."""
+    heads = queries.sources(sel).set_index("source_id")["headline"]
+    rows = events[
+        [
+            str(e).strip() == str(heads.get(s, "")).strip()
+            for e, s in zip(events["excerpt"], events["source_id"], strict=True)
+        ]
+    ]
+    rows = rows[~rows["event_id"].isin(news["event_id"])]
+    return [
+        {"article": Markup(capital(article_phrase(r))), "day": event_date(r), "summary": r["summary"]}
+        for _, r in rows.iterrows()
+    ]
 
 
 def _voices(statements: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, object]]:
@@ -103,6 +146,9 @@ def _voices(statements: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, obje
             "sentence": in_context(r),
             "text": quoted(r["excerpt"] if in_context(r) else r["quote"], r["source_id"]),
             "article": Markup(capital(article_phrase(r))),
+            "article_in": Markup(article_phrase(r)),
+            "quote": quoted(r["quote"], r["source_id"]),
+            "channel": r["channel"],
         }
         for _, r in frame.iterrows()
     ]

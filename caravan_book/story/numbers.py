@@ -12,8 +12,9 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.claims import RECORD_TESTS, ClaimCheck, claim_checks
 from caravan_book.data.selection import Selection
-from caravan_book.story.common import collapsible, metric_label
+from caravan_book.story.common import collapsible, headline, metric_label
 from caravan_book.story.display import (
+    article_phrase,
     capital,
     figure_sentence,
     fmt_date,
@@ -23,6 +24,31 @@ from caravan_book.story.display import (
     speaker_of_figure,
 )
 from caravan_book.story.templates import render
+
+
+# ---------------------------------------------------------------- the news first
+def numbers_lead(sel: Selection) -> str:
+    """The numbers page opens with the news (review 3, m8): the incident, its day and place, and the articles'
+    headline figures (their most prominent), each in its article's words, one per thing counted, with how many
+    other versions of it the page shows."""
+    top = headline(sel)
+    figures = queries.figures(sel)
+    if figures.empty:
+        return render("numbers/lead.md.j2", figures=[], **{k: v for k, v in top.items() if k != "news"})
+    first = figures[figures["prominence"] == figures["prominence"].min()]
+    rows = []
+    for metric, group in first.groupby("metric", sort=False):
+        f = group.iloc[0]
+        rows.append(
+            {
+                "label": f["metric_label"],
+                "words": Markup(printed(f)),
+                "who": f["attributed_to"] if isinstance(f["attributed_to"], str) else None,
+                "article": Markup(article_phrase(f)),
+                "others": int((figures["metric"] == metric).sum()) - 1,
+            }
+        )
+    return render("numbers/lead.md.j2", figures=rows, **{k: v for k, v in top.items() if k != "news"})
 
 
 # ---------------------------------------------------------------- numbers

@@ -103,14 +103,16 @@ def responses_summary(sel: Selection) -> str:
     frame = queries.statements(sel)
     if frame.empty:
         return render("responses/summary.md.j2", empty=True, one=len(sel.sources) == 1)
-    direct = int((frame["quote_kind"] == "direct").sum())
+    # counted as the page shows them (review 3, m12): a quotation on its own, or the article's sentence
+    sentence = frame.apply(lambda r: in_context(r) or not isinstance(r["quote"], str), axis=1)
     return render(
         "responses/summary.md.j2",
         empty=False,
         one=len(sel.sources) == 1,
         statements=len(frame),
         speakers=int(frame["speaker"].nunique()),
-        direct=direct,
+        direct=int((~sentence).sum()),
+        phrases=int((sentence & (frame["quote_kind"] == "direct")).sum()),
         groups=[{"name": GROUPS[g], "count": int(n)} for g, n in frame.groupby("group", sort=False).size().items()],
         channels=[{"channel": c, "count": int(n)} for c, n in frame["channel"].value_counts().items()],
     )

@@ -12,14 +12,20 @@ weekday is ours (no library knows a news article's habits), and is written in th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import dateparser
 from dateutil.relativedelta import relativedelta
 
+from caravan_book.messages import Catalogue
 from caravan_book.text.vocabulary import MONTHS, NUMBER_WORDS, WEEKDAYS
+
+#: The notes saying how each date was worked out (``dates.yml``, next to this module).
+_NOTES = Catalogue(Path(__file__).with_name("dates.yml"))
 
 _MONTH = "(?:" + "|".join(MONTHS) + r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _WEEKDAYS = WEEKDAYS
@@ -45,23 +51,6 @@ _AGO = re.compile(
     rf"(?P<unit>day|week|month|year)s? ago\b"
     rf"|\b[Tt]he (?:past|last) (?P<count2>{_COUNT}) (?P<unit2>day|week|month|year)s\b",
     re.IGNORECASE,
-)
-#: Relative phrases: (pattern, what it means, precision)
-_RELATIVE = (
-    (r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", "today", "day"),
-    (r"\byesterday\b", "yesterday", "day"),
-    (r"\btomorrow\b", "tomorrow", "day"),
-    (r"\b(?:earlier|later) this week\b|\bthis week\b", "this week", "day"),
-    (r"\blast week\b", "last week", "day"),
-    (r"\bnext week\b", "next week", "day"),
-    (r"\b(?:earlier|later) this month\b|\bthis month\b", "this month", "month"),
-    (r"\blast month\b", "last month", "month"),
-    (r"\blast year\b", "last year", "year"),
-    (
-        r"\b(?:earlier|later) (?:in )?(?:the|that) day\b|\bthe same day\b|\bthat (?:day|night|morning|evening)\b",
-        "same day",
-        "day",
-    ),
 )
 
 
@@ -109,6 +98,42 @@ def _month_back(day: date) -> date:
     return (day - relativedelta(months=1)).replace(day=1)
 
 
+def _this_week(published: date, prior: date | None) -> date:
+    start = _week_start(published)
+    return start - timedelta(days=7) if start == published else start
+
+
+@dataclass(frozen=True)
+class _Relative:
+    """A relative phrase: its name (the key of its note in ``dates.yml``), the words that say it, how precise it
+    is, and the day it means for an article published on ``published`` (``prior``: the article's last date)."""
+
+    name: str
+    pattern: str
+    precision: str
+    day: Callable[[date, date | None], date | None]
+
+
+#: The relative phrases, one row each.
+_RELATIVE = (
+    _Relative("today", r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", "day", lambda p, _: p),
+    _Relative("yesterday", r"\byesterday\b", "day", lambda p, _: p - timedelta(days=1)),
+    _Relative("tomorrow", r"\btomorrow\b", "day", lambda p, _: p + timedelta(days=1)),
+    _Relative("this_week", r"\b(?:earlier|later) this week\b|\bthis week\b", "day", _this_week),
+    _Relative("last_week", r"\blast week\b", "day", lambda p, _: _week_start(p) - timedelta(days=7)),
+    _Relative("next_week", r"\bnext week\b", "day", lambda p, _: _week_start(p) + timedelta(days=7)),
+    _Relative("this_month", r"\b(?:earlier|later) this month\b|\bthis month\b", "month", lambda p, _: p.replace(day=1)),
+    _Relative("last_month", r"\blast month\b", "month", lambda p, _: _month_back(p)),
+    _Relative("last_year", r"\blast year\b", "year", lambda p, _: date(p.year - 1, 1, 1)),
+    _Relative(
+        "same_day",
+        r"\b(?:earlier|later) (?:in )?(?:the|that) day\b|\bthe same day\b|\bthat (?:day|night|morning|evening)\b",
+        "day",
+        lambda _, prior: prior,
+    ),
+)
+
+
 def find_dates(text: str, published: date, year_printed: bool, prior: date | None = None) -> list[DateMention]:
     """Every date the sentence gives, left to right, worked out against ``published``.
 
@@ -132,21 +157,22 @@ def find_dates(text: str, published: date, year_printed: bool, prior: date | Non
                 continue
             if m["year"]:
                 try:
-                    add(m, date(int(m["year"]), *md), "stated", "day", f"'{m.group()}' is printed with its year.")
+                    add(
+                        m, date(int(m["year"]), *md), "stated", "day", _NOTES.say("printed_with_year", phrase=m.group())
+                    )
                 except ValueError:
                     continue
             else:
                 day = _nearest_year(*md, published)
                 if year_printed:
-                    add(m, day, "stated", "day", "Day and month printed; year from the article's date line.")
+                    add(m, day, "stated", "day", _NOTES.say("year_from_date_line"))
                 else:
                     add(
                         m,
                         day,
                         "inferred",
                         "day",
-                        f"'{m.group()}' is printed without a year; the year nearest the publication date "
-                        f"({published.isoformat()}) is used.",
+                        _NOTES.say("nearest_year", phrase=m.group(), published=published.isoformat()),
                     )
     for m in _MONTH_ONLY.finditer(text):
         md = _month_day(m["month"])
@@ -158,7 +184,7 @@ def find_dates(text: str, published: date, year_printed: bool, prior: date | Non
                 date(int(m["year"]), md[0], 1),
                 "stated",
                 "month",
-                f"'{m.group()}' gives only a month; the first of the month is used.",
+                _NOTES.say("month_with_year", phrase=m.group()),
             )
         else:
             day = _nearest_year(md[0], 1, published)
@@ -169,10 +195,10 @@ def find_dates(text: str, published: date, year_printed: bool, prior: date | Non
                 day,
                 "inferred",
                 "month",
-                f"'{m.group()}' gives only a month, without a year; the first of the month is used.",
+                _NOTES.say("month_without_year", phrase=m.group()),
             )
     for m in _YEAR_ONLY.finditer(text):
-        add(m, date(int(m["year"]), 1, 1), "stated", "year", f"'{m.group()}' gives only a year; 1 January is used.")
+        add(m, date(int(m["year"]), 1, 1), "stated", "year", _NOTES.say("year_only", phrase=m.group()))
     for m in _WEEKDAY.finditer(text):
         target = _WEEKDAYS.index(m["weekday"])
         back = (published.weekday() - target) % 7
@@ -181,62 +207,25 @@ def find_dates(text: str, published: date, year_printed: bool, prior: date | Non
             published - timedelta(days=back),
             "inferred",
             "day",
-            f"'{m['weekday']}': the {m['weekday']} on or before the publication date ({published.isoformat()}).",
+            _NOTES.say("weekday", weekday=m["weekday"], published=published.isoformat()),
         )
     for m in _AGO.finditer(text):
         count, unit = (m["count"], m["unit"]) if m["count"] else (m["count2"], m["unit2"])
         day = _ago(count, unit.lower(), published)
-        bound = " This is a bound, not the day." if m["bound"] else ""
         precision = {"day": "day", "week": "day", "month": "month", "year": "year"}[unit.lower()]
         add(
             m,
             day,
             "inferred",
             precision,
-            f"'{m.group()}', counted back from the publication date ({published.isoformat()}).{bound}",
+            _NOTES.say("ago_bound" if m["bound"] else "ago", phrase=m.group(), published=published.isoformat()),
         )
-    for relative, meaning, precision in _RELATIVE:
-        for m in re.finditer(relative, text, flags=re.IGNORECASE):
-            day = _relative(meaning, published, prior)
-            if day is None:
-                continue
-            basis_note = {
-                "this week": "the Monday of the publication week (of the week before, if the article appeared "
-                "on a Monday), standing in for a day that week",
-                "last week": "the Monday of the week before the publication date",
-                "next week": "the Monday after the publication date",
-                "this month": "the first of the publication month",
-                "last month": "the first of the month before publication",
-                "last year": "1 January of the year before publication",
-                "same day": "the date of the article's previous dated sentence",
-            }.get(meaning, f"{meaning} relative to the publication date ({published.isoformat()})")
-            add(m, day, "inferred", precision, f"'{m.group()}': {basis_note}.")
+    for relative in _RELATIVE:
+        for m in re.finditer(relative.pattern, text, flags=re.IGNORECASE):
+            day = relative.day(published, prior)
+            note = _NOTES.say(relative.name, phrase=m.group(), published=published.isoformat())
+            add(m, day, "inferred", relative.precision, note)
     return sorted(found, key=lambda d: d.start)
-
-
-def _relative(meaning: str, published: date, prior: date | None) -> date | None:
-    if meaning == "today":
-        return published
-    if meaning == "yesterday":
-        return published - timedelta(days=1)
-    if meaning == "tomorrow":
-        return published + timedelta(days=1)
-    if meaning == "this week":
-        start = _week_start(published)
-        return start - timedelta(days=7) if start == published else start
-    if meaning == "last week":
-        return _week_start(published) - timedelta(days=7)
-    if meaning == "next week":
-        return _week_start(published) + timedelta(days=7)
-    if meaning == "this month":
-        return published.replace(day=1)
-    if meaning == "last month":
-        return _month_back(published)
-    if meaning == "last year":
-        return date(published.year - 1, 1, 1)
-    if meaning == "same day":
-        return prior
-    return None
 
 
 def printed_dates(text: str) -> list[date]:
