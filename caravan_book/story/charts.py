@@ -38,7 +38,7 @@ WIDTH = 340
 #: A chart of more data rows than this draws them aggregated (per month and group) and its caption says so.
 MAX_ROWS = 1000
 #: How far a one-sided date's fading bar reaches towards its open side, in pixels (not a number of days).
-OPEN_BAR_PX = 44
+OPEN_BAR_PX = 30
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
