@@ -278,7 +278,16 @@ def test_claim_verdicts_follow_the_official_tables():
     record = checks["2021-record"].values
     assert (record["usbp"], record["peak_year"], record["peak"]) == (1_659_206, 2000, 1_643_679)
     assert 0 < record["margin_pct"] < 1 and record["title8_since"] == 2019
-    assert checks["2021-highest-since-1986"].case == "fits_none"  # "since 1986" fits no count
+    # review 3, C1: the three record claims read literally, alike: all hold on the count with expulsions only
+    for claim in ("2021-record", "2021-highest-since-1986", "2021-twenty-year-high"):
+        check = checks[claim]
+        assert (check.case, check.holds, check.values["fit_usbp"], check.values["fit_title8"]) == (
+            "fits_one",
+            "partly",
+            1,
+            0,
+        ), claim
+    assert checks["2021-highest-since-1986"].values["understates"] == 1
     twenty = checks["2021-twenty-year-high"]  # review 2, C1: a record is a 20-year high too, on the same count
     assert (twenty.case, twenty.holds) == ("fits_one", "partly") and twenty.values["fit_usbp"] == 1
     assert checks["2021-july"].holds == "holds" and checks["2021-july"].values["is_peak"] == 1
@@ -488,3 +497,27 @@ def test_quotation_marks_on_the_numbers_pages_hold_the_articles_words(pages):
         for quoted in re.findall(r"“([^“”]{3,200})”", text):
             if len(quoted.split()) >= 2 and not quoted.endswith("…"):  # "…" ends a sentence pattern, not a quote
                 assert quoted in articles, f"{page}: {quoted!r} is not in any article"
+
+
+def test_record_claims_of_the_same_reading_carry_the_same_verdict_label():
+    """Review 3, C1: the record claims ("the most ever", "the highest since 1986", "20-year highs") are read
+    one way, literally, and the verdict says so; claims that hold on the same counts get the same label on the
+    page, and a claim about arrests that does not hold on apprehensions says so."""
+    from caravan_book.story.numbers import claims_text
+
+    for _, incident in _incident_pages("numbers-"):
+        sel = select(incident, "all", None)
+        checks = [c for c in claims.claim_checks(sel) if c.kind in claims.RECORD_TESTS]
+        if not checks:
+            continue
+        text = claims_text(sel)
+        assert "read the same way, literally" in text, incident
+        rows = [line for line in text.splitlines() if line.startswith("| “")]
+        labels: dict[tuple[int, int], set[str]] = {}
+        for check in checks:
+            row = next(r for r in rows if f"“{check.words[0]}”" in r)
+            label = re.search(r"\*\*([^*]+)\*\*", row.split(" | ")[-1]).group(1)
+            labels.setdefault((int(check.values["fit_usbp"]), int(check.values["fit_title8"])), set()).add(label)
+            if not check.values["fit_title8"]:
+                assert "does not hold of arrests" in row, check.claim
+        assert all(len(found) == 1 for found in labels.values()), labels

@@ -14,7 +14,15 @@ import yaml
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
 from caravan_book.story import charts, narrative, responses
-from caravan_book.story.display import date_span, date_text, event_date
+from caravan_book.story.display import (
+    OPEN_AFTER,
+    OPEN_BEFORE,
+    date_span,
+    date_text,
+    event_date,
+    outlet_name,
+    published_date,
+)
 from caravan_book.story.figures import figure_html
 from tests.conftest import INCIDENT_IDS, REPO, run_cli
 
@@ -43,9 +51,21 @@ SELECTIONS = _selections()
 IDS = [s.describe() for s in SELECTIONS]
 
 
+def _article_last_day() -> pd.Series:
+    """source_id -> the last day each article can be from (the next day for one dated '25 or 26 November')."""
+    sources = tables.load("sources").set_index("source_id")
+    precision = sources.get("published_precision", pd.Series(index=sources.index, dtype=object))
+    return pd.Series(
+        {
+            sid: date_span(s["published"], p if isinstance(p := precision.get(sid), str) else "day")[1]
+            for sid, s in sources.iterrows()
+        }
+    )
+
+
 def _dated_rows() -> pd.DataFrame:
     """Every event and statement with its date and the publication date of its article."""
-    published = tables.load("sources").set_index("source_id")["published"]
+    published = _article_last_day()
     frames = []
     for name in ("events", "statements"):
         frame = tables.load(name).copy()
@@ -72,8 +92,78 @@ def test_a_chart_mark_and_its_table_row_give_the_same_date(incident):
     # the mark is drawn where the date says: a day on that day, anything vaguer over the days it can mean
     candidates = [figure.chart.data] + [layer.data for layer in figure.chart.layer]
     plotted = next(d for d in candidates if isinstance(d, pd.DataFrame))
-    for (_, e), start in zip(events.iterrows(), plotted["start"], strict=True):
-        assert start == date_span(e["date"], e["date_precision"])[0]
+    for (_, e), start, bound in zip(events.iterrows(), plotted["start"], plotted["bound"], strict=True):
+        first = date_span(e["date"], e["date_precision"])[0]
+        assert (pd.isna(start) and pd.isna(first)) or start == first, e["event_id"]
+        if e["date_precision"] in OPEN_BEFORE + OPEN_AFTER:  # a one-sided date is drawn from its bound day
+            assert bound == e["date"], e["event_id"]
+
+
+@pytest.mark.parametrize("incident", INCIDENT_IDS)
+def test_no_timeline_mark_of_an_open_date_has_an_invented_start_or_end(incident):
+    """Review 3, M2: a date bounded on one side ("before 15 October", "on or before 15 November", "after 20
+    January") has no first (or last) day in the chart's data, and no bar of days is drawn for it: only the tick
+    on its bound and a fading bar of a fixed length in pixels."""
+    events = queries.timeline(select(incident))
+    figure = charts.timeline_chart(events, name="t")
+    plotted = next(d for d in [figure.chart.data] + [x.data for x in figure.chart.layer] if isinstance(d, pd.DataFrame))
+    plotted = plotted.assign(precision=list(events["date_precision"]))
+    left = plotted[plotted["precision"].isin(OPEN_BEFORE)]
+    right = plotted[plotted["precision"].isin(OPEN_AFTER)]
+    assert left["start"].isna().all() and not left["span"].any(), left
+    assert right["end"].isna().all() and not right["span"].any(), right
+    assert (plotted["open"] != "").sum() == len(left) + len(right)
+    spec = figure.chart.to_dict()
+    fades = [layer for layer in spec["layer"] if isinstance(layer.get("mark"), dict) and "x2Offset" in layer["mark"]]
+    assert fades and all(f["encoding"]["x"]["field"] == f["encoding"]["x2"]["field"] == "bound" for f in fades)
+
+
+def test_no_date_an_article_leaves_open_is_shown_as_a_bare_day():
+    """Review 3, M1: an event or statement whose dating note says "on or before" a day, or that it "may have
+    come" or "may date from" the next day, carries that precision in the data; every display of it (prose,
+    tables, tooltips, CSVs: the one date_text) says the bound or both days, never the day alone."""
+    rows = _dated_rows()
+    bare_day = re.compile(rf"(\w+day )?\d{{1,2}} ({MONTHS}) \d{{4}}†?")
+    loose = rows[
+        rows["date_note"].str.contains(r"on or before|may have (?:come|been issued) on|may date from", na=False)
+    ]
+    assert len(loose) >= 10
+    for _, r in loose.iterrows():
+        assert r["date_precision"] in ("on or before", "day or next", "reported"), (
+            r.get("event_id"),
+            r.get("statement_id"),
+        )
+        assert not bare_day.fullmatch(event_date(r)), (r.get("event_id"), r.get("statement_id"), event_date(r))
+    assert date_text(pd.Timestamp("2018-11-25"), "inferred", "day or next") == "25 or 26 November 2018†"
+    assert date_text(pd.Timestamp("2018-11-30"), None, "day or next") == "30 November or 1 December 2018"
+    assert date_text(pd.Timestamp("2021-01-20"), "inferred", "after") == "after 20 January 2021†"
+    assert date_text(pd.Timestamp("2018-11-15"), "inferred", "on or before") == "on or before 15 November 2018†"
+    assert date_text(pd.Timestamp("2018-11-26"), "stated", "reported") == "not stated; reported on 26 November 2018"
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_an_article_dated_to_one_of_two_days_is_never_shown_as_one_day(sel):
+    """Review 3, m2: an article the text dates only to one of two days (the BBC's: 25 or 26 November) is cited
+    with both days everywhere a page names it, and the statements it does not date are 'reported on' both."""
+    sources = queries.sources(sel)
+    vague = sources[sources.get("published_precision", pd.Series(dtype=object)).fillna("day") != "day"]
+    text = responses.responses_text(sel) + responses.responses_lead(sel) + narrative.inferred_dates(sel)
+    for _, a in vague.iterrows():
+        assert published_date(a).endswith(f"or {a['published'] + pd.Timedelta(days=1):%-d %B %Y}†"), a["source_id"]
+        assert f"{outlet_name(a)}, {a['published']:%-d %B %Y}" not in text, a["source_id"]
+
+
+def test_an_undated_statement_is_dated_by_its_article():
+    """Review 3, m5: a statement whose article does not say when it was made is dated "not stated; reported on"
+    the article's date, with the article's own basis (no † on a date the article prints)."""
+    sources = tables.load("sources").set_index("source_id")
+    statements = tables.load("statements")
+    reported = statements[statements["date_precision"] == "reported"]
+    assert not reported.empty
+    for _, s in reported.iterrows():
+        article = sources.loc[s["source_id"]]
+        assert s["date"] == article["published"], s["statement_id"]
+        assert s["date_basis"] == article["published_basis"], s["statement_id"]
 
 
 def test_no_date_known_to_less_than_a_day_is_shown_with_a_day():
@@ -93,10 +183,14 @@ def test_no_placeholder_day_is_printed_on_a_page(sel):
     days = set(events[events["date_precision"] == "day"]["date"])
     for _, e in events[events["date_precision"] != "day"].iterrows():
         shown = f"{e['date'].day} {e['date']:%B %Y}"
-        if e["date"] in days:
+        if e["date"] in days or (sel.as_of is not None and e["date"] == sel.as_of):
             continue
-        if e["date_precision"] == "before":  # the bound is a real day, always printed as a bound
-            assert text.count(shown) == text.count("before " + shown), e["event_id"]
+        if e["date_precision"] in OPEN_BEFORE + OPEN_AFTER:  # the bound is a real day, always printed as a bound
+            bound = {"after": "after "}.get(e["date_precision"], "before ")
+            assert text.count(shown) == text.count(bound + shown), e["event_id"]
+        elif e["date_precision"] == "day or next":
+            nxt = e["date"] + pd.Timedelta(days=1)
+            assert text.count(shown) == text.count(f"or {nxt.day} {nxt:%B %Y}"), e["event_id"]
         else:
             assert shown not in text, e["event_id"]
 
@@ -104,19 +198,23 @@ def test_no_placeholder_day_is_printed_on_a_page(sel):
 def test_no_worked_out_date_is_later_than_the_article_that_reports_it():
     rows = _dated_rows()
     for _, r in rows[rows["date_basis"] == "inferred"].iterrows():
-        end = date_span(r["date"], r["date_precision"] if isinstance(r["date_precision"], str) else "day")[1]
-        assert end <= r["published"], (r.get("event_id"), r.get("statement_id"), event_date(r))
+        start, end = date_span(r["date"], r["date_precision"] if isinstance(r["date_precision"], str) else "day")
+        assert (start if pd.isna(end) else end) <= r["published"], (
+            r.get("event_id"),
+            r.get("statement_id"),
+            event_date(r),
+        )
 
 
 def test_no_event_on_a_timeline_starts_after_the_article_that_reports_it():
     """Review 2, M3: a date later than the article (a planned end, a deadline) is not something that happened;
     it is told in the text of the event that set it, never plotted as an event, whatever its date basis."""
-    published = tables.load("sources").set_index("source_id")["published"]
+    published = _article_last_day()
     for sel in SELECTIONS:
         events = queries.timeline(sel)
         for _, e in events.iterrows():
-            start = date_span(e["date"], e["date_precision"] if isinstance(e["date_precision"], str) else "day")[0]
-            assert start <= published[e["source_id"]], (e["event_id"], event_date(e))
+            start, end = date_span(e["date"], e["date_precision"] if isinstance(e["date_precision"], str) else "day")
+            assert (end if pd.isna(start) else start) <= published[e["source_id"]], (e["event_id"], event_date(e))
 
 
 def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
@@ -124,13 +222,21 @@ def test_a_figure_is_dated_only_as_precisely_as_its_article_dates_it():
     its months, a worked-out date by month with its †, a day only where the article prints that day."""
     from caravan_book.story.display import INFERRED, date_text, figure_date
 
+    sources = tables.load("sources").set_index("source_id")
     for _, f in tables.load("figures").iterrows():
+        f = pd.concat([f, sources.loc[f["source_id"], ["published", "published_basis"]]])
         shown = figure_date(f)
         day = date_text(f["as_of"], None, "day")
+        # review 3, m9: no † on a month the article prints in its own date line
+        month_printed = f["published_basis"] == "stated" and f"{f['published']:%Y-%m}" == f"{f['as_of']:%Y-%m}"
+        precision = f.get("as_of_precision")
         if str(f["metric"]).endswith("_fiscal_year"):
             assert shown.startswith("fiscal year ") and day not in shown, (f["figure_id"], shown)
+        elif isinstance(precision, str) and precision:  # review 3, m15: the figure's own precision ("before")
+            assert shown == date_text(f["as_of"], f["as_of_basis"], precision), (f["figure_id"], shown)
+            assert not re.fullmatch(rf"\d{{1,2}} ({MONTHS}) \d{{4}}†?", shown), (f["figure_id"], shown)
         elif f["as_of_basis"] != "stated":
-            assert day not in shown and shown.endswith(INFERRED), (f["figure_id"], shown)
+            assert day not in shown and shown.endswith(INFERRED) != month_printed, (f["figure_id"], shown)
         else:
             assert shown == day, (f["figure_id"], shown)
 
@@ -226,7 +332,16 @@ def test_when_no_government_answered_the_incident_the_responses_page_says_so(sel
     start = pd.Timestamp(queries.incident(sel)["start_date"])
     official = frame[frame["group"].isin(responses.OFFICIAL)]
     before_it = sel.as_of is not None and sel.as_of < start
-    answered = official.empty or (official["date"] >= start).any() or before_it
+    # a statement the article does not date ("reported") answers the incident unless its sentence tells of
+    # something earlier (review 3, m5: judged by content, not by the date of its article)
+    earlier = set(queries.timeline(sel).loc[lambda e: e["date"] < start, "excerpt"])
+    reported = official["date_precision"].isin(OPEN_BEFORE)
+    answered = (
+        official.empty
+        or (official[~reported]["date"] >= start).any()
+        or not official[reported]["excerpt"].isin(earlier).all()
+        or before_it
+    )
     said = "no statement by the US or Mexican government" in responses.responses_lead(sel)
     assert said == (not answered)
 

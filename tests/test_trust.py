@@ -370,3 +370,27 @@ def test_a_project_without_citation_cff_stops_in_one_line(tmp_path):
     with pytest.raises(trust.PublishedFactError) as raised:
         trust.read_citation(tmp_path)
     assert "CITATION.cff: not found" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_correction_shows_only_on_pages_whose_text_it_changed(built_book):
+    """Review 3, m4: a correction of an event is shown on the narrative pages, of a claim on the numbers pages,
+    of a known defect on the methods page, never on a page that only reads the table to count or select; and
+    no correction note speaks in the book's internal review codes."""
+    generated = built_book / "book" / "generated"
+    notebook_of = {page.page: page.notebook for page in sections.load().pages}
+    shown = json.loads((generated / trust.TRUST_FILE).read_text(encoding="utf-8"))["pages"]
+    seen = 0
+    for docname, entry in shown.items():
+        notebook = notebook_of.get(docname.rsplit("/", 1)[-1])
+        for row in entry["corrections"]:
+            seen += 1
+            assert trust.prints(notebook, row["fact_id"]), (docname, row["fact_id"])
+            assert not re.search(r"standards review|\breview \d|\b[CM]\d\b", " ".join(row.values())), row
+    assert seen
+    for name in ("responses-2018-tijuana", "responses-2021-tapachula"):  # the review's cases: no timeline,
+        for row in shown[f"book/generated/{name}"]["corrections"]:  # methods or claims correction here
+            assert row["fact_id"].split("/")[0] in ("statements", "sources"), (name, row["fact_id"])
+    html = (built_book / "_build" / "html" / "book" / "generated" / "narrative-2021-tapachula.html").read_text(
+        encoding="utf-8"
+    )
+    assert "three record claims" not in html  # the methods page's correction is not on the narrative page

@@ -56,6 +56,21 @@ CLAIMS = "claims"
 #: them, as the methods page does): only these pages carry them as Quotation and ClaimReview.
 QUOTES_SHOWN_ON = ("responses",)
 CLAIMS_SHOWN_ON = ("numbers",)
+#: The notebooks whose pages print the rows of a table (others read it only to count or select): a correction
+#: of a fact is shown only on the pages whose text it changed. A table not named here is printed everywhere.
+PRINTED_ON = {
+    "events": ("narrative",),
+    "statements": ("responses",),
+    "claims": ("numbers",),
+    "defects": ("methods",),
+    "figures": ("numbers", "comparison"),
+}
+
+
+def prints(notebook: str | None, fact_id: str) -> bool:
+    """Whether a page made from ``notebook`` prints the fact (so a correction of it changed the page's text)."""
+    where = PRINTED_ON.get(fact_id.split("/", 1)[0])
+    return where is None or notebook in where
 
 
 class PublishedFactError(ReportedError):
@@ -194,7 +209,9 @@ def write_manifest(path: Path, manifest: dict) -> None:
 
 
 def correction_key(row: dict) -> str:
-    return f"{row['date']} {row['fact_id']}"
+    """'2026-12-01 claims/x'; a later correction of the same fact on the same day gets its number, '... (2)'."""
+    seq = int(row.get("seq") or 1)
+    return f"{row['date']} {row['fact_id']}" + (f" ({seq})" if seq > 1 else "")
 
 
 def _changes(old: dict, new: dict | None) -> str:
@@ -431,7 +448,13 @@ def _corrections() -> list[dict]:
     from caravan_book.data import tables
 
     frame = tables.load("corrections")
-    return [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:  # a second correction of one fact on one day is told apart by its number
+        seen[(row["date"], row["fact_id"])] = seq = seen.get((row["date"], row["fact_id"]), 0) + 1
+        if seq > 1:
+            row["seq"] = str(seq)
+    return rows
 
 
 def _verdicts(templates_dir: Path) -> dict[str, str]:
@@ -485,6 +508,7 @@ def prepare(
     corrections = _corrections()
     manifest = read_manifest(manifest_path)
     titles = {s.page: (s.title, s.docname) for s in states}
+    notebook_of = {page.page: page.notebook for page in pages}
     # the corrections page lists every correction; it is written first so its own digest is known
     book = read_citation(root)
     entries = []
@@ -495,6 +519,7 @@ def prepare(
             if correction_key(row) in entry.get("corrections", []) or row["fact_id"] in entry.get("facts", [])
         )
         on_pages += [s.page for s in states if row["fact_id"] in s.shown.facts and s.page not in on_pages]
+        on_pages = [p for p in on_pages if prints(notebook_of.get(p), row["fact_id"])]
         links = [(titles[p][0], f"{p}.ipynb") for p in sorted(set(on_pages)) if p in titles]
         entries.append({**row, "when": long_date(dt.date.fromisoformat(row["date"])), "links": links})
     corrections_md = templates.render("trust/corrections.md.j2", entries=entries)
@@ -517,7 +542,6 @@ def prepare(
                 root_doc.replace("/", "-"), root_doc, _file_title(path), hashlib.sha256(path.read_bytes()).hexdigest()
             )
         )
-    notebook_of = {page.page: page.notebook for page in pages}
     structured = {
         s.page: Shown(
             s.shown.facts,
@@ -536,7 +560,10 @@ def prepare(
     for state in states:
         entry = updated["pages"][state.page]
         keys = set(entry["corrections"]) | {correction_key(r) for r in corrections if r["fact_id"] in state.shown.facts}
-        rows = sorted((by_key[k] for k in keys if k in by_key), key=lambda r: (r["date"], r["fact_id"]), reverse=True)
+        shown_here = [
+            by_key[k] for k in keys if k in by_key and prints(notebook_of.get(state.page), by_key[k]["fact_id"])
+        ]
+        rows = sorted(shown_here, key=lambda r: (r["date"], r["fact_id"]), reverse=True)
         changed = max([dt.date.fromisoformat(entry["changed"])] + [dt.date.fromisoformat(r["date"]) for r in rows])
         url = book["url"] + state.docname + ".html"
         trust["pages"][state.docname] = {

@@ -30,8 +30,21 @@ def sources(sel: Selection) -> pd.DataFrame:
 
 
 def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
-    outlets = tables.load("sources")[
-        ["source_id", "outlet", "label", "outlet_basis", "byline", "published", "published_basis", "document"]
+    sources = tables.load("sources")
+    if "published_precision" not in sources:
+        sources = sources.assign(published_precision=None)
+    outlets = sources[
+        [
+            "source_id",
+            "outlet",
+            "label",
+            "outlet_basis",
+            "byline",
+            "published",
+            "published_basis",
+            "published_precision",
+            "document",
+        ]
     ]
     return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
 

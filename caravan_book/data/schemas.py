@@ -31,6 +31,8 @@ QUOTE_KINDS = allowed("quote_kinds")
 PUBLICATION = allowed("publication")
 #: How much of a date the article states, each with what the stored date then is (``vocabulary.yml``).
 DATE_PRECISIONS = tuple(allowed("date_precisions"))
+#: Two of them the code names (a date on or before its article's, one of two days).
+ON_OR_BEFORE, DAY_OR_NEXT = "on or before", "day or next"
 #: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
 #: context, 3 = detail.
 PROMINENCE = tuple(allowed("prominence"))
@@ -191,6 +193,7 @@ SOURCES = TableSpec(
         "byline": text(required=False),
         "published": date(),
         "published_basis": text(one_of(BASIS)),
+        "published_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "published_note": text(required=False),
         "document": text(pattern(r"^[\w.-]+\.txt$", "not_seed_file")),
         "incident": text(),
@@ -272,6 +275,7 @@ FIGURES = TableSpec(
         "qualifier": text(one_of(QUALIFIERS)),
         "as_of": date(),
         "as_of_basis": text(one_of(BASIS)),
+        "as_of_precision": pa.Column(str, [one_of(DATE_PRECISIONS)], nullable=True, required=False),
         "attributed_to": text(required=False),
         "source_id": text(),
         "excerpt": text(),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caravan_book.data import tables
+from caravan_book.data.schemas import DAY_OR_NEXT
 from caravan_book.errors import ParameterError
 
 ALL = "all"
@@ -115,7 +116,9 @@ def select(incident, sources=ALL, as_of=None) -> Selection:
             f"sources that do: {', '.join(covering['source_id'])}"
         )
     if as_of_date is not None:
-        known = candidates[candidates["published"] <= as_of_date]
+        # an article dated only to one of two days ("day or next") is known by the later one
+        later = candidates.get("published_precision", pd.Series(index=candidates.index, dtype=object)) == DAY_OR_NEXT
+        known = candidates[candidates["published"] + pd.to_timedelta(later.astype(int), unit="D") <= as_of_date]
         if known.empty:
             first = candidates["published"].min()
             raise ParameterError(

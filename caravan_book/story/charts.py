@@ -19,7 +19,16 @@ import pandas as pd
 from caravan_book.data import tables
 from caravan_book.data.schemas import GROUPS
 from caravan_book.settings import data_dir
-from caravan_book.story.display import date_span, date_text, event_date, figure_date, fmt_date, fmt_number
+from caravan_book.story.display import (
+    OPEN_AFTER,
+    OPEN_BEFORE,
+    date_span,
+    date_text,
+    event_date,
+    figure_date,
+    fmt_date,
+    fmt_number,
+)
 from caravan_book.story.figures import Figure
 from caravan_book.story.templates import render_text
 
@@ -28,6 +37,8 @@ from caravan_book.story.templates import render_text
 WIDTH = 340
 #: A chart of more data rows than this draws them aggregated (per month and group) and its caption says so.
 MAX_ROWS = 1000
+#: How far a one-sided date's fading bar reaches towards its open side, in pixels (not a number of days).
+OPEN_BAR_PX = 30
 #: text alignments, typed as Vega-Lite names them
 LEFT: Literal["left"] = "left"
 RIGHT: Literal["right"] = "right"
@@ -160,19 +171,27 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
             "article": events["label"],
         }
     )
+    precisions = list(events["date_precision"])
+    # a one-sided bound ("before 6 November", "after 20 January") has no first or last day: it is drawn as a
+    # tick on its bound with a fading bar towards the open side, of a fixed length in pixels, not in days
+    opens = ["left" if p in OPEN_BEFORE else "right" if p in OPEN_AFTER else "" for p in precisions]
     plotted = data.assign(
         start=[s for s, _ in spans],
-        end=[e + pd.Timedelta(hours=23) for _, e in spans],
-        span=[p != "day" for p in events["date_precision"]],
+        end=[e + pd.Timedelta(hours=23) if not pd.isna(e) else pd.NaT for _, e in spans],
+        bound=[d if o else pd.NaT for d, o in zip(events["date"], opens, strict=True)],
+        open=opens,
+        span=[p != "day" and not o for p, o in zip(precisions, opens, strict=True)],
     )
     # marks on one day of one article's row are spread over the row's height, so each can be seen and pointed at
-    plotted["slot"] = plotted.groupby(["article", "start"]).cumcount()
+    plotted["slot"] = plotted.groupby(["article", plotted["start"].fillna(plotted["bound"])]).cumcount()
     plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
     basis_scale = list(basis_names.values())
     height = max(130, 64 * data["article"].nunique())  # room for an article's name on two lines
+    row_y = alt.Y("article:N", title=None, axis=alt.Axis(labelLimit=200))  # long names wrap (figures.fitted_spec)
+    row_offset = alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None)
     base = alt.Chart(plotted).encode(
-        y=alt.Y("article:N", title=None, axis=alt.Axis(labelLimit=200)),  # long names wrap (figures.fitted_spec)
-        yOffset=alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None),
+        y=row_y,
+        yOffset=row_offset,
         color=alt.Color(
             "basis:N",
             title=_timeline_words("legend"),
@@ -185,9 +204,11 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
             alt.Tooltip("article:N", title=w["article"]),
         ],
     )
-    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30, tickCount=3))
+    # the scale is padded by a fading bar's reach, so a bound at the first or last day keeps its open side visible
+    padded = alt.Scale(padding=OPEN_BAR_PX)
+    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30, tickCount=3), scale=padded)
     points = (
-        base.transform_filter("!datum.span")
+        base.transform_filter(~alt.datum.span & (alt.datum.open == ""))
         .mark_point(filled=True, size=90, opacity=0.85)
         .encode(
             x=axis,
@@ -203,9 +224,33 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
         .mark_bar(height=6, opacity=0.6, cornerRadius=3)
         .encode(x=axis, x2=alt.X2("end:T"))
     )
+    bound_axis = alt.X("bound:T", title=None, scale=padded)
+    ticks = (
+        base.transform_filter(alt.datum.open != "").mark_tick(thickness=3, size=14, opacity=0.9).encode(x=bound_axis)
+    )
+    fades = []
+    for basis, colour in zip(basis_scale, PALETTE, strict=False):
+        for side, reach in (("left", -OPEN_BAR_PX), ("right", OPEN_BAR_PX)):
+            ends = [colour, "#ffffff"] if side == "right" else ["#ffffff", colour]
+            stops = [alt.GradientStop(color=c, offset=i) for i, c in enumerate(ends)]
+            fades.append(
+                alt.Chart(plotted)
+                .transform_filter(alt.datum.open == side)
+                .transform_filter(alt.datum.basis == basis)
+                .mark_bar(
+                    height=6,
+                    opacity=0.8,
+                    clip=True,
+                    x2Offset=reach,
+                    color=alt.Gradient(gradient="linear", stops=stops, x1=0, x2=1),
+                )
+                .encode(x=bound_axis, x2=alt.X2("bound:T"), y=row_y, yOffset=row_offset)
+            )
     title = title or _timeline_words("title")
     description = _timeline_words("description", events=len(data), articles=data["article"].nunique())
-    chart = alt.layer(bars, points, title=title).properties(width=WIDTH - 70, height=height, description=description)
+    chart = alt.layer(*fades, bars, ticks, points, title=title).properties(
+        width=WIDTH - 70, height=height, description=description
+    )
     first, last = events["date"].idxmin(), events["date"].idxmax()
     inferred = int((events["date_basis"] == "inferred").sum())
     alt_text = _timeline_words(
@@ -216,6 +261,7 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
         inferred=inferred,
         printed=len(data) - inferred,
         spans=int(plotted["span"].sum()),
+        bounds=sum(1 for o in opens if o),
     )
     caption = _timeline_words("caption", sources=_source_list(events))
     shown = data.rename(columns={key: w[key] for key in data.columns})

@@ -9,7 +9,7 @@ import html
 import pandas as pd
 
 from caravan_book.data import queries, tables
-from caravan_book.data.schemas import OUTLET_BASIS
+from caravan_book.data.schemas import ON_OR_BEFORE, OUTLET_BASIS
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
@@ -53,10 +53,18 @@ def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Dat
     lead = events[events["prominence"] == 0]
     if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
         return start, lead
-    days = events[events["date_precision"] == "day"]
+    days = events[events["date_precision"].isin(("day", ON_OR_BEFORE))]  # news of a day, or reported by then
     day = days["date"].max() if not days.empty else events["date"].max()
     on_day = events[events["date"] == day]
     return day, on_day[on_day["prominence"] == on_day["prominence"].min()]
+
+
+def _precision_of(news: pd.DataFrame) -> str:
+    """How precisely a page's first line can date its news: to the day, unless every lead event is only known
+    to be on or before that day."""
+    if news.empty or "date_precision" not in news or (news["date_precision"] == "day").any():
+        return "day"
+    return str(news["date_precision"].iloc[0])
 
 
 def headline(sel: Selection) -> dict:
@@ -71,7 +79,7 @@ def headline(sel: Selection) -> dict:
     return {
         "title": info["title"] if known else None,
         "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
-        "day": date_text(day, basis, "day", weekday=weekday_printed(day, on_day)),
+        "day": date_text(day, basis, _precision_of(news), weekday=weekday_printed(day, on_day)),
         "place": info["place"],
         "news": news,
     }

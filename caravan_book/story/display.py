@@ -12,8 +12,9 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
+from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_BEFORE
 from caravan_book.text.quotes import in_context
-from caravan_book.text.vocabulary import PRINTED_QUALIFIERS, allowed
+from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
 
 #: Every character MyST gives a meaning inline: emphasis, code and roles (`` {role}`x` ``), directives (```` ```{ ````,
 #: ``:::{``), template tags (``{{``, ``{%``, ``{#``), links, tables, math (``$``), definition lists (``:``), headings.
@@ -65,27 +66,52 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself (the reverse
-#: of ``vocabulary.yml``'s order, most precise first).
-PRECISION_ORDER = {precision: rank for rank, precision in enumerate(reversed(tuple(allowed("date_precisions"))))}
+#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself, "after" it.
+PRECISION_ORDER = {
+    "before": 0,
+    ON_OR_BEFORE: 0,
+    "reported": 0,
+    "year": 1,
+    "month": 2,
+    "early month": 3,
+    "week": 4,
+    "day": 5,
+    DAY_OR_NEXT: 5,
+    "after": 6,
+}
+#: Precisions that bound a date on one side only: drawn from the bound with an open end, never with a made-up
+#: first (or last) day. "reported" is a statement whose date the article does not give: on or before its date.
+OPEN_BEFORE = ("before", ON_OR_BEFORE, "reported")
+OPEN_AFTER = ("after",)
 
 
 def date_text(
-    when: pd.Timestamp, basis: str | None = None, precision: str | None = "day", weekday: bool = False
+    when: pd.Timestamp,
+    basis: str | None = None,
+    precision: str | None = "day",
+    weekday: bool = False,
+    article: str | None = None,
 ) -> str:
     """The one display of a date, as precise as the article gives it, with † when the book worked it out.
 
     '25 November 2018' (with ``weekday``, 'Sunday 25 November 2018'), 'the week of 19–25 November 2018',
     'early September 2021', 'August 2021', '2018', 'before 6 November 2018'. A date known only to the month is
     never shown with a day (the data stores the first of the month as a placeholder). Prose, tables, chart
-    marks and their tooltips, CSV downloads and handouts all print dates with this function.
+    marks and their tooltips, CSV downloads and handouts all print dates with this function. ``article`` is the
+    precision of the reporting article's own date, for a "reported" date ('not stated; reported on 25 or 26
+    November 2018').
     """
     from caravan_book.story.templates import render_text  # templates imports this module
 
     end = when + pd.Timedelta(days=6)
+    nxt = when + pd.Timedelta(days=1)
     return render_text(
         "common/date.txt.j2",
         precision=precision if isinstance(precision, str) else "day",
+        next_day=nxt.day,
+        next_month=f"{nxt:%B}",
+        next_year=nxt.year,
+        reported=date_text(when, None, article) if precision == "reported" and article else None,
         day=when.day,
         month=f"{when:%B}",
         year=when.year,
@@ -100,7 +126,8 @@ def date_text(
 def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last day a date can mean: a chart draws a day as a point and anything vaguer as this span.
 
-    A bound ("before 6 November") is drawn as the two weeks that end the day before it.
+    A one-sided bound has no first day (``NaT``: "before 6 November" ends on 5 November, "on or before" on the
+    day itself) or no last day ("after 20 January" starts on the 21st); "day or next" is the two days.
     """
     if precision == "year":
         return when, when + pd.offsets.YearEnd(0)
@@ -111,13 +138,26 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
     if precision == "week":
         return when, when + pd.Timedelta(days=6)
     if precision == "before":
-        return when - pd.Timedelta(days=14), when - pd.Timedelta(days=1)
+        return pd.NaT, when - pd.Timedelta(days=1)
+    if precision in OPEN_BEFORE:
+        return pd.NaT, when
+    if precision in OPEN_AFTER:
+        return when + pd.Timedelta(days=1), pd.NaT
+    if precision == DAY_OR_NEXT:
+        return when, when + pd.Timedelta(days=1)
     return when, when
 
 
 def event_date(row, weekday: bool = False) -> str:
     """The display of a row's own date (an event or a statement: ``date``, ``date_basis``, ``date_precision``)."""
-    return date_text(row["date"], row.get("date_basis"), row.get("date_precision"), weekday=weekday)
+    article = row.get("published_precision") if row.get("date_precision") == "reported" else None
+    return date_text(
+        row["date"],
+        row.get("date_basis"),
+        row.get("date_precision"),
+        weekday=weekday,
+        article=article if isinstance(article, str) else None,
+    )
 
 
 def weekday_printed(when: pd.Timestamp, rows) -> bool:
@@ -159,7 +199,13 @@ def capital(text: str) -> str:
 
 def cite(row) -> str:
     """A short citation: the article's label and its publication date (marked if inferred)."""
-    return f"{md(outlet_name(row))}, {fmt_date(row['published'], row['published_basis'])}"
+    return f"{md(outlet_name(row))}, {published_date(row)}"
+
+
+def published_date(row) -> str:
+    """The one display of an article's own date, as precise as the book can give it ('25 or 26 November 2018†')."""
+    precision = row.get("published_precision")
+    return date_text(row["published"], row["published_basis"], precision if isinstance(precision, str) else "day")
 
 
 def article(word: str) -> str:
@@ -205,8 +251,29 @@ def figure_date(row) -> str:
         fiscal_year=year if str(row.get("metric", "")).endswith("_fiscal_year") else None,
         first=date_text(pd.Timestamp(year - 1, 10, 1), None, "month"),
         last=date_text(pd.Timestamp(year, 9, 1), None, "month"),
-        when=date_text(when, row.get("as_of_basis"), "day" if row.get("as_of_basis") == "stated" else "month"),
+        when=date_text(when, _figure_basis(row, when), _figure_precision(row)),
     ).strip()
+
+
+def _figure_precision(row) -> str:
+    """How precisely a figure's date is shown: its own ``as_of_precision`` when the data gives one ("before" 6
+    November), else to the day when the article states it and by month when the book worked it out."""
+    precision = row.get("as_of_precision")
+    if isinstance(precision, str) and precision:
+        return precision
+    return "day" if row.get("as_of_basis") == "stated" else "month"
+
+
+def _figure_basis(row, when: pd.Timestamp) -> str | None:
+    """A figure's date shown by its month is printed, not worked out (no †), when the article prints its own
+    date in that month ('Posted on November 26, 2018' prints November 2018)."""
+    basis = row.get("as_of_basis")
+    published = row.get("published")
+    printed = row.get("published_basis") == "stated" and isinstance(published, pd.Timestamp)
+    by_month = _figure_precision(row) == "month"
+    if basis != "stated" and by_month and printed and (published.year, published.month) == (when.year, when.month):
+        return "stated"
+    return basis
 
 
 def printed_qualifier(row) -> str | None:

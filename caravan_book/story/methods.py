@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
-from caravan_book.story.display import INFERRED_KEY, fmt_date, fmt_number, outlet_name
+from caravan_book.story.display import INFERRED_KEY, fmt_number, outlet_name, published_date
 from caravan_book.story.templates import render
 
 
@@ -28,7 +28,7 @@ def sources_table() -> str:
             "name": outlet_name(s),
             "byline": s["byline"] if isinstance(s["byline"], str) else None,
             "headline": s["headline"],
-            "published": fmt_date(s["published"], s["published_basis"]),
+            "published": published_date(s),
             "counts": {k: int(v.get(s["source_id"], 0)) for k, v in counts.items()},
             "contributes": s["contributes"],
         }

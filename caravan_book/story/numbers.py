@@ -174,6 +174,7 @@ def claims_text(sel: Selection) -> str:
             "holds": check.holds,
             "tests": list(check.tests),
             "v": _shown(check),
+            "is": {k: bool(v) for k, v in check.values.items() if not isinstance(v, str)},
         }
         for check in claim_checks(sel)
     ]

@@ -11,7 +11,7 @@ from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.common import headline
-from caravan_book.story.display import INFERRED_KEY, date_text, quote_block
+from caravan_book.story.display import INFERRED_KEY, OPEN_BEFORE, date_text, quote_block
 from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
 
@@ -43,16 +43,35 @@ def responses_text(sel: Selection) -> str:
 
 
 def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
-    """Official groups whose every statement came before the incident began: they do not answer it."""
+    """Official groups none of whose statements answers the incident, judged by what the article says of each:
+    a statement it dates before the incident began, or one it does not date ("reported") whose sentence tells
+    of something dated before that day (an earlier event of the same article, told in the same sentence)."""
     start = pd.Timestamp(queries.incident(sel)["start_date"])
     official = frame[frame["group"].isin(OFFICIAL)]
-    if official.empty or (official["date"] >= start).any() or (sel.as_of is not None and sel.as_of < start):
+    if official.empty or (sel.as_of is not None and sel.as_of < start):
         return []
-    latest = official.sort_values("date", kind="stable").groupby("group", sort=False).tail(1)
-    return [
-        {"name": GROUPS[r["group"]], "last": date_text(r["date"], None, r["date_precision"])}
-        for _, r in latest.iterrows()
-    ]
+    earlier: dict[tuple[str, str], tuple[pd.Timestamp, str | None, str]] = {}
+    events = queries.timeline(sel)
+    for _, r in events[events["date"] < start].iterrows():
+        earlier.setdefault((str(r["source_id"]), str(r["excerpt"])), (r["date"], r["date_basis"], r["date_precision"]))
+    groups = []
+    for group, rows in official.groupby("group", sort=False):
+        undated = rows[rows["date_precision"].isin(OPEN_BEFORE)]
+        dated = rows.drop(undated.index)
+        about = [earlier.get((str(r["source_id"]), str(r["excerpt"]))) for _, r in undated.iterrows()]
+        if (dated["date"] >= start).any() or any(a is None for a in about):
+            return []
+        last = dated.sort_values("date", kind="stable").iloc[-1] if not dated.empty else None
+        groups.append(
+            {
+                "name": GROUPS[group],
+                "last": date_text(last["date"], last["date_basis"], last["date_precision"])
+                if last is not None
+                else None,
+                "about": [date_text(a[0], a[1], a[2]) for a in dict.fromkeys(about) if a is not None],
+            }
+        )
+    return groups
 
 
 def responses_lead(sel: Selection) -> str:
