@@ -64,7 +64,9 @@ def _cells(left: str, right: str) -> dict[str, list[list[str]]]:
     rows = {}
     for tr in table.select("tbody tr"):
         cells = tr.select("td")
-        rows[tr.th.get_text(" ", strip=True)] = [[li.get_text(" ", strip=True) for li in td.select("li")] for td in cells]
+        rows[tr.th.get_text(" ", strip=True)] = [
+            [li.get_text(" ", strip=True) for li in td.select("li")] for td in cells
+        ]
     return rows
 
 
@@ -214,7 +216,7 @@ def test_each_corrected_statement_or_event_is_named_by_its_first_words_from_the_
             assert row.get("begins") == subjects[(table, key)], row["fact_id"]
             column = "quote" if table == "statements" else "excerpt"
             frame = tables.load(table).set_index("statement_id" if table == "statements" else "event_id")
-            assert str(frame.loc[key, column]).strip().strip("“”\"").startswith(row["begins"]), row["fact_id"]
+            assert str(frame.loc[key, column]).strip().strip('“”"').startswith(row["begins"]), row["fact_id"]
 
 
 # ---------------------------------------------------------------- m7: no place the sentence does not name
@@ -283,7 +285,8 @@ def test_the_glossary_makes_no_claim_the_sources_do_not_hold():
 def test_the_inferred_entry_names_each_outside_date_the_data_dates_by():
     entry = " ".join(_entry("inferred").split())
     notes = " ".join(
-        " ".join(tables.load(t)["date_note"].dropna().astype(str)) for t in ("events", "statements", "figures")
+        " ".join(tables.load(t)["date_note"].dropna().astype(str))
+        for t in ("events", "statements", "figures")
         if "date_note" in tables.load(t)
     )
     for day, words in (("6 Nov", "midterm"), ("20 Jan", "inaugurat"), ("21 Oct", "town hall")):

@@ -3,9 +3,9 @@ source downloads.
 
 **Words on this page.** Most of a page's words are data text (the articles' quotations, the summaries), which
 the book never rewrites and never marks up. So each reader page (the pages ``sections.yml`` makes from a
-notebook) gets one line, right after its opening paragraph (its lead) and before its first section, that links to the glossary every
-glossary term the page uses (found in the page's text, quotations included) and the page's key terms from
-``sections.yml`` (the teacher's guide lists the same ones). The line's words are the template
+notebook) gets one line, right after its opening paragraph (its lead) and before its first section, that
+links to the glossary every glossary term the page uses (found in the page's text, quotations included) and
+the page's key terms from ``sections.yml`` (the teacher's guide lists the same ones). The line's words are the template
 ``book/templates/common/words-on-page.txt.j2``; each term is a ``{term}`` cross-reference, so Sphinx warns if
 one does not resolve. Terms are read from ``book/glossary.md``; both files are noted as dependencies of every
 reader page, so a changed glossary or key term rereads the pages.

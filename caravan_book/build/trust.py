@@ -476,7 +476,7 @@ def _subjects() -> dict[tuple[str, str], str]:
         frame = tables.load(table)
         for ident, words in zip(frame[key], frame[column], strict=True):
             if isinstance(words, str) and words.strip():
-                first = words.strip().strip("“”\"").split()
+                first = words.strip().strip('“”"').split()
                 found[(table, str(ident))] = " ".join(first[:SUBJECT_WORDS]).rstrip(",;:.")
     return found
 

@@ -629,9 +629,7 @@ def encounters_chart(
     # in the hover text as in the table (review 4, m12)
     unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     data["counted_as"] = data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"])
-    data["count_text"] = [
-        "" if u else fmt_number(int(n)) for u, n in zip(unused, data["encounters"], strict=True)
-    ]
+    data["count_text"] = ["" if u else fmt_number(int(n)) for u, n in zip(unused, data["encounters"], strict=True)]
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print

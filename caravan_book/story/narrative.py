@@ -74,8 +74,8 @@ def lead(sel: Selection) -> str:
         {"text": str(r["summary"]), "versions": _other_versions(figures, r)}
         for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
     ]
-    actions = [s for s in ordered if not _ACCOUNT.search(s["text"])]
-    accounts = [s for s in ordered if _ACCOUNT.search(s["text"])] if actions else []
+    actions = [s for s in ordered if not _ACCOUNT.search(str(s["text"]))]
+    accounts = [s for s in ordered if _ACCOUNT.search(str(s["text"]))] if actions else []
     statements = queries.statements(sel)
     migrants = statements[statements["group"] == MIGRANTS]
     return render(
