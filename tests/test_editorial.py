@@ -363,7 +363,7 @@ def test_record_claims_are_judged_by_the_one_stated_rule():
         records = [c for c in claims.claim_checks(sel) if c.kind in claims.RECORD_TESTS]
         if not records:
             continue
-        assert "checked by one rule" in claims_text(sel), incident
+        assert "One rule checks the record claims" in claims_text(sel), incident
         labels = _verdict_labels(sel)
         for check in records:
             fits = _rule(check)
