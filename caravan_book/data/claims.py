@@ -24,7 +24,7 @@ MONTH_TESTS = ("month_total", "peak_month", "fell_from_month_before")
 MONTH = "%B %Y"
 NOT_HOLD = "does not hold"
 #: The verdict of a record claim about arrests that holds only on the count with Title 42 expulsions.
-MISLEADING = "misleading as worded"
+MISLEADING = "misleading"
 #: Words that say a fiscal year without naming it: what they mean depends on when the article was written.
 _THIS_YEAR = re.compile(r"\bthis fiscal year\b", re.IGNORECASE)
 #: A year named bare ("20-year highs in 2021"): a calendar year, which the tables (by fiscal year) cannot count.
