@@ -13,6 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE
+from caravan_book.data.schemas import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
 from caravan_book.text.quotes import in_context
 from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
 
