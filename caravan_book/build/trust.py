@@ -208,6 +208,12 @@ def write_manifest(path: Path, manifest: dict) -> None:
     atomic.write_if_changed(path, json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def _newest_first(row: dict) -> tuple[str, str, int]:
+    """The order of corrections (reversed): by day, fact and number, so two of one fact on one day keep their order
+    from build to build (a set gave them in any order, which changed trust.json and rebuilt the site each time)."""
+    return (row["date"], row["fact_id"], int(row.get("seq") or 1))
+
+
 def correction_key(row: dict) -> str:
     """'2026-12-01 claims/x'; a later correction of the same fact on the same day gets its number, '... (2)'."""
     seq = int(row.get("seq") or 1)
@@ -519,7 +525,7 @@ def prepare(
     # the corrections page lists every correction; it is written first so its own digest is known
     book = read_citation(root)
     entries = []
-    for row in sorted(corrections, key=lambda r: (r["date"], r["fact_id"]), reverse=True):
+    for row in sorted(corrections, key=_newest_first, reverse=True):
         on_pages = sorted(
             p
             for p, entry in manifest["pages"].items()
@@ -570,7 +576,7 @@ def prepare(
         shown_here = [
             by_key[k] for k in keys if k in by_key and prints(notebook_of.get(state.page), by_key[k]["fact_id"])
         ]
-        rows = sorted(shown_here, key=lambda r: (r["date"], r["fact_id"]), reverse=True)
+        rows = sorted(shown_here, key=_newest_first, reverse=True)
         changed = max([dt.date.fromisoformat(entry["changed"])] + [dt.date.fromisoformat(r["date"]) for r in rows])
         url = book["url"] + state.docname + ".html"
         trust["pages"][state.docname] = {
