@@ -35,7 +35,8 @@ def _titles(figure) -> list[dict[str, str]]:
     marks = []
     for title in re.findall(r"<title>([^<]*)</title>", svg):
         fields = {}
-        for part in unescape(title).split("; "):
+        # a value may hold '; ' ('not stated; reported on ...'): a field starts with a capitalised name and ': '
+        for part in re.split(r"; (?=[A-Z][^:;]*: )", unescape(title)):
             name, _, value = part.partition(": ")
             fields[name] = value
         marks.append(fields)

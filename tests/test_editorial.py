@@ -242,8 +242,8 @@ def test_one_verdict_row_per_distinct_claim_with_the_figures_recomputed(pages):
                 assert f"{value:,}" in text, (page, group["claim"].iloc[0], value)
 
 
-def _reference(name: str) -> pd.DataFrame:
-    return pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "reference" / name)
+def _reference(name: str, data: Path | None = None) -> pd.DataFrame:
+    return pd.read_csv((data or Path(__file__).resolve().parents[1] / "data") / "reference" / name)
 
 
 def _official_figures(group: pd.DataFrame) -> list[int]:
@@ -277,33 +277,34 @@ def test_claim_verdicts_follow_the_official_tables():
     assert len(total.figures) == 3  # CBP, the Washington Post and MailOnline: one claim
     record = checks["2021-record"].values
     assert (record["usbp"], record["peak_year"], record["peak"]) == (1_659_206, 2000, 1_643_679)
-    assert 0 < record["margin_pct"] < 1 and record["title8_since"] == 2019
-    # review 3, C1: the three record claims read literally, alike: all hold on the count with expulsions only
-    for claim in ("2021-record", "2021-highest-since-1986", "2021-twenty-year-high"):
-        check = checks[claim]
-        assert (check.case, check.holds, check.values["fit_usbp"], check.values["fit_title8"]) == (
-            "fits_one",
-            "partly",
-            1,
-            0,
-        ), claim
-    assert checks["2021-highest-since-1986"].values["understates"] == 1
-    twenty = checks["2021-twenty-year-high"]  # review 2, C1: a record is a 20-year high too, on the same count
-    assert (twenty.case, twenty.holds) == ("fits_one", "partly") and twenty.values["fit_usbp"] == 1
+    assert 0 < record["margin_pct"] < 1 and record["title8_between_year"] == 2019
+    # review 4, C1/M4: one rule; "the most ever recorded" holds only by counting expulsions (misleading as worded),
+    # "since 1986" and "20-year highs" on neither count (1986 and 2001 were not as high; 2019 was, on arrests)
+    record_claims = ("2021-record", "2021-highest-since-1986", "2021-twenty-year-high")
+    assert {c: (checks[c].case, checks[c].holds) for c in record_claims} == {
+        "2021-record": ("fits_usbp", claims.MISLEADING),
+        "2021-highest-since-1986": ("fits_none", claims.NOT_HOLD),
+        "2021-twenty-year-high": ("fits_none", claims.NOT_HOLD),
+    }
+    since = checks["2021-highest-since-1986"].values
+    assert (since["named_year"], since["usbp_named_count"], since["usbp_between_n"]) == (1986, 1_615_844, 0)
+    assert since["title8_between_year"] == 2019 and since["title8_between_count"] == 851_508
+    assert checks["2021-twenty-year-high"].values["named_year"] == 2001
+    assert checks["2021-twenty-year-high"].values["calendar_year"] == 2021  # m8: "in 2021" is a calendar year
     assert checks["2021-july"].holds == "holds" and checks["2021-july"].values["is_peak"] == 1
     september = checks["2021-september"].values
     assert (september["change_pct"], september["change_from_peak_pct"]) == (8.5, 10.1)  # minor 17
 
 
-def _annual_series(year: int) -> dict[str, pd.Series]:
+def _annual_series(year: int, data: Path | None = None) -> dict[str, pd.Series]:
     """Each record count's earlier fiscal years, from the reference CSVs without the package: the Border
     Patrol total (all Title 8 before fiscal year 2020) and Title 8 apprehensions alone."""
-    annual = _reference("usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv")
+    annual = _reference("usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv", data)
     annual = annual.set_index("fiscal_year")["southwest_border_total"]
     monthly = pd.concat(
         [
-            _reference("cbp_swb_encounters_monthly_fy2018_fy2021.csv"),
-            _reference("cbp_swb_encounters_monthly_fy2022_fy2023.csv"),
+            _reference("cbp_swb_encounters_monthly_fy2018_fy2021.csv", data),
+            _reference("cbp_swb_encounters_monthly_fy2022_fy2023.csv", data),
         ]
     )
     by_year = monthly.groupby("fiscal_year")[["usbp_total_encounters", "usbp_title8_apprehensions"]].sum()
@@ -314,27 +315,113 @@ def _annual_series(year: int) -> dict[str, pd.Series]:
     return series
 
 
-def test_record_claims_are_judged_alike_on_each_count():
-    """Review 2, C1: on every incident, the record claims about one fiscal year are judged from the same
-    tables by one rule. On each count, a record (no earlier year as high) is also an N-year high; so a claim of
-    "the most ever" that holds on a count makes every "N-year high" hold on that count, and an N-year high
-    holds exactly when no year of the N before was as high."""
+def _rule(check, data: Path | None = None) -> dict[str, bool]:
+    """Review 4, C1: the one rule, from the reference CSVs without the package. "The most ever recorded": no
+    earlier year as high. "Since year Y" / "an N-year high": no year after Y (or after the year N back) as high,
+    and that year as high or higher. On each count: (a) "usbp", expulsions included, and (b) "title8"."""
+    claimed = int(check.figures.iloc[0]["value"])
+    named = {"record": None, "highest_since": claimed}.get(check.kind, check.fiscal_year - claimed)
+    fits = {}
+    for count, series in _annual_series(check.fiscal_year, data).items():
+        value = int(series.loc[check.fiscal_year])
+        earlier = series[series.index < check.fiscal_year]
+        window = earlier if named is None else earlier[earlier.index > named]
+        fits[count] = bool((window < value).all()) and (
+            named is None or (named in earlier.index and int(earlier.loc[named]) >= value)
+        )
+    return fits
+
+
+#: The label the page gives each outcome of the rule (whether a record claim holds on (a) and on (b)).
+RULE_LABELS = {
+    (True, True): "Holds",
+    (True, False): "Misleading as worded",
+    (False, True): "Holds on arrests",
+    (False, False): "Not supported as worded",
+}
+
+
+def _verdict_labels(sel) -> dict[str, tuple[str, str]]:
+    """claim -> (its verdict's bold label, the whole verdict) as the claims table prints them."""
+    from caravan_book.story.numbers import claims_text
+
+    rows = [line for line in claims_text(sel).splitlines() if line.startswith("| “")]
+    found = {}
+    for check in claims.claim_checks(sel):
+        verdict = next(r for r in rows if f"“{check.words[0]}”" in r).split(" | ")[-1]
+        found[check.claim] = (re.search(r"\*\*([^*]+)\*\*", verdict).group(1).rstrip("."), verdict)
+    return found
+
+
+def test_record_claims_are_judged_by_the_one_stated_rule():
+    """Review 4, C1/M4: on every incident, each record claim's verdict is the rule's outcome on the two counts,
+    computed from the reference tables; its label is the one label of that outcome; the rule is said above."""
+    from caravan_book.story.numbers import claims_text
+
     for _, incident in _incident_pages("numbers-"):
-        checks = [c for c in claims.claim_checks(select(incident, "all", None)) if c.kind in claims.RECORD_TESTS]
-        for check in checks:
-            series = _annual_series(check.fiscal_year)
-            value = {k: int(s.loc[check.fiscal_year]) for k, s in series.items()}
-            earlier = {k: s.loc[s.index < check.fiscal_year] for k, s in series.items()}
-            record = {k: bool((earlier[k] < value[k]).all()) for k in series}
-            if check.kind == "record":
-                assert (check.holds != claims.NOT_HOLD) == any(record.values()), check.claim
-            if check.kind == "highest_in_years":
-                n = int(check.values["claimed"])
-                window = {k: e.loc[e.index > check.fiscal_year - n] for k, e in earlier.items()}
-                fits = {k: bool((window[k] < value[k]).all()) for k in series}
-                assert all(fits[k] for k in series if record[k]), check.claim
-                expected = "holds" if all(fits.values()) else "partly" if any(fits.values()) else claims.NOT_HOLD
-                assert check.holds == expected, (incident, check.claim, fits)
+        sel = select(incident, "all", None)
+        records = [c for c in claims.claim_checks(sel) if c.kind in claims.RECORD_TESTS]
+        if not records:
+            continue
+        assert "One rule checks the record claims" in claims_text(sel), incident
+        labels = _verdict_labels(sel)
+        for check in records:
+            fits = _rule(check)
+            assert (bool(check.values["usbp_fits"]), bool(check.values["title8_fits"])) == (
+                fits["usbp"],
+                fits["title8"],
+            ), (incident, check.claim)
+            expected = {(True, True): "holds", (True, False): claims.MISLEADING, (False, False): claims.NOT_HOLD}
+            assert check.holds == expected.get((fits["usbp"], fits["title8"]), "partly"), (incident, check.claim)
+            assert labels[check.claim][0] == RULE_LABELS[(fits["usbp"], fits["title8"])], (incident, check.claim)
+
+
+@pytest.mark.parametrize(
+    ("fiscal_year", "claim", "fits"),
+    [
+        (1986, "2021-highest-since-1986", {"usbp": True, "title8": False}),  # 1986 as high: the year named fits
+        (2001, "2021-twenty-year-high", {"usbp": True, "title8": False}),  # 2001 as high: 20 years back fits
+        (2000, "2021-record", {"usbp": False, "title8": False}),  # 2000 higher: no longer a record on (a)
+    ],
+)
+def test_record_verdicts_follow_a_changed_table_value(data_copy, monkeypatch, fiscal_year, claim, fits):
+    """Review 4, C1: the verdicts are computed from the tables, not typed: raise one year of the Border Patrol's
+    yearly table above fiscal year 2021 in a copy of the data, and the verdict and its label follow the rule."""
+    from caravan_book import settings
+
+    path = data_copy / "reference" / "usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv"
+    annual = pd.read_csv(path)
+    row = annual.index[annual["fiscal_year"] == fiscal_year][0]
+    extra = 1_700_000 - int(annual.loc[row, "southwest_border_total"])
+    annual.loc[row, ["southwest_border_total", "san_diego", "nationwide_total_usbp_apprehensions"]] += extra
+    annual.to_csv(path, index=False)
+    monkeypatch.setenv(settings.DATA_ENV, str(data_copy))
+    sel = select("2021-tapachula", "all", None)
+    check = next(c for c in claims.claim_checks(sel) if c.claim == claim)
+    assert _rule(check, data_copy) == fits
+    assert (bool(check.values["usbp_fits"]), bool(check.values["title8_fits"])) == (fits["usbp"], fits["title8"])
+    assert _verdict_labels(sel)[claim][0] == RULE_LABELS[(fits["usbp"], fits["title8"])]
+
+
+_ARRESTS = re.compile(r"\b(arrest|detain)", re.IGNORECASE)
+
+
+def test_no_true_label_for_a_claim_about_arrests_that_fails_on_arrests():
+    """Review 4, M4: a claim whose article sentence speaks of arrests ("arrested", "detained") and does not hold on
+    apprehensions (arrests) alone never gets a label beginning "True" or "Holds", and its verdict says it does not
+    hold of arrests; the labels of one outcome are one label on every page."""
+    seen: dict[tuple[int, int], set[str]] = {}
+    for _, incident in _incident_pages("numbers-"):
+        sel = select(incident, "all", None)
+        records = [c for c in claims.claim_checks(sel) if c.kind in claims.RECORD_TESTS]
+        labels = _verdict_labels(sel) if records else {}
+        for check in records:
+            label, verdict = labels[check.claim]
+            seen.setdefault((int(check.values["usbp_fits"]), int(check.values["title8_fits"])), set()).add(label)
+            if any(_ARRESTS.search(str(e)) for e in check.figures["excerpt"]) and not check.values["title8_fits"]:
+                assert not label.startswith(("True", "Holds")), (check.claim, label)
+                assert "does not hold of arrests" in verdict, check.claim
+    assert all(len(found) == 1 for found in seen.values()), seen
 
 
 def test_chart_series_labels_say_which_count_a_point_is(built_book):
@@ -499,25 +586,40 @@ def test_quotation_marks_on_the_numbers_pages_hold_the_articles_words(pages):
                 assert quoted in articles, f"{page}: {quoted!r} is not in any article"
 
 
-def test_record_claims_of_the_same_reading_carry_the_same_verdict_label():
-    """Review 3, C1: the record claims ("the most ever", "the highest since 1986", "20-year highs") are read
-    one way, literally, and the verdict says so; claims that hold on the same counts get the same label on the
-    page, and a claim about arrests that does not hold on apprehensions says so."""
+def _selections():
+    from tests.test_news_pages import IDS, SELECTIONS
+
+    return pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+
+
+@_selections()
+def test_the_numbers_lead_says_a_disputed_claim_is_checked_below(sel):
+    """Review 4, m14: a headline number of the numbers page's lead that is a claim the claims table does not find
+    holding as worded says "(checked below)"; a claim that holds does not."""
+    from caravan_book.story.display import md
+    from caravan_book.story.numbers import numbers_lead
+
+    lead = [line for line in numbers_lead(sel).splitlines() if line.startswith("- ")]
+    checks = {f: c for c in claims.claim_checks(sel) for f in c.figures["figure_id"]}
+    figures = queries.figures(sel)
+    for _, f in figures[figures["prominence"] == figures["prominence"].min()].drop_duplicates("metric").iterrows():
+        line = next(item for item in lead if item.startswith(f"- {md(f['metric_label'])}: "))
+        disputed = f["figure_id"] in checks and checks[f["figure_id"]].holds != "holds"
+        assert ("(checked below)" in line) == disputed, (f["figure_id"], line)
+
+
+@_selections()
+def test_a_verdict_saying_when_a_claim_was_written_marks_an_inferred_date(sel):
+    """Review 4, m8: "Written in October 2021" is worked out from the article's date; the verdict prints it with
+    the book's one date display, so an inferred date carries its †."""
+    from caravan_book.story.display import fmt_date
     from caravan_book.story.numbers import claims_text
 
-    for _, incident in _incident_pages("numbers-"):
-        sel = select(incident, "all", None)
-        checks = [c for c in claims.claim_checks(sel) if c.kind in claims.RECORD_TESTS]
-        if not checks:
-            continue
-        text = claims_text(sel)
-        assert "read the same way, literally" in text, incident
-        rows = [line for line in text.splitlines() if line.startswith("| “")]
-        labels: dict[tuple[int, int], set[str]] = {}
-        for check in checks:
-            row = next(r for r in rows if f"“{check.words[0]}”" in r)
-            label = re.search(r"\*\*([^*]+)\*\*", row.split(" | ")[-1]).group(1)
-            labels.setdefault((int(check.values["fit_usbp"]), int(check.values["fit_title8"])), set()).add(label)
-            if not check.values["fit_title8"]:
-                assert "does not hold of arrests" in row, check.claim
-        assert all(len(found) == 1 for found in labels.values()), labels
+    text = claims_text(sel)
+    for check in claims.claim_checks(sel):
+        if check.values.get("this_year_meant_last"):
+            month = fmt_date(
+                pd.Timestamp(check.figures["published"].max()), str(check.values["written_basis"]), "month"
+            )
+            assert f"Written in {month}," in text, check.claim
+            assert month.endswith("†") == (check.values["written_basis"] == "inferred"), month

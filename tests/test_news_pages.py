@@ -39,10 +39,14 @@ def _pages(notebook: str) -> list[dict]:
 def _selections() -> list:
     """Each incident with all its articles, plus each day an article on it was published (as_of pages)."""
     sources = tables.load("sources")
+    known = sources["published"] + pd.to_timedelta(
+        (sources.get("published_precision", pd.Series(index=sources.index, dtype=object)) == "day or next").astype(int),
+        unit="D",
+    )  # a page "as known on" a day knows an article dated "15 or 16 November" from the 16th
     out = []
     for incident in INCIDENT_IDS:
         out.append(select(incident))
-        for day in sorted(set(sources[sources["incident"] == incident]["published"])):
+        for day in sorted(set(known[sources["incident"] == incident])):
             out.append(select(incident, "all", f"{day:%Y-%m-%d}"))
     return out
 
@@ -55,12 +59,12 @@ def _article_last_day() -> pd.Series:
     """source_id -> the last day each article can be from (the next day for one dated '25 or 26 November')."""
     sources = tables.load("sources").set_index("source_id")
     precision = sources.get("published_precision", pd.Series(index=sources.index, dtype=object))
-    return pd.Series(
-        {
-            sid: date_span(s["published"], p if isinstance(p := precision.get(sid), str) else "day")[1]
-            for sid, s in sources.iterrows()
-        }
-    )
+    last = {
+        sid: date_span(s["published"], p if isinstance(p := precision.get(sid), str) else "day")[1]
+        for sid, s in sources.iterrows()
+    }
+    # an article dated only "on or after" a day has no last day: nothing it reports can be after it
+    return pd.Series({sid: pd.Timestamp.max if pd.isna(day) else day for sid, day in last.items()})
 
 
 def _dated_rows() -> pd.DataFrame:
@@ -87,7 +91,8 @@ def test_a_chart_mark_and_its_table_row_give_the_same_date(incident):
     figure = charts.timeline_chart(events, name="t")
     assert list(figure.data["Date"]) == [event_date(r) for _, r in events.iterrows()]
     html = figure_html(figure.chart, caption=figure.caption, alt_text=figure.alt_text, data=figure.data, name="t")
-    tooltips = Counter(m for m in re.findall(r"<title>[^<]*?Date: ([^;<]+)", html))
+    # a date may hold a ';' ('not stated; reported on ...'): it ends at the next field's name
+    tooltips = Counter(m for m in re.findall(r"<title>[^<]*?Date: (.+?)(?:; [A-Z][a-z ]+: |</title>)", html))
     assert tooltips == Counter(figure.data["Date"])
     # the mark is drawn where the date says: a day on that day, anything vaguer over the days it can mean
     candidates = [figure.chart.data] + [layer.data for layer in figure.chart.layer]
@@ -149,7 +154,10 @@ def test_an_article_dated_to_one_of_two_days_is_never_shown_as_one_day(sel):
     vague = sources[sources.get("published_precision", pd.Series(dtype=object)).fillna("day") != "day"]
     text = responses.responses_text(sel) + responses.responses_lead(sel) + narrative.inferred_dates(sel)
     for _, a in vague.iterrows():
-        assert published_date(a).endswith(f"or {a['published'] + pd.Timedelta(days=1):%-d %B %Y}†"), a["source_id"]
+        if a["published_precision"] == "on or after":  # review 4, M1: MailOnline, from a first day only
+            assert published_date(a) == f"on or after {a['published']:%-d %B %Y}†", a["source_id"]
+        else:
+            assert published_date(a).endswith(f"or {a['published'] + pd.Timedelta(days=1):%-d %B %Y}†"), a["source_id"]
         assert f"{outlet_name(a)}, {a['published']:%-d %B %Y}" not in text, a["source_id"]
 
 
@@ -399,3 +407,131 @@ def test_the_parameter_line_and_the_method_close_the_page(sel):
         assert sentence in common.colophon(sel)
     source = (REPO / "notebooks" / "numbers.ipynb").read_text(encoding="utf-8")
     assert "state=False" in source and source.rfind("notebook.end(sel)") > source.rfind("exercises."), "numbers"
+
+
+def test_an_article_dated_to_a_range_never_bounds_a_date_before_its_last_day():
+    """Review 4, M1: an article the text dates only to a range ("15 or 16 November") bounds what it reports by
+    the range's last day ("on or before 16 November"), and a statement it does not date is "reported on" the
+    whole range, never on its first day alone."""
+    sources = tables.load("sources").set_index("source_id")
+    last = _article_last_day()
+    ranged = [
+        sid for sid, p in sources.get("published_precision", pd.Series(dtype=object)).items() if p == "day or next"
+    ]
+    assert "independent-ap" in ranged
+    rows = _dated_rows()
+    checked = 0
+    for _, r in rows[rows["source_id"].isin(ranged)].iterrows():
+        article = sources.loc[r["source_id"]]
+        if r["date_precision"] == "on or before":
+            assert r["date"] >= last[r["source_id"]], (r.get("event_id"), r.get("statement_id"), event_date(r))
+            checked += 1
+        elif r["date_precision"] == "reported":
+            shown = event_date(pd.concat([r, article[["published_precision"]]]))
+            assert shown.endswith(published_date(article)), (r.get("statement_id"), shown)
+            checked += 1
+    assert checked >= 15
+
+
+def test_no_undated_photo_caption_is_given_one_day():
+    """Review 4, M3: a photo caption carries no date; it is never placed on one day (here: on or after the day
+    the caravan set out), and every page draws it as an open bound."""
+    events = tables.load("events")
+    captions = events[events["date_note"].str.contains("caption", case=False, na=False)]
+    assert len(captions) >= 3
+    for _, e in captions.iterrows():
+        start, end = date_span(e["date"], e["date_precision"])
+        assert pd.isna(start) or pd.isna(end) or start != end, (e["event_id"], event_date(e))
+        assert e["date_precision"] in OPEN_BEFORE + OPEN_AFTER, e["event_id"]
+    for sel in SELECTIONS:
+        text = narrative.lead(sel) + narrative.day_by_day(sel) + narrative.events_by_day(sel)
+        for _, e in queries.timeline(sel).iterrows():
+            if e["event_id"] in set(captions["event_id"]):
+                lead_day = f"{e['date']:%A} {e['date'].day} {e['date']:%B %Y}"
+                assert f"{lead_day}†: {e['summary']}" not in text, e["event_id"]
+
+
+def _said_events() -> list[tuple[pd.Series, pd.Series]]:
+    """(event, statement) pairs that are one saying: the same article's same sentence, by the same speaker."""
+    events = queries._with_outlet(tables.load("events"))
+    statements = queries._with_outlet(tables.load("statements"))
+    pairs = []
+    for _, e in events.iterrows():
+        same = statements[(statements["source_id"] == e["source_id"]) & (statements["excerpt"] == e["excerpt"])]
+        for _, s in same.iterrows():
+            if e["actor"] in (s["speaker"], s["institution"]):
+                pairs.append((e, s))
+    return pairs
+
+
+def test_the_narrative_and_responses_pages_date_one_saying_alike():
+    """Review 4, M2: an event that is a statement (the INM's words on the earlier caravan) has the statement's
+    date on the narrative (timeline, table, day by day, dating notes) and on the responses page."""
+    pairs = _said_events()
+    assert len(pairs) >= 10
+    for e, s in pairs:
+        assert event_date(e) == event_date(s), (e["event_id"], event_date(e), s["statement_id"], event_date(s))
+    inm = dict(pairs_by_id := {e["event_id"]: s for e, s in pairs}).get("2021-earlier-caravan-treatment-mailonline")
+    assert inm is not None and pairs_by_id
+    for sel in SELECTIONS:
+        if sel.incident != "2021-tapachula":
+            continue
+        shown = event_date(inm)
+        assert shown in responses.responses_text(sel)
+        notes = narrative.inferred_dates(sel)
+        assert "early September 2021†: Mexico's National Migration Institute said" not in notes
+        figure = charts.timeline_chart(queries.timeline(sel), name="t")
+        dates = dict(zip(queries.timeline(sel)["event_id"], figure.data["Date"], strict=True))
+        assert dates["2021-earlier-caravan-treatment-mailonline"] == shown
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_the_timeline_table_is_in_date_order(sel):
+    """Review 4, m13: the timeline's table (and its marks) in date order: a bound by its bound day, before the
+    day's own events; "25 or 26 November" after the 25th's events; "after" a day last."""
+    from caravan_book.data.schemas import PRECISION_ORDER
+
+    events = queries.timeline(sel)
+    keys = [
+        (d, PRECISION_ORDER[p if isinstance(p, str) else "day"])
+        for d, p in zip(events["date"], events["date_precision"], strict=True)
+    ]
+    assert keys == sorted(keys)
+    figure = charts.timeline_chart(events, name="t")
+    assert list(figure.data["Date"]) == [event_date(r) for _, r in events.iterrows()]
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_every_worked_out_item_carries_its_dagger(sel):
+    """Review 4, m13: in the list of all events, a day heading without † (some items printed) marks each of its
+    worked-out items."""
+    text = narrative.events_by_day(sel)
+    events = queries.timeline(sel)
+    inferred = events[events["date_basis"] == "inferred"]
+    for heading in re.findall(r"^\*\*(.+?)\*\*$", text, re.M):
+        if heading.endswith("†"):
+            continue
+        block = text.split(f"**{heading}**", 1)[1].split("\n**", 1)[0]
+        for _, e in inferred.iterrows():
+            if f"- {e['summary']} (" in block or f"- {e['summary']} —" in block:
+                assert f"- {e['summary']} (day worked out†)" in block, (heading, e["event_id"])
+
+
+def test_a_count_start_is_not_an_event_on_that_day():
+    """Review 4, m6: "turned back 11,000 since 19 October" is a statement of its article's date; 19 October is
+    the count's start (said in the summary), not a mark on the timeline."""
+    events = tables.load("events")
+    since = events[events["excerpt"].str.contains(r"\bsince \d{1,2} [A-Z][a-z]+", na=False)]
+    assert not since.empty
+    for _, e in since.iterrows():
+        day = re.search(r"since (\d{1,2} [A-Z][a-z]+)", e["excerpt"]).group(1)
+        assert e["date_precision"] in OPEN_BEFORE, e["event_id"]
+        assert day in e["summary"], e["event_id"]
+
+
+def test_statements_dated_by_another_article_are_dated_by_their_own():
+    """Review 4, m4: a statement whose own article does not date it is not given another article's day."""
+    statements = tables.load("statements")
+    borrowed = statements[statements["date_note"].str.contains("other article", na=False)]
+    assert not borrowed.empty
+    assert (borrowed["date_precision"] == "reported").all(), list(borrowed["statement_id"])

@@ -180,6 +180,46 @@ def test_a_removed_fact_stops_too_and_a_new_fact_needs_no_row():
     assert grown["pages"]["numbers"]["facts"] == ["facts/new", FIGURE]
 
 
+def test_a_newly_tracked_column_needs_no_row_but_applies_one_waiting_for_it():
+    """Review 4, M1: a date's precision ("15 or 16 November") is part of the published fact; the first build that
+    tracks it passes every fact, and applies a correction row written for the change it records."""
+    manifest = _published({FIGURE: {"date": "2018-11-15"}, "events/e": {"date": "2018-11-15"}})
+    row = {"date": "2026-12-03", "fact_id": "events/e", "wrong": "w", "right": "r", "why": "y"}
+    after = trust.reconcile(
+        manifest,
+        [
+            _state(
+                "numbers",
+                {
+                    FIGURE: {"date": "2018-11-15", "date_precision": ""},
+                    "events/e": {"date": "2018-11-15", "date_precision": "day or next"},
+                },
+                "d2",
+            )
+        ],
+        [row],
+        today=dt.date(2026, 12, 3),
+    )
+    assert after["applied"] == ["2026-12-03 events/e"]
+    assert after["facts"]["events/e"]["date_precision"] == "day or next"
+    with pytest.raises(trust.PublishedFactError, match="date_precision"):  # tracked from now on
+        trust.reconcile(
+            after,
+            [
+                _state(
+                    "numbers",
+                    {
+                        FIGURE: {"date": "2018-11-15", "date_precision": "on or before"},
+                        "events/e": after["facts"]["events/e"],
+                    },
+                    "d3",
+                )
+            ],
+            [],
+            today=dt.date(2026, 12, 4),
+        )
+
+
 def test_a_correction_row_lets_the_change_through_once_and_is_recorded_on_the_page():
     manifest = _published({FIGURE: {"qualifier": "about"}})
     row = {"date": "2026-12-03", "fact_id": FIGURE, "wrong": "w", "right": "r", "why": "y"}

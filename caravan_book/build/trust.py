@@ -44,10 +44,10 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: The sourced tables whose rows a page shows: table -> (id column, the columns a reader sees).
 SHOWN = {
     "incidents": ("incident", ("title", "start_date", "place", "summary", "excerpt")),
-    "sources": ("source_id", ("outlet", "headline", "byline", "published")),
-    "events": ("event_id", ("date", "place", "summary", "actor", "excerpt")),
-    "figures": ("figure_id", ("value", "qualifier", "unit", "as_of", "attributed_to", "excerpt")),
-    "statements": ("statement_id", ("speaker", "role", "quote", "date", "excerpt")),
+    "sources": ("source_id", ("outlet", "headline", "byline", "published", "published_precision")),
+    "events": ("event_id", ("date", "date_precision", "place", "summary", "actor", "excerpt")),
+    "figures": ("figure_id", ("value", "qualifier", "unit", "as_of", "as_of_precision", "attributed_to", "excerpt")),
+    "statements": ("statement_id", ("speaker", "role", "quote", "date", "date_precision", "excerpt")),
     "facts": ("fact_id", ("value", "excerpt")),
     "defects": ("defect_id", ("defect", "excerpt")),
 }
@@ -156,7 +156,7 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
             if table not in used:
                 continue
             for _, row in _rows(table, sel).iterrows():
-                result.facts[f"{table}/{row[key]}"] = {c: _cell(row[c]) for c in columns}
+                result.facts[f"{table}/{row[key]}"] = {c: _cell(row.get(c)) for c in columns}
                 if table == "statements":
                     result.quotations.append(
                         {
@@ -220,6 +220,11 @@ def correction_key(row: dict) -> str:
     return f"{row['date']} {row['fact_id']}" + (f" ({seq})" if seq > 1 else "")
 
 
+def _grown(old: dict, new: dict | None) -> bool:
+    """Whether a fact only gained columns the manifest did not track yet, every tracked one unchanged."""
+    return new is not None and set(old) < set(new) and all(old[k] == new[k] for k in old)
+
+
 def _changes(old: dict, new: dict | None) -> str:
     if new is None:
         return "is no longer shown"
@@ -267,6 +272,8 @@ def reconcile(
                 continue
             if fid in pending:
                 used.setdefault(state.page, []).extend(pending[fid])
+            elif _grown(old, new):  # a column newly tracked (a date's precision): nothing already tracked changed
+                continue
             elif not publish:
                 problems.append(f"published fact {fid} on page {state.page} {_changes(old, new)}")
     if problems:

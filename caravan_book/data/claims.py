@@ -23,8 +23,12 @@ MONTH_TESTS = ("month_total", "peak_month", "fell_from_month_before")
 #: How a verdict names a month ("July 2021"), and the verdict of a claim the tables contradict.
 MONTH = "%B %Y"
 NOT_HOLD = "does not hold"
+#: The verdict of a record claim about arrests that holds only on the count with Title 42 expulsions.
+MISLEADING = "misleading"
 #: Words that say a fiscal year without naming it: what they mean depends on when the article was written.
 _THIS_YEAR = re.compile(r"\bthis fiscal year\b", re.IGNORECASE)
+#: A year named bare ("20-year highs in 2021"): a calendar year, which the tables (by fiscal year) cannot count.
+_CALENDAR_YEAR = re.compile(r"\bin (\d{4})\b")
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,9 @@ class ClaimCheck:
 
     ``figures`` are the figure rows that make the claim (one per article sentence and speaker); ``words`` the
     article's phrase for each; ``case`` names the verdict's case (the template's sentence); ``holds`` is
-    ``"holds"``, ``"partly"`` (the number is right and the words are not, or it holds on one count only) or
-    ``NOT_HOLD``; ``values`` holds every number the verdict gives, computed from the tables.
+    ``"holds"``, ``"partly"`` (the number is right and the words are not, or it holds on arrests only),
+    ``MISLEADING`` (a record claim that holds only by counting Title 42 expulsions as arrests) or ``NOT_HOLD``;
+    ``values`` holds every number the verdict gives, computed from the tables.
     """
 
     claim: str
@@ -72,65 +77,98 @@ def _pct(part: float, whole: float) -> float:
     return round(100 * part / whole, 1)
 
 
-def _last_year_at_or_above(value: int, years: pd.Series) -> int | None:
-    higher = years[years >= value]
-    return None if higher.empty else int(higher.index.max())
+#: The two counts a record claim is checked on: (a) Border Patrol encounters, Title 42 expulsions included (all
+#: Title 8 apprehensions before fiscal year 2020), and (b) Title 8 apprehensions, the arrests, alone.
+COUNTS = {"usbp": "usbp_total_encounters", "title8": "usbp_title8_apprehensions"}
+#: A record check's case by the counts it holds on: both, (a) only, (b) only, neither.
+RECORD_CASES = {(1, 1): "fits", (1, 0): "fits_usbp", (0, 1): "fits_title8", (0, 0): "fits_none"}
 
 
-def _record_values(year: int) -> dict[str, int | float | str]:
-    """The numbers every record verdict gives, so the three record claims are judged on the same counts.
+def named_year(test: str, claimed: int, year: int) -> int | None:
+    """The year a record claim names: "since 1986" names 1986, "an N-year high" of fiscal year Y the year N years
+    back (Y - N); "the most ever recorded" names none."""
+    if test == "highest_since":
+        return claimed
+    if test == "highest_in_years":
+        return year - claimed
+    return None
 
-    Before fiscal year 2020 every Border Patrol encounter was a Title 8 apprehension, so the like-for-like
-    series for the Border Patrol's yearly table is the Border Patrol total (expulsions included), with Title 8
-    apprehensions alone as the second reading."""
+
+def on_count(value: int, earlier: pd.Series, named: int | None) -> dict[str, int]:
+    """One count's check of a record claim, by the book's one rule.
+
+    "The most ever recorded" says no earlier year was as high. "Since year Y" and "an N-year high" say two
+    things: no year between the year named and the claim's was as high, and the year named was as high or
+    higher. ``earlier`` is the count by fiscal year before the claim's year; ``between_*`` describe the years
+    of the window (after the year named, or every earlier year) that were as high, the latest first."""
+    window = earlier if named is None else earlier[earlier.index > named]
+    as_high = window[window >= value]
+    latest = int(as_high.index.max()) if not as_high.empty else 0
+    result = {
+        "window_n": len(window),
+        "between_n": len(as_high),
+        "between_year": latest,
+        "between_count": int(as_high.loc[latest]) if latest else 0,
+        "record": int(bool((earlier < value).all())),
+    }
+    if named is not None:
+        result |= {
+            "named_in_tables": int(named in earlier.index),
+            "named_count": int(earlier.get(named, 0)),
+            "named_ok": int(named in earlier.index and int(earlier.loc[named]) >= value),
+        }
+    result["fits"] = int(result["between_n"] == 0 and (named is None or bool(result["named_ok"])))
+    return result
+
+
+def _record_values(year: int, test: str, claimed: int) -> dict[str, int | float | str]:
+    """The numbers a record verdict gives, every record claim checked by :func:`on_count` on the same two counts.
+
+    Before fiscal year 2020 every Border Patrol encounter was a Title 8 apprehension, so both counts continue
+    the Border Patrol's yearly table; only (b) does so like for like."""
     annual = queries.apprehensions_annual().set_index("fiscal_year")["southwest_border_total"]
     totals = queries.encounters_fiscal_year(year)
-    usbp, title8 = int(totals["usbp_total_encounters"]), int(totals["usbp_title8_apprehensions"])
-    earlier = queries.yearly_counts("usbp_total_encounters", year)
-    peak_year = int(earlier.idxmax())
-    peak = int(earlier.max())
-    title8_years = queries.yearly_counts("usbp_title8_apprehensions", year)
-    return {
+    usbp, title42 = int(totals["usbp_total_encounters"]), int(totals["usbp_title42_expulsions"])
+    table = queries.monthly_table()
+    months = table[table["fiscal_year"] == year]["month_start"]
+    expelled = table[table["usbp_title42_expulsions"] > 0]["month_start"]
+    earlier = queries.yearly_counts(COUNTS["usbp"], year)
+    named = named_year(test, claimed, year)
+    values: dict[str, int | float | str] = {
         "year": year,
         "usbp": usbp,
-        "usbp_title42": int(totals["usbp_title42_expulsions"]),
-        "usbp_title42_pct": round(100 * int(totals["usbp_title42_expulsions"]) / usbp),
-        "usbp_title8": title8,
+        "usbp_title42": title42,
+        "usbp_title42_pct": round(100 * title42 / usbp),
+        "usbp_title8": int(totals["usbp_title8_apprehensions"]),
         "first_year": int(annual.index.min()),
-        "peak_year": peak_year,
-        "peak": peak,
-        "margin": usbp - peak,
-        "margin_pct": _pct(usbp - peak, peak),
-        "record": int(usbp > peak),
-        "usbp_since": _last_year_at_or_above(usbp, earlier) or 0,
-        "title8_since": _last_year_at_or_above(title8, title8_years) or 0,
-        "title8_higher_count": int(title8_years.get(_last_year_at_or_above(title8, title8_years) or 0, 0)),
+        "first_month": months.min().strftime(MONTH),
+        "last_month": months.max().strftime(MONTH),
+        "title42_first_month": expelled.min().strftime(MONTH) if not expelled.empty else "",
+        "peak_year": int(earlier.idxmax()),
+        "peak": int(earlier.max()),
+        "margin": usbp - int(earlier.max()),
+        "margin_pct": _pct(usbp - int(earlier.max()), int(earlier.max())),
     }
-
-
-def _fitting_counts(year: int, test: str, claimed: int, values: dict) -> tuple[str, ...]:
-    """The counts ("usbp", "title8") on which a record claim holds, every kind read the same way: literally.
-
-    "The most ever recorded" says no earlier year in the tables was as high. "The highest since 1986" says no
-    year after 1986 was as high (the tables must reach back to 1986). "A 20-year high" says no year of the 19
-    before it (one year's slack) was as high. Read so, a record is also "the highest since" any year and an
-    N-year high: on one count the three kinds can understate each other, never contradict each other."""
-    fitting = []
-    for count in ("usbp", "title8"):
-        since = int(values[f"{count}_since"])
-        if test == "record":
-            fits = since == 0
-        elif test == "highest_since":
-            fits = since <= claimed and int(values["first_year"]) <= claimed
-        else:
-            fits = since <= year - claimed + 1 and int(values["first_year"]) <= year - claimed + 1
-        if fits:
-            fitting.append(count)
-    return tuple(fitting)
+    if test != "record":
+        values["claimed"] = claimed
+    if named is not None:
+        values["named_year"] = named
+    for count, column in COUNTS.items():
+        value = int(totals[column])
+        checked = on_count(value, queries.yearly_counts(column, year), named)
+        values |= {f"{count}_{k}": v for k, v in checked.items()}
+    return values
 
 
 def _written(figures: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(figures["published"].max())
+
+
+def _written_basis(figures: pd.DataFrame) -> str:
+    """Whether the latest article's date is printed or worked out (``published_basis``): a verdict that says when
+    the claim was written marks an inferred date, as every date display does."""
+    latest = figures[pd.to_datetime(figures["published"]) == _written(figures)]
+    return str(latest["published_basis"].iloc[0])
 
 
 def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.DataFrame) -> ClaimCheck | None:
@@ -198,29 +236,20 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
             "usbp": int(totals["usbp_total_encounters"]),
             "written_year": written,
             "written_month": _written(figures).strftime(MONTH),
+            "written_date": _written(figures).strftime("%Y-%m-%d"),
+            "written_basis": _written_basis(figures),
             "this_year_meant_last": int(this_year and written == year + 1),
             "first_month": table[table["fiscal_year"] == year]["month_start"].min().strftime(MONTH),
             "last_month": table[table["fiscal_year"] == year]["month_start"].max().strftime(MONTH),
         }
         case = "number_right" if right else "number_wrong"
         return ClaimCheck(claim, tests, year, figures, words, case, "partly" if right else NOT_HOLD, values)
-    values = _record_values(year)
     claimed = 0 if tests[0] == "record" else int(figures.iloc[0]["value"])
-    if tests[0] != "record":
-        values = values | {"claimed": claimed}
-    if tests[0] == "highest_since":
-        counted = queries.yearly_counts("usbp_total_encounters", year)
-        values["claimed_count"] = int(counted.get(claimed, 0))
-    fitting = _fitting_counts(year, tests[0], claimed, values)
-    values |= {"fit_usbp": int("usbp" in fitting), "fit_title8": int("title8" in fitting)}
-    values["peak_years_before"] = year - int(values["peak_year"])
-    # a claim that holds on the Border Patrol count but names a later year than the count's own: "since 1986"
-    # or "20-year highs" of a record year imply an earlier year as high, which the tables do not show
-    bound = claimed if tests[0] == "highest_since" else year - claimed
-    values["understates"] = int(tests[0] != "record" and "usbp" in fitting and int(values["usbp_since"]) < bound)
-    case, holds = (
-        ("fits", "holds") if len(fitting) == 2 else ("fits_one", "partly") if fitting else ("fits_none", NOT_HOLD)
-    )
+    values = _record_values(year, tests[0], claimed)
+    bare = [m for f in figures["excerpt"] for m in _CALENDAR_YEAR.findall(str(f))]
+    values["calendar_year"] = int(bare[0]) if bare else 0
+    case = RECORD_CASES[(int(values["usbp_fits"]), int(values["title8_fits"]))]
+    holds = {"fits": "holds", "fits_usbp": MISLEADING, "fits_none": NOT_HOLD}.get(case, "partly")
     return ClaimCheck(claim, tests, year, figures, words, case, holds, values)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.data.schemas import GROUPS, MONTHS
+from caravan_book.data.schemas import GROUPS, MONTHS, PRECISION_ORDER
 from caravan_book.data.selection import Selection
 from caravan_book.text.quotes import in_context
 
@@ -58,10 +58,13 @@ def _selected(name: str, sel: Selection, date_column: str | None = None) -> pd.D
 
 
 def timeline(sel: Selection) -> pd.DataFrame:
-    """The incident's events by date and, within a day, the news first (``prominence``), then file order."""
+    """The incident's events by date (a bound by its bound day, before the day's own events; "25 or 26" after the
+    25th's) and, within a day, the news first (``prominence``), then file order."""
     frame = _selected("events", sel, "date")
     frame["file_order"] = range(len(frame))
-    return frame.sort_values(["date", "prominence", "file_order"]).drop(columns="file_order").reset_index(drop=True)
+    frame["precision_rank"] = frame["date_precision"].fillna("day").map(PRECISION_ORDER)
+    keys = ["date", "precision_rank", "prominence", "file_order"]
+    return frame.sort_values(keys).drop(columns=["file_order", "precision_rank"]).reset_index(drop=True)
 
 
 def metric_labels() -> dict[str, str]:

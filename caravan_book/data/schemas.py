@@ -32,7 +32,22 @@ PUBLICATION = allowed("publication")
 #: How much of a date the article states, each with what the stored date then is (``vocabulary.yml``).
 DATE_PRECISIONS = tuple(allowed("date_precisions"))
 #: Two of them the code names (a date on or before its article's, one of two days).
-ON_OR_BEFORE, DAY_OR_NEXT = "on or before", "day or next"
+ON_OR_BEFORE, DAY_OR_NEXT, ON_OR_AFTER = "on or before", "day or next", "on or after"
+#: The order of precisions on one date: a bound ("before 6 November", "on or before") comes before the day
+#: itself, "25 or 26 November" after the days of the 25th, "after" and "on or after" last (the timeline's order).
+PRECISION_ORDER = {
+    "before": 0,
+    ON_OR_BEFORE: 0,
+    "reported": 0,
+    "year": 1,
+    "month": 2,
+    "early month": 3,
+    "week": 4,
+    "day": 5,
+    DAY_OR_NEXT: 6,
+    "after": 7,
+    ON_OR_AFTER: 7,
+}
 #: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
 #: context, 3 = detail.
 PROMINENCE = tuple(allowed("prominence"))

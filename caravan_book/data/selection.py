@@ -117,10 +117,12 @@ def select(incident, sources=ALL, as_of=None) -> Selection:
         )
     if as_of_date is not None:
         # an article dated only to one of two days ("day or next") is known by the later one
+        # ("on or after" a day: known from that day, the first it can be from)
         later = candidates.get("published_precision", pd.Series(index=candidates.index, dtype=object)) == DAY_OR_NEXT
-        known = candidates[candidates["published"] + pd.to_timedelta(later.astype(int), unit="D") <= as_of_date]
+        known_on = candidates["published"] + pd.to_timedelta(later.astype(int), unit="D")
+        known = candidates[known_on <= as_of_date]
         if known.empty:
-            first = candidates["published"].min()
+            first = known_on.min()
             raise ParameterError(
                 f"as_of {as_of_date:%Y-%m-%d} is before any chosen source on {incident} was published; "
                 f"the earliest was published on {first:%Y-%m-%d}"

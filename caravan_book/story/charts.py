@@ -251,7 +251,8 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
     chart = alt.layer(*fades, bars, ticks, points, title=title).properties(
         width=WIDTH - 70, height=height, description=description
     )
-    first, last = events["date"].idxmin(), events["date"].idxmax()
+    # the first and last rows in the timeline's order (a bound by its bound day; "on or after" last on its day)
+    first, last = events.index[0], events.index[-1]
     inferred = int((events["date_basis"] == "inferred").sum())
     alt_text = _timeline_words(
         "alt",

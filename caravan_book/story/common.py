@@ -13,6 +13,7 @@ from caravan_book.data.schemas import ON_OR_BEFORE, OUTLET_BASIS
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
+    OPEN_AFTER,
     bullet_list,
     cite,
     date_text,
@@ -50,7 +51,8 @@ def _key_day(sel: Selection, events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Dat
     (as_of), else the latest day the chosen articles report."""
     info = queries.incident(sel)
     start = pd.Timestamp(info["start_date"])
-    lead = events[events["prominence"] == 0]
+    # a lead event known only to be on or after a day (an undated photo caption) is not news of that day
+    lead = events[(events["prominence"] == 0) & ~events["date_precision"].isin(OPEN_AFTER)]
     if (sel.as_of is None or start <= sel.as_of) and not lead.empty:
         return start, lead
     days = events[events["date_precision"].isin(("day", ON_OR_BEFORE))]  # news of a day, or reported by then

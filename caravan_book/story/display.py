@@ -12,7 +12,8 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
-from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_BEFORE
+from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE
+from caravan_book.data.schemas import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
 from caravan_book.text.quotes import in_context
 from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
 
@@ -66,23 +67,10 @@ def fmt_number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-#: The order of precisions on one date: a bound ("before 6 November") comes before the day itself, "after" it.
-PRECISION_ORDER = {
-    "before": 0,
-    ON_OR_BEFORE: 0,
-    "reported": 0,
-    "year": 1,
-    "month": 2,
-    "early month": 3,
-    "week": 4,
-    "day": 5,
-    DAY_OR_NEXT: 5,
-    "after": 6,
-}
 #: Precisions that bound a date on one side only: drawn from the bound with an open end, never with a made-up
 #: first (or last) day. "reported" is a statement whose date the article does not give: on or before its date.
 OPEN_BEFORE = ("before", ON_OR_BEFORE, "reported")
-OPEN_AFTER = ("after",)
+OPEN_AFTER = ("after", ON_OR_AFTER)
 
 
 def date_text(
@@ -141,6 +129,8 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
         return pd.NaT, when - pd.Timedelta(days=1)
     if precision in OPEN_BEFORE:
         return pd.NaT, when
+    if precision == ON_OR_AFTER:
+        return when, pd.NaT
     if precision in OPEN_AFTER:
         return when + pd.Timedelta(days=1), pd.NaT
     if precision == DAY_OR_NEXT:

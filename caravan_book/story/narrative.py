@@ -14,6 +14,7 @@ from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.common import collapsible, headline, source_list
 from caravan_book.story.display import (
+    INFERRED,
     INFERRED_KEY,
     PRECISION_ORDER,
     article_phrase,
@@ -247,6 +248,8 @@ def events_by_day(sel: Selection) -> str:
                     "place": e["place"] if isinstance(e["place"], str) else None,
                     "article": outlet_name(e),
                     "excerpt": quoted(e["excerpt"], e["source_id"]),
+                    # a day whose heading has no † (some of its items are printed) marks its worked-out items
+                    "mark": INFERRED if e["date_basis"] == "inferred" and not heading.endswith(INFERRED) else "",
                 }
                 for _, e in group.iterrows()
             ],

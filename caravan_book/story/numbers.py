@@ -36,6 +36,8 @@ def numbers_lead(sel: Selection) -> str:
     if figures.empty:
         return render("numbers/lead.md.j2", figures=[], **{k: v for k, v in top.items() if k != "news"})
     first = figures[figures["prominence"] == figures["prominence"].min()]
+    # a headline number that is a claim the page's table finds not to hold as worded says it is checked below
+    disputed = {f for c in claim_checks(sel) if c.holds != "holds" for f in c.figures["figure_id"]}
     rows = []
     for metric, group in first.groupby("metric", sort=False):
         f = group.iloc[0]
@@ -46,6 +48,7 @@ def numbers_lead(sel: Selection) -> str:
                 "who": f["attributed_to"] if isinstance(f["attributed_to"], str) else None,
                 "article": Markup(article_phrase(f)),
                 "others": int((figures["metric"] == metric).sum()) - 1,
+                "checked": f["figure_id"] in disputed,
             }
         )
     return render("numbers/lead.md.j2", figures=rows, **{k: v for k, v in top.items() if k != "news"})
@@ -153,11 +156,17 @@ _YEARS = re.compile(r"(year|since|^claimed$)")
 
 
 def _shown(check: ClaimCheck) -> dict[str, object]:
-    """A check's values as the verdict prints them: counts with thousands commas, years and words as they are."""
-    return {
+    """A check's values as the verdict prints them: counts with thousands commas, years and words as they are, the
+    month a claim was written as the book's one date display prints it (with † when the article's date is
+    worked out)."""
+    shown: dict[str, object] = {
         k: v if isinstance(v, str) or _YEARS.search(k) or (k == "claimed" and check.kind != "month") else fmt_number(v)
         for k, v in check.values.items()
     }
+    if "written_date" in check.values:
+        written = pd.Timestamp(str(check.values["written_date"]))
+        shown["written_month"] = fmt_date(written, str(check.values["written_basis"]), "month")
+    return shown
 
 
 def claims_text(sel: Selection) -> str:
