@@ -3,9 +3,9 @@ source downloads.
 
 **Words on this page.** Most of a page's words are data text (the articles' quotations, the summaries), which
 the book never rewrites and never marks up. So each reader page (the pages ``sections.yml`` makes from a
-notebook) gets one line, after its lead and before its first section, that links to the glossary every
-glossary term the page uses (found in the page's text, quotations included) and the page's key terms from
-``sections.yml`` (the teacher's guide lists the same ones). The line's words are the template
+notebook) gets one line, right after its opening paragraph (its lead) and before its first section, that
+links to the glossary every glossary term the page uses (found in the page's text, quotations included) and
+the page's key terms from ``sections.yml`` (the teacher's guide lists the same ones). The line's words are the template
 ``book/templates/common/words-on-page.txt.j2``; each term is a ``{term}`` cross-reference, so Sphinx warns if
 one does not resolve. Terms are read from ``book/glossary.md``; both files are noted as dependencies of every
 reader page, so a changed glossary or key term rereads the pages.
@@ -159,11 +159,18 @@ def _add_words(app: Any, doctree: nodes.document) -> None:
     if top is None:
         return
     para = words_paragraph(terms, docname)
-    first = next((child for child in top.children if isinstance(child, nodes.section)), None)
-    if first is None:
-        top += para
-    else:
-        top.insert(top.index(first), para)
+    top.insert(_after_lead(top), para)
+
+
+def _after_lead(top: nodes.section) -> int:
+    """Where the "Words on this page" line goes (review 4, m1): right after the page's opening paragraph (the
+    lead's cell, when a notebook's output makes it), and never after the page's first section."""
+    for i, child in enumerate(top.children):
+        if isinstance(child, nodes.section):
+            return i
+        if isinstance(child, nodes.paragraph) or next(iter(child.findall(nodes.paragraph)), None) is not None:
+            return i + 1
+    return len(top.children)
 
 
 def _header(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

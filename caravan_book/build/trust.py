@@ -462,12 +462,36 @@ def _corrections() -> list[dict]:
 
     frame = tables.load("corrections")
     rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    subjects = _subjects()
     seen: dict[tuple[str, str], int] = {}
     for row in rows:  # a second correction of one fact on one day is told apart by its number
+        table, _, key = row["fact_id"].partition("/")
+        if (table, key) in subjects:  # which statement or event: its first words (review 4, m3)
+            row["kind"], row["begins"] = table, subjects[(table, key)]
         seen[(row["date"], row["fact_id"])] = seq = seen.get((row["date"], row["fact_id"]), 0) + 1
         if seq > 1:
             row["seq"] = str(seq)
     return rows
+
+
+#: How many of a corrected statement's or event's first words tell a reader which one it is.
+SUBJECT_WORDS = 6
+
+
+def _subjects() -> dict[tuple[str, str], str]:
+    """(table, id) -> the first words of a statement's quotation, or of an event's sentence in its article: the
+    article's own words, so that corrections of like rows ("The statement by Donald Trump was dated ...") can be
+    told apart."""
+    from caravan_book.data import tables
+
+    found: dict[tuple[str, str], str] = {}
+    for table, key, column in (("statements", "statement_id", "quote"), ("events", "event_id", "excerpt")):
+        frame = tables.load(table)
+        for ident, words in zip(frame[key], frame[column], strict=True):
+            if isinstance(words, str) and words.strip():
+                first = words.strip().strip('“”"').split()
+                found[(table, str(ident))] = " ".join(first[:SUBJECT_WORDS]).rstrip(",;:.")
+    return found
 
 
 def _verdicts(templates_dir: Path) -> dict[str, str]:

@@ -626,6 +626,11 @@ def encounters_chart(
         data = data.rename(columns={"count": "encounters"})
     data["counted_under"] = data["authority"].map(_authority_names())
     data["month"] = [date_text(m, None, "month") for m in data["month_start"]]
+    # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0",
+    # in the hover text as in the table (review 4, m12)
+    unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
+    data["counted_as"] = data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"])
+    data["count_text"] = ["" if u else fmt_number(int(n)) for u, n in zip(unused, data["encounters"], strict=True)]
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
@@ -641,8 +646,8 @@ def encounters_chart(
             ),
             tooltip=[
                 alt.Tooltip("month:N", title=w["month"]),
-                alt.Tooltip("counted_under:N", title=w["legend"]),
-                alt.Tooltip("encounters:Q", title=w["encounters"], format=","),
+                alt.Tooltip("counted_as:N", title=w["legend"]),
+                alt.Tooltip("count_text:N", title=w["encounters"]),
             ],
         )
     )
@@ -697,13 +702,11 @@ def encounters_chart(
     caption = _plain("encounters-caption", first_year=int(years[0]), last_year=int(years[-1]))
     if aggregated:
         caption += " " + _aggregated_note(len(monthly), "monthly")
-    # Title 42 was in use only from March 2020 to May 2023: a month with no Title 42 count says so, not "0"
-    unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     shown = pd.DataFrame(
         {
             w["month"]: data["month"],
             w["fiscal_year"]: data["fiscal_year"],
-            w["legend"]: data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"]),
+            w["legend"]: data["counted_as"],
             w["encounters"]: data["encounters"].astype(object).where(~unused, ""),
         }
     )

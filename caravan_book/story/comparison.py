@@ -56,9 +56,27 @@ def _article(row) -> dict[str, object]:
     }
 
 
+def _speakers(sel: Selection) -> dict[tuple[str, str], str]:
+    """Who gives a fact, when the fact's sentence is a statement's (review 4, M6): the speaker and role, so an
+    official's account stands as theirs beside what the article itself reports."""
+    frame = queries.statements(sel)
+    found: dict[tuple[str, str], str] = {}
+    for _, r in frame.iterrows():
+        role = r["role"] if isinstance(r["role"], str) and r["role"] else None
+        found.setdefault((r["source_id"], r["excerpt"]), f"{r['speaker']} ({role})" if role else str(r["speaker"]))
+    return found
+
+
 def _facts(sel: Selection, topic: str) -> list[dict[str, object]]:
     frame = queries.facts(sel)
-    return [{"value": _h(r["value"]), "article": _article(r)} for _, r in frame[frame["topic"] == topic].iterrows()]
+    speakers = _speakers(sel)
+    items: list[dict[str, object]] = []
+    for _, r in frame[frame["topic"] == topic].iterrows():
+        who = speakers.get((r["source_id"], r["excerpt"]))
+        # a value that already names its speaker ("Interior Ministry says ...") does not name them twice
+        named = who is not None and who.split(" (")[0].split()[-1].lower() in str(r["value"]).lower()
+        items.append({"value": _h(r["value"]), "who": _h(who) if who and not named else None, "article": _article(r)})
+    return items
 
 
 def _figures(sel: Selection, metrics: list[str]) -> list[dict[str, object]]:
@@ -135,6 +153,14 @@ def comparison_table(left: Selection, right: Selection) -> str:
         border=[_border(left), _border(right)],
         inferred_key=Markup(INFERRED_KEY),
     )
+
+
+def comparison_lead(left: Selection, right: Selection) -> str:
+    """The comparison's news lead (review 4, m1): each incident's day, place and first news sentence, before the
+    table and the page's "Words on this page" line."""
+    from caravan_book.story.narrative import news_values
+
+    return render("comparison/lead.md.j2", sides=[news_values(sel, 1) for sel in (left, right)])
 
 
 def _first_fact(sel: Selection, topic: str) -> pd.Series | None:

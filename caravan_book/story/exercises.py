@@ -200,9 +200,12 @@ def comparison(left: Selection, right: Selection) -> str:
             "date": fmt_date(incident["start_date"], incident["start_date_basis"]),
             "articles": len(sel.sources),
             # what the articles report of officers and force, in the data's words (none: the template says so)
-            "officers": list(
-                facts[facts["topic"].isin(["mexican_police", "force_used"])].drop_duplicates("topic")["value"]
-            ),
+            "officers": {
+                r["topic"]: r["value"]
+                for _, r in facts[facts["topic"].isin(["mexican_police", "force_used"])]
+                .drop_duplicates("topic")
+                .iterrows()
+            },
         }
 
     def quotes(sel: Selection) -> list[dict[str, object]]:

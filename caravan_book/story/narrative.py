@@ -70,9 +70,13 @@ def lead(sel: Selection) -> str:
         )
     top = headline(sel)
     news = top.pop("news")
-    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
-    actions = [s for s in ordered if not _ACCOUNT.search(s)]
-    accounts = [s for s in ordered if _ACCOUNT.search(s)] if actions else []
+    figures = queries.figures(sel)
+    ordered = [
+        {"text": str(r["summary"]), "versions": _other_versions(figures, r)}
+        for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
+    ]
+    actions = [s for s in ordered if not _ACCOUNT.search(str(s["text"]))]
+    accounts = [s for s in ordered if _ACCOUNT.search(str(s["text"]))] if actions else []
     statements = queries.statements(sel)
     migrants = statements[statements["group"] == MIGRANTS]
     return render(
@@ -80,7 +84,6 @@ def lead(sel: Selection) -> str:
         empty=False,
         **top,
         news=actions or ordered,
-        versions=_other_versions(sel, news),
         headlines=_headline_news(sel, events, news),
         accounts=accounts,
         voices=_voices(migrants, news) if accounts else _voices(statements, news),
@@ -92,24 +95,46 @@ def lead(sel: Selection) -> str:
     )
 
 
-def _other_versions(sel: Selection, news: pd.DataFrame) -> list[dict[str, object]]:
-    """The other versions of a number the lead states (review 3, m7): a lead event told in the words of one of
-    its article's figures, and that figure's metric given differently elsewhere (another article, or a speaker)."""
-    figures = queries.figures(sel)
-    told = figures.merge(news[["source_id", "excerpt"]], on=["source_id", "excerpt"])
+def news_lead(sel: Selection, sentences: int = 2) -> str:
+    """A page's news lead in brief (review 4, m1): the incident, its day and place, and the first sentences of
+    what happened (actions, not accounts), before the page's own matter and its "Words on this page" line."""
+    return render("common/news-lead.md.j2", **news_values(sel, sentences))
+
+
+def news_values(sel: Selection, sentences: int) -> dict[str, object]:
+    """The values of a news lead: title (or as_of), day, place and up to ``sentences`` action sentences."""
+    if queries.timeline(sel).empty:
+        info = queries.incident(sel)
+        return {"title": info["title"], "as_of": None, "day": None, "place": info["place"], "news": []}
+    top = headline(sel)
+    news = top.pop("news")
+    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
+    actions = [s for s in ordered if not _ACCOUNT.search(s)] or ordered
+    return top | {"news": actions[:sentences]}
+
+
+def _other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object] | None:
+    """The other versions of a number one lead sentence states (review 3, m7; review 4, M5): the event told in
+    the words of one of its article's figures, and that figure's metric given differently elsewhere (another
+    article, or a speaker). Said right after that sentence, with the metric named in words."""
+    told = figures[(figures["source_id"] == event["source_id"]) & (figures["excerpt"] == event["excerpt"])]
     others = figures[figures["metric"].isin(told["metric"]) & ~figures["figure_id"].isin(told["figure_id"])]
     # the same article printing its own number again (in a headline) is no other version
-    own = set(told.loc[told["attributed_to"].isna(), "source_id"])
-    others = others.loc[~others["source_id"].isin(own) | others["attributed_to"].notna()]
-    return [
-        {
-            "metric": r["metric_label"],
-            "printed": r["as_printed"],
-            "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
-            "article": Markup(article_phrase(r)),
-        }
-        for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
-    ]
+    if told["attributed_to"].isna().any():
+        others = others.loc[(others["source_id"] != event["source_id"]) | others["attributed_to"].notna()]
+    if others.empty:
+        return None
+    return {
+        "metric": others.iloc[0]["metric_label"],
+        "list": [
+            {
+                "printed": r["as_printed"],
+                "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
+                "article": Markup(article_phrase(r)),
+            }
+            for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
+        ],
+    }
 
 
 def _headline_news(sel: Selection, events: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, object]]:

@@ -10,7 +10,6 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
-from caravan_book.story.common import headline
 from caravan_book.story.display import INFERRED_KEY, OPEN_BEFORE, date_text, quote_block
 from caravan_book.story.templates import render
 from caravan_book.text.quotes import in_context
@@ -74,6 +73,12 @@ def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
     return groups
 
 
+def responses_about(sel: Selection) -> str:
+    """The "About this page" paragraph: it names only the groups the page's statements come from (review 4, m10)."""
+    frame = queries.statements(sel)
+    return render("responses/about.md.j2", groups=[GROUPS[g] for g in frame["group"].drop_duplicates()])
+
+
 def responses_lead(sel: Selection) -> str:
     """Each group's leading statement, one per group, so every side is heard before the full lists; first, when
     no government answered this incident, that is said."""
@@ -81,8 +86,6 @@ def responses_lead(sel: Selection) -> str:
     if frame.empty:
         return ""
     info = queries.incident(sel)
-    top = headline(sel)
-    top.pop("news")
     items = [
         {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))}
         for g, rows in frame.groupby("group", sort=False)
@@ -95,7 +98,6 @@ def responses_lead(sel: Selection) -> str:
         one=len(sel.sources) == 1,
         statements=len(frame),
         speakers=int(frame["speaker"].nunique()),
-        **top,
     )
 
 
