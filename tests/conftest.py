@@ -229,3 +229,16 @@ def count_charts(page) -> int:
     count = page.locator(".caravan-chart").count()
     assert page.locator(".caravan-chart[data-rendered=true] svg").count() == count, "a chart without its drawing"
     return count
+
+
+def generated_pages(site: Path) -> dict:
+    """Each generated page of a built book (``site`` is the project folder), parsed, by page name."""
+    from bs4 import BeautifulSoup
+
+    from caravan_book.build import sections
+
+    folder = site / "_build" / "html" / "book" / "generated"
+    return {
+        p.page: BeautifulSoup((folder / f"{p.page}.html").read_text(encoding="utf-8"), "html.parser")
+        for p in sections.load().pages
+    }

@@ -132,24 +132,23 @@ def review_fictional(folder: Path, *, with_place: bool = False) -> None:
         edit_review(folder, "incidents.csv", {"incident": INCIDENT}, {"place": "Villa Esperanza"})
 
 
+def extract_new_incident(review: Path, *extra: object, root: Path | None = None, cwd: Path | None = None):
+    """``caravan-book extract`` of the fictional article as a new incident into the review folder ``review``."""
+    from conftest import run_cli
+
+    done = run_cli(
+        "extract", FIXTURE, "--source", SOURCE, "--incident", INCIDENT, "--new-incident", "--out", review, *extra,
+        root=root, cwd=cwd,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def accept_new_incident(root: Path, review: Path, *, with_place: bool = False) -> None:
     """The guide's path for the fictional article: ``extract --new-incident``, the review above, ``accept``."""
     from conftest import run_cli
 
-    done = run_cli(
-        "extract",
-        FIXTURE,
-        "--source",
-        SOURCE,
-        "--incident",
-        INCIDENT,
-        "--new-incident",
-        "--out",
-        review,
-        root=root,
-        cwd=root,
-    )
-    assert done.returncode == 0, done.stderr
+    extract_new_incident(review, root=root, cwd=root)
     review_fictional(review, with_place=with_place)
     done = run_cli("accept", review, root=root, cwd=root)
     assert done.returncode == 0, done.stderr

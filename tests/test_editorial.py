@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from conftest import require_seeds
+from conftest import generated_pages, require_seeds
 
 from caravan_book.build import sections
 from caravan_book.data import claims, queries, tables
@@ -32,17 +32,9 @@ def _articles() -> str:
     return "\n".join(_collapse((seeds / d).read_text(encoding="utf-8")) for d in documents)
 
 
-def _pages(site: Path) -> dict[str, BeautifulSoup]:
-    generated = site / "_build" / "html" / "book" / "generated"
-    return {
-        page.page: BeautifulSoup((generated / f"{page.page}.html").read_text(encoding="utf-8"), "html.parser")
-        for page in sections.load().pages
-    }
-
-
 @pytest.fixture(scope="module")
 def pages(built_book) -> dict[str, BeautifulSoup]:
-    return _pages(built_book)
+    return generated_pages(built_book)
 
 
 def _text(node) -> str:

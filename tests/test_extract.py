@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import INCIDENTS, REPO, SEEDS, copy_project, run_cli
-from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, review_fictional
+from review_helpers import FIXTURE, INCIDENT, SOURCE, edit_review, extract_new_incident, review_fictional
 
 from caravan_book.data import schemas
 from caravan_book.intake.figures import numbers_in
@@ -47,21 +47,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 def extract_fixture(tmp_path: Path, data: Path) -> Path:
     out = tmp_path / "review"
-    done = run_cli(
-        "extract",
-        FIXTURE,
-        "--source",
-        SOURCE,
-        "--incident",
-        INCIDENT,
-        "--new-incident",
-        "--out",
-        out,
-        "--data",
-        data,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr
+    done = extract_new_incident(out, "--data", data, cwd=tmp_path)
     assert f"wrote {out}/" in done.stdout and "places already in places.csv: Mexico City" in done.stdout
     return out
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project, run_cli, subprocess_env
-from review_helpers import FIXTURE, INCIDENT, SOURCE, review_fictional
+from review_helpers import FIXTURE, INCIDENT, SOURCE, extract_new_incident, review_fictional
 
 from caravan_book.intake.proposer import extract
 
@@ -48,24 +48,6 @@ def set_publication(data: Path, incident: str, value: str) -> None:
         writer.writerows(rows)
 
 
-def extract_new_incident(root: Path, review: Path) -> None:
-    """`caravan-book extract` of the fixture article as a new incident into the review folder ``review``."""
-    done = run_cli(
-        "extract",
-        FIXTURE,
-        "--source",
-        SOURCE,
-        "--incident",
-        INCIDENT,
-        "--new-incident",
-        "--out",
-        review,
-        root=root,
-        cwd=root,
-    )
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.mark.build
 def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_is_published(tmp_path):
     """extract -> accept (rows marked accepted as a person would) leaves the published book's lists and
@@ -73,7 +55,7 @@ def test_an_accepted_incident_is_a_draft_the_published_book_leaves_out_until_it_
     root = copy_project(tmp_path / "project")
     before = published_view(root)
     review = tmp_path / "review"
-    extract_new_incident(root, review)
+    extract_new_incident(review, root=root, cwd=root)
     with open(review / "incidents.csv", newline="", encoding="utf-8") as fh:
         assert [r["publication"] for r in csv.DictReader(fh)] == ["draft"]
     review_fictional(review, with_place=True)  # a new place too: the published counts leave it out
@@ -129,7 +111,7 @@ def test_the_published_book_is_unchanged_by_an_accepted_draft_until_it_is_publis
     page and data/published.json are the same as the build before it; marking the incident published changes
     the book (its article and counts come in)."""
     before = published_book(book_copy)
-    extract_new_incident(book_copy, tmp_path / "review")
+    extract_new_incident(tmp_path / "review", root=book_copy, cwd=book_copy)
     review_fictional(tmp_path / "review", with_place=True)
     done = run_cli("accept", tmp_path / "review", root=book_copy, cwd=book_copy)
     assert done.returncode == 0, done.stderr
@@ -151,7 +133,7 @@ def test_a_custom_book_may_select_a_draft_incident(tmp_path):
     """A draft is for custom books: selecting it works (the published book's checks do not refuse it)."""
     root = copy_project(tmp_path / "project")
     review = tmp_path / "review"
-    extract_new_incident(root, review)
+    extract_new_incident(review, root=root, cwd=root)
     review_fictional(review)
     assert run_cli("accept", review, root=root, cwd=root).returncode == 0
     code = f"from caravan_book.data.selection import select; print(select({INCIDENT!r}).incident)"

@@ -14,19 +14,12 @@ from caravan_book.build.exercise_numbers import renumber
 from caravan_book.data import queries
 from caravan_book.data.selection import select
 from caravan_book.story import comparison, exercises
-
-
-def _generated(site) -> dict[str, BeautifulSoup]:
-    folder = site / "_build" / "html" / "book" / "generated"
-    return {
-        p.page: BeautifulSoup((folder / f"{p.page}.html").read_text(encoding="utf-8"), "html.parser")
-        for p in sections.load().pages
-    }
+from tests.conftest import generated_pages
 
 
 @pytest.fixture(scope="module")
 def pages(built_book) -> dict[str, BeautifulSoup]:
-    return _generated(built_book)
+    return generated_pages(built_book)
 
 
 # ---------------------------------------------------------------- no code on reader pages
@@ -302,7 +295,7 @@ def test_the_teachers_guide_speaks_to_a_teacher_on_the_website(built_book):
 
 
 def pages_soup(site, page: str) -> BeautifulSoup:
-    return _generated(site)[page]
+    return generated_pages(site)[page]
 
 
 @pytest.mark.browser
@@ -352,7 +345,7 @@ def test_exercises_stay_numbered_from_one_after_a_build_that_only_rewrites_the_p
     config.write_text(original.replace("names its source.", "names its source, always."), encoding="utf-8")
     done = run_cli("build", root=book_copy)
     assert done.returncode == 0, done.stderr
-    for page, soup in _generated(book_copy).items():
+    for page, soup in generated_pages(book_copy).items():
         titles = [t.get_text(" ", strip=True) for t in soup.select("div.exercise p.admonition-title")]
         numbers = [int(m.group(1)) for t in titles if (m := re.match(r"Exercise\s+(\d+)", t))]
         assert numbers == list(range(1, len(numbers) + 1)), (page, titles)

@@ -10,12 +10,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from caravan_book.build import reader, sections, trust
+from caravan_book.build import reader, trust
 from caravan_book.data import queries, tables
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import select
 from caravan_book.story import charts, comparison, exercises, narrative, responses
-from tests.conftest import INCIDENT_IDS, REPO
+from tests.conftest import INCIDENT_IDS, REPO, generated_pages
 from tests.test_news_pages import IDS, SELECTIONS
 
 PAIRS = list(itertools.permutations(INCIDENT_IDS, 2))
@@ -125,17 +125,9 @@ def test_a_us_official_an_articles_headline_news_names_is_in_the_us_response_row
 
 
 # ---------------------------------------------------------------- m1: the news first, then the words line
-def _pages(site) -> dict[str, BeautifulSoup]:
-    folder = site / "_build" / "html" / "book" / "generated"
-    return {
-        p.page: BeautifulSoup((folder / f"{p.page}.html").read_text(encoding="utf-8"), "html.parser")
-        for p in sections.load().pages
-    }
-
-
 @pytest.fixture(scope="module")
 def pages(built_book) -> dict[str, BeautifulSoup]:
-    return _pages(built_book)
+    return generated_pages(built_book)
 
 
 def test_every_reader_page_opens_with_a_paragraph_then_the_words_line(pages):
