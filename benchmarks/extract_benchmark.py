@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import platform
 import re
@@ -83,6 +84,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from caravan_book.data import tables  # noqa: E402
+from caravan_book.data.schemas import DAY_OR_NEXT  # noqa: E402
 from caravan_book.text.article import collapse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -190,6 +192,16 @@ def _iso(value: Any) -> str:
     return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else str(value or "")[:10]
 
 
+def _counted_from(source: dict) -> str:
+    """The publication day the curated data counts an article's dates from: for an article that may be from its
+    stated day or the next ("15 or 16 November 2018"), the later day, as data/ bounds its events ("before 16
+    October 2018", "on or before 16 November 2018"); the stated day otherwise. ``extract`` is given this day."""
+    day = _iso(source["published"])
+    if str(source.get("published_precision") or "") == DAY_OR_NEXT:
+        day = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    return day
+
+
 def event_match(p: dict, t: dict) -> bool:
     return _iso(p.get("date")) == _iso(t.get("date")) and contains(p.get("excerpt"), t.get("excerpt"))
 
@@ -244,7 +256,7 @@ def seed_truths(seeds: Path, data: Path) -> list[Truth]:
                 article=path,
                 source_id=sid,
                 incident=source["incident"],
-                published=_iso(source["published"]),
+                published=_counted_from(source),
                 figures=mine["figures"],
                 statements=mine["statements"],
                 events=[{**e, "date": _iso(e["date"])} for e in mine["events"]],

@@ -245,6 +245,8 @@ def event_mentions(
             continue  # a plan, not an event; a year alone dates no event of a news story (data/ has none)
         if _SPAN.match(m.phrase):
             continue  # "the past two weeks": how long something lasted, no day of an event
+        if re.search(r"\bsince\s+$", text[max(0, m.start - 7) : m.start], re.I):
+            continue  # "turned back 11,000 since 19 October": where a count or a span starts, not an event that day
         if re.match(r"[’']s\b", text[m.end : m.end + 3]):
             continue  # "last week's midterm elections": the date of a thing the sentence names, not its event
         if weekday in _WEEKDAYS and re.search(rf"\b{quo.SPEECH}\s+(?:on\s+)?$", text[max(0, m.start - 16) : m.start]):
