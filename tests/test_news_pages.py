@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from caravan_book.data import queries, tables
+from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import select
 from caravan_book.story import charts, narrative, responses
 from caravan_book.story.display import (
@@ -345,12 +346,14 @@ def test_when_no_government_answered_the_incident_the_responses_page_says_so(sel
     before_it = sel.as_of is not None and sel.as_of < start
     # a statement the article does not date ("reported") answers the incident unless its sentence tells of
     # something earlier (review 3, m5: judged by content, not by the date of its article)
+    # (review 5, M4: or it is about an earlier event, ``about_event``)
     earlier = set(queries.timeline(sel).loc[lambda e: e["date"] < start, "excerpt"])
-    reported = official["date_precision"].isin(OPEN_BEFORE)
+    about = official["statement_id"].isin(list(queries.earlier_subjects(sel, frame)))
+    reported = official["date_precision"].isin(OPEN_BEFORE) | about
     answered = (
         official.empty
         or (official[~reported]["date"] >= start).any()
-        or not official[reported]["excerpt"].isin(earlier).all()
+        or not (official[reported]["excerpt"].isin(earlier) | about[reported]).all()
         or before_it
     )
     said = "no statement by the US or Mexican government" in responses.responses_lead(sel)
@@ -596,3 +599,43 @@ def test_statements_dated_by_another_article_are_dated_by_their_own():
     borrowed = statements[statements["date_note"].str.contains("other article", na=False)]
     assert not borrowed.empty
     assert (borrowed["date_precision"] == "reported").all(), list(borrowed["statement_id"])
+
+
+@pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
+def test_a_statement_about_an_earlier_matter_is_labelled_where_it_is_shown(sel):
+    """Review 5, M4: words about another, earlier matter (the National Migration Institute on the caravan broken
+    up in early September 2021) are labelled so in the lists by group, in "Each side, in brief" and in the group
+    counts; the lead says no government statement is about this caravan; the comparison page's fact on the same
+    sentence says it is "not about this caravan"."""
+    frame = queries.statements(sel)
+    subjects = queries.earlier_subjects(sel, frame)
+    start = queries.incident(sel)["start_date"]
+    events = tables.load("events").set_index("event_id")
+    expected = {
+        str(r["statement_id"])
+        for _, r in frame.iterrows()
+        if isinstance(r.get("about_event"), str) and events.loc[r["about_event"], "date"] < start
+    }
+    assert set(subjects) == expected
+    if sel.incident == "2021-tapachula":
+        assert "2021-inm-violent-treatment-mailonline" in subjects
+    text, lead, summary = responses.responses_text(sel), responses.responses_lead(sel), responses.responses_summary(sel)
+    notes = responses.earlier_notes(sel, frame)
+    facts = tables.load("facts")
+    for sid, event in subjects.items():
+        row = frame[frame["statement_id"] == sid].iloc[0]
+        assert str(notes[sid]) in text
+        assert event_date(event) in str(notes[sid])
+        if frame[frame["group"] == row["group"]].iloc[0]["statement_id"] == sid:
+            assert str(notes[sid]) in lead
+        assert re.search(rf"- {re.escape(GROUPS[row['group']])}: \d+ statements? \([^)]*earlier event", summary)
+        same = facts[(facts["source_id"] == row["source_id"]) & (facts["excerpt"] == row["excerpt"])]
+        assert same["value"].str.startswith("not about this caravan").all()
+        if (frame[frame["group"] == row["group"]]["statement_id"].isin(list(subjects))).all():
+            assert "no statement by the US or Mexican government about this caravan" in lead
+    for line in summary.splitlines():
+        if "earlier event" in line:
+            assert any(
+                line.startswith(f"- {GROUPS[frame.loc[frame['statement_id'] == s, 'group'].iloc[0]]}:")
+                for s in subjects
+            )
