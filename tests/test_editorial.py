@@ -250,7 +250,7 @@ def _official_figures(group: pd.DataFrame) -> list[int]:
     fy = monthly[monthly["fiscal_year"] == year]
     if test == "fiscal_year_total":
         return [int(fy["total_swb_encounters"].sum()), int(fy["total_title42"].sum())]
-    if test in ("record", "highest_since", "highest_in_years"):
+    if test in ("record", "record_attempts", "highest_since", "highest_in_years"):
         annual = _reference("usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv")
         return [int(fy["usbp_total_encounters"].sum()), int(annual["southwest_border_total"].max())]
     as_of = pd.Timestamp(group["as_of"].iloc[0])
@@ -271,12 +271,14 @@ def test_claim_verdicts_follow_the_official_tables():
     assert (record["usbp"], record["peak_year"], record["peak"]) == (1_659_206, 2000, 1_643_679)
     assert 0 < record["margin_pct"] < 1 and record["title8_between_year"] == 2019
     # review 4, C1/M4: one rule; "the most ever recorded" holds only by counting expulsions (misleading as worded),
-    # "since 1986" and "20-year highs" on neither count (1986 and 2001 were not as high; 2019 was, on arrests)
-    record_claims = ("2021-record", "2021-highest-since-1986", "2021-twenty-year-high")
+    # "since 1986" on neither count (1986 was not as high; 2019 was, on arrests). Review 5, C1: "20-year highs in
+    # 2021", checked month by month, is misleading in the same way; M2: "new records" of attempts holds on encounters
+    record_claims = ("2021-record", "2021-new-records", "2021-highest-since-1986", "2021-twenty-year-high")
     assert {c: (checks[c].case, checks[c].holds) for c in record_claims} == {
         "2021-record": ("fits_usbp", claims.MISLEADING),
+        "2021-new-records": ("attempts", "holds"),
         "2021-highest-since-1986": ("fits_none", claims.NOT_HOLD),
-        "2021-twenty-year-high": ("fits_none", claims.NOT_HOLD),
+        "2021-twenty-year-high": ("fits_usbp", claims.MISLEADING),
     }
     since = checks["2021-highest-since-1986"].values
     assert (since["named_year"], since["usbp_named_count"], since["usbp_between_n"]) == (1986, 1_615_844, 0)
@@ -307,11 +309,49 @@ def _annual_series(year: int, data: Path | None = None) -> dict[str, pd.Series]:
     return series
 
 
+def _monthly_series(data: Path | None = None) -> dict[str, pd.Series]:
+    """Each record count by month, from the reference CSVs without the package: the Border Patrol's monthly table
+    (Southwest Border rows, fiscal years 2000 to 2019), then CBP's monthly table from fiscal year 2020."""
+    old = _reference("usbp_monthly_apprehensions_by_sector_fy2000_fy2019.csv", data)
+    old = old[old["sector_or_region"] == "Southwest Border"]
+    names = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    old_index = pd.to_datetime({"year": old["calendar_year"], "month": old["month"].map(names.index) + 1, "day": 1})
+    monthly = pd.concat(
+        [
+            _reference("cbp_swb_encounters_monthly_fy2018_fy2021.csv", data),
+            _reference("cbp_swb_encounters_monthly_fy2022_fy2023.csv", data),
+        ]
+    )
+    monthly = monthly[monthly["fiscal_year"] >= 2020]
+    new_index = pd.to_datetime({"year": monthly["calendar_year"], "month": monthly["calendar_month"], "day": 1})
+    series = {}
+    for count, column in (("usbp", "usbp_total_encounters"), ("title8", "usbp_title8_apprehensions")):
+        early = pd.Series(old["usbp_apprehensions"].to_numpy(), index=pd.DatetimeIndex(old_index))
+        later = pd.Series(monthly[column].to_numpy(), index=pd.DatetimeIndex(new_index))
+        series[count] = pd.concat([early, later]).sort_index()
+    return series
+
+
+def _month_rule(calendar_year: int, years: int, data: Path | None = None) -> tuple[pd.Timestamp, dict[str, bool]]:
+    """Review 5, C1: "an N-year high in <calendar year>", month by month: the Border Patrol's highest month of that
+    year (with expulsions), and on each count no month in the N years before it as high."""
+    series = _monthly_series(data)
+    month = series["usbp"][series["usbp"].index.year == calendar_year].idxmax()
+    fits = {}
+    for count, counts in series.items():
+        window = counts[(counts.index < month) & (counts.index > month - pd.DateOffset(years=years))]
+        fits[count] = bool((window < counts.loc[month]).all())
+    return month, fits
+
+
 def _rule(check, data: Path | None = None) -> dict[str, bool]:
     """Review 4, C1: the one rule, from the reference CSVs without the package. "The most ever recorded": no
-    earlier year as high. "Since year Y" / "an N-year high": no year after Y (or after the year N back) as high,
-    and that year as high or higher. On each count: (a) "usbp", expulsions included, and (b) "title8"."""
+    earlier year as high. "Since year Y": no year after Y as high, and Y as high or higher. "An N-year high" (review
+    5, C1): no year in the last N as high, so a record is one too; "in <calendar year>" is checked by month. On
+    each count: (a) "usbp", expulsions included, and (b) "title8"."""
     claimed = int(check.figures.iloc[0]["value"])
+    if check.kind == "highest_in_years" and check.values.get("calendar_year"):
+        return _month_rule(int(check.values["calendar_year"]), claimed, data)[1]
     named = {"record": None, "highest_since": claimed}.get(check.kind, check.fiscal_year - claimed)
     fits = {}
     for count, series in _annual_series(check.fiscal_year, data).items():
@@ -319,7 +359,8 @@ def _rule(check, data: Path | None = None) -> dict[str, bool]:
         earlier = series[series.index < check.fiscal_year]
         window = earlier if named is None else earlier[earlier.index > named]
         fits[count] = bool((window < value).all()) and (
-            named is None or (named in earlier.index and int(earlier.loc[named]) >= value)
+            named is None
+            or (named in earlier.index and (check.kind == "highest_in_years" or int(earlier.loc[named]) >= value))
         )
     return fits
 
@@ -359,10 +400,7 @@ def test_record_claims_are_judged_by_the_one_stated_rule():
         labels = _verdict_labels(sel)
         for check in records:
             fits = _rule(check)
-            assert (bool(check.values["usbp_fits"]), bool(check.values["title8_fits"])) == (
-                fits["usbp"],
-                fits["title8"],
-            ), (incident, check.claim)
+            assert check.case == claims.RECORD_CASES[(int(fits["usbp"]), int(fits["title8"]))], (incident, check.claim)
             expected = {(True, True): "holds", (True, False): claims.MISLEADING, (False, False): claims.NOT_HOLD}
             assert check.holds == expected.get((fits["usbp"], fits["title8"]), "partly"), (incident, check.claim)
             assert labels[check.claim][0] == RULE_LABELS[(fits["usbp"], fits["title8"])], (incident, check.claim)
@@ -372,7 +410,7 @@ def test_record_claims_are_judged_by_the_one_stated_rule():
     ("fiscal_year", "claim", "fits"),
     [
         (1986, "2021-highest-since-1986", {"usbp": True, "title8": False}),  # 1986 as high: the year named fits
-        (2001, "2021-twenty-year-high", {"usbp": True, "title8": False}),  # 2001 as high: 20 years back fits
+        (2001, "2021-twenty-year-high", {"usbp": True, "title8": False}),  # checked by month: a year changes nothing
         (2000, "2021-record", {"usbp": False, "title8": False}),  # 2000 higher: no longer a record on (a)
     ],
 )
@@ -391,8 +429,82 @@ def test_record_verdicts_follow_a_changed_table_value(data_copy, monkeypatch, fi
     sel = select("2021-tapachula", "all", None)
     check = next(c for c in claims.claim_checks(sel) if c.claim == claim)
     assert _rule(check, data_copy) == fits
-    assert (bool(check.values["usbp_fits"]), bool(check.values["title8_fits"])) == (fits["usbp"], fits["title8"])
+    assert check.case == claims.RECORD_CASES[(int(fits["usbp"]), int(fits["title8"]))]
     assert _verdict_labels(sel)[claim][0] == RULE_LABELS[(fits["usbp"], fits["title8"])]
+
+
+def test_twenty_year_high_is_checked_by_month_from_the_tables():
+    """Review 5, C1: "20-year highs in 2021" on the monthly series: the Border Patrol's highest month of 2021 and
+    the last month as high on each count, every number from the reference CSVs (none typed here)."""
+    sel = select("2021-tapachula", "all", None)
+    check = next(c for c in claims.claim_checks(sel) if c.claim == "2021-twenty-year-high")
+    series = _monthly_series()
+    month, fits = _month_rule(2021, 20)
+    assert check.values["m_month"] == f"{month:%B %Y}"
+    verdict = _verdict_labels(sel)[check.claim][1]
+    for count in ("usbp", "title8"):
+        counts = series[count]
+        value = int(counts.loc[month])
+        higher = counts[(counts.index < month) & (counts >= value)]
+        assert check.values[f"m_{count}"] == value
+        assert check.values[f"m_{count}_higher_month"] == f"{higher.index.max():%B %Y}"
+        assert check.values[f"m_{count}_higher"] == int(higher.loc[higher.index.max()])
+        assert f"{value:,}" in verdict and f"{int(higher.loc[higher.index.max()]):,}" in verdict
+        assert f"{higher.index.max():%B %Y}" in verdict
+    assert fits == {"usbp": True, "title8": False}
+
+
+def test_twenty_year_verdict_follows_a_changed_month(data_copy, monkeypatch):
+    """Review 5, C1: raise one Border Patrol month within 20 years of July 2021 above it in a copy of the data,
+    and "20-year highs" no longer holds on the count with expulsions."""
+    from caravan_book import settings
+
+    path = data_copy / "reference" / "usbp_monthly_apprehensions_by_sector_fy2000_fy2019.csv"
+    monthly = pd.read_csv(path)
+    row = monthly.index[
+        (monthly["fiscal_year"] == 2005)
+        & (monthly["month"] == "MAR")
+        & (monthly["sector_or_region"] == "Southwest Border")
+    ][0]
+    monthly.loc[row, "usbp_apprehensions"] = 250_000
+    monthly.to_csv(path, index=False)
+    monkeypatch.setenv(settings.DATA_ENV, str(data_copy))
+    sel = select("2021-tapachula", "all", None)
+    check = next(c for c in claims.claim_checks(sel) if c.claim == "2021-twenty-year-high")
+    assert _rule(check, data_copy) == {"usbp": False, "title8": False}
+    assert check.case == "fits_none" and check.values["m_usbp_higher_month"] == "March 2005"
+
+
+def test_a_weaker_record_claim_never_gets_a_harsher_label():
+    """Review 5, C1: a record is an N-year high too, so on every incident an "N-year high" claim's verdict is never
+    harsher than "the most ever recorded" on the same counts and fiscal year."""
+    for _, incident in _incident_pages("numbers-"):
+        checks = claims.claim_checks(select(incident, "all", None))
+        for strong in (c for c in checks if c.kind == "record"):
+            for weak in (c for c in checks if c.kind == "highest_in_years" and c.fiscal_year == strong.fiscal_year):
+                assert claims.SEVERITY.index(weak.holds) <= claims.SEVERITY.index(strong.holds), (incident, weak.claim)
+
+
+def test_a_claim_about_attempts_is_judged_on_encounters():
+    """Review 5, M2: a record claim about people trying to enter has its own row, judged on encounters with the
+    two cautions (events, not people; Title 42 changed counting), on every incident."""
+    for _, incident in _incident_pages("numbers-"):
+        sel = select(incident, "all", None)
+        attempts = [c for c in claims.claim_checks(sel) if c.kind == claims.ATTEMPTS_TEST]
+        labels = _verdict_labels(sel) if attempts else {}
+        for check in attempts:
+            fits = _rule_attempts(check)
+            assert check.holds == ("holds" if fits else claims.NOT_HOLD), check.claim
+            label, verdict = labels[check.claim]
+            if fits:
+                assert label == "Holds on encounters, the count of attempts"
+                assert "events, not people" in verdict and "Title 42" in verdict
+                assert f"{check.values['title42_first_month']}" in verdict
+
+
+def _rule_attempts(check) -> bool:
+    series = _annual_series(check.fiscal_year)["usbp"]
+    return bool((series[series.index < check.fiscal_year] < series.loc[check.fiscal_year]).all())
 
 
 _ARRESTS = re.compile(r"\b(arrest|detain)", re.IGNORECASE)

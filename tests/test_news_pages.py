@@ -14,7 +14,7 @@ import yaml
 from caravan_book.data import queries, tables
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import select
-from caravan_book.story import charts, narrative, responses
+from caravan_book.story import charts, common, narrative, responses
 from caravan_book.story.display import (
     OPEN_AFTER,
     OPEN_BEFORE,
@@ -279,7 +279,7 @@ def test_the_lead_gives_each_sides_account_as_the_article_does(sel):
     if statements.empty or queries.timeline(sel).empty:
         return
     news = headline(sel)["news"]
-    if any(narrative._ACCOUNT.search(str(s)) for s in news["summary"]):
+    if any(common.ACCOUNT.search(str(s)) for s in news["summary"]):
         return
     day = statements[statements["date"].isin(set(news["date"])) & ~statements["group"].isin(responses.OFFICIAL)]
     day = day[~day["excerpt"].isin(set(news["excerpt"]))]
@@ -325,7 +325,7 @@ def test_each_page_opens_with_the_news(sel):
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_the_responses_page_opens_with_the_news(sel):
     # the news lead first (review 4, m1), then "Each side, in brief" with its counts
-    first = narrative.news_lead(sel).strip().split("\n\n")[0]
+    first = common.news_lead(sel).strip().split("\n\n")[0]
     assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}}", first), first
     assert queries.incident(sel)["place"] in first or sel.as_of is not None
     counts = responses.responses_lead(sel).strip().split("\n\n")[0]

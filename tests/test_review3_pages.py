@@ -11,7 +11,7 @@ import pytest
 
 from caravan_book.data import queries, tables
 from caravan_book.data.selection import select
-from caravan_book.story import exercises, narrative, numbers, responses
+from caravan_book.story import common, exercises, narrative, numbers, responses
 from caravan_book.story.common import headline
 from caravan_book.text.quotes import in_context
 from tests.conftest import REPO
@@ -49,7 +49,7 @@ def test_the_lead_gives_the_migrants_own_words_beside_the_officials_accounts(sel
         & (statements["group"] == narrative.MIGRANTS)
         & ~statements["excerpt"].isin(set(news["excerpt"]))
     ]
-    if said.empty or not any(narrative._ACCOUNT.search(str(s)) for s in news["summary"]):
+    if said.empty or not any(common.ACCOUNT.search(str(s)) for s in news["summary"]):
         return  # without officials' accounts the lead gives every side's words (test_news_pages)
     lead = _flat(narrative.lead(sel))
     leading = said[said["prominence"] == said["prominence"].min()].drop_duplicates("speaker")

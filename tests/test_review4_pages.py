@@ -14,7 +14,7 @@ from caravan_book.build import reader, trust
 from caravan_book.data import queries, tables
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import select
-from caravan_book.story import charts, comparison, exercises, narrative, responses
+from caravan_book.story import charts, common, comparison, exercises, narrative, responses
 from tests.conftest import INCIDENT_IDS, REPO, generated_pages
 from tests.test_news_pages import IDS, SELECTIONS
 
@@ -149,7 +149,7 @@ def test_every_reader_page_opens_with_a_paragraph_then_the_words_line(pages):
 
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_the_responses_news_lead_says_when_where_and_what_happened(sel):
-    lead = _plain(narrative.news_lead(sel))
+    lead = _plain(common.news_lead(sel))
     assert "speakers" not in lead and "Words on this page" not in lead
     if sel.as_of is None:
         assert queries.incident(sel)["place"] in lead

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -370,7 +371,9 @@ def test_a_changed_figure_stops_the_build_until_a_correction_says_it(book_copy):
     assert done.returncode == 0, done.stderr
     generated = book_copy / "_build" / "html" / "book" / "generated"
     page = (generated / "numbers-2018-tijuana.html").read_text(encoding="utf-8")
-    assert "Corrected on 3 December 2026:</strong> The crowd was given as about 500. Now: nearly 500." in page
+    assert re.search(
+        r"Correction \d+, 3 December 2026:</strong> The crowd was given as about 500\. Now: nearly 500\.", page
+    )
     assert "Last changed on 3 December 2026" in page
     listing = (generated / "corrections.html").read_text(encoding="utf-8")
     assert "No corrections yet." not in listing and "3 December 2026" in listing
@@ -436,3 +439,47 @@ def test_a_correction_shows_only_on_pages_whose_text_it_changed(built_book):
         encoding="utf-8"
     )
     assert "three record claims" not in html  # the methods page's correction is not on the narrative page
+
+
+def _entries(html: str) -> dict[str, str]:
+    """A page's correction entries by their number: "Correction N, ..." up to the end of its list item."""
+    found = {}
+    for part in html.split("<strong>Correction ")[1:]:
+        number = part.split(",", 1)[0]
+        found[number] = part.split("</li>", 1)[0]
+    return found
+
+
+def test_several_corrections_of_one_fact_on_one_day_read_in_order(built_book):
+    """Review 5, M1: on the corrections page and every page footer, the corrections of one fact on one day stand
+    in the order they were made, each earlier one says "replaced by correction N below" (the next one) and only
+    the last says "Now:", so a reader can tell which verdict is current; over every fact corrected more than once."""
+    with open(built_book / "data" / "corrections.csv", encoding="utf-8", newline="") as fh:
+        logged = list(csv.DictReader(fh))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for number, row in enumerate(logged, start=1):
+        groups.setdefault((row["date"], row["fact_id"]), []).append(str(number))
+    several = {key: numbers for key, numbers in groups.items() if len(numbers) > 1}
+    assert several  # the log has such facts (review 5 found them)
+    generated = built_book / "_build" / "html" / "book" / "generated"
+    shown = json.loads((built_book / "book" / "generated" / trust.TRUST_FILE).read_text(encoding="utf-8"))["pages"]
+    pages = {"corrections": (generated / "corrections.html").read_text(encoding="utf-8")}
+    for docname, entry in shown.items():
+        if entry["corrections"]:
+            pages[docname] = (built_book / "_build" / "html" / f"{docname}.html").read_text(encoding="utf-8")
+    checked = 0
+    for name, html in pages.items():
+        entries = _entries(html)
+        order = list(entries)
+        for key, numbers in several.items():
+            here = [n for n in numbers if n in entries]
+            if not here:
+                continue
+            assert here == numbers, (name, key)  # all of them, or none
+            assert [order.index(n) for n in numbers] == sorted(order.index(n) for n in numbers), (name, key)
+            for earlier, later in itertools.pairwise(numbers):
+                assert f"(replaced by correction {later} below)" in entries[earlier], (name, key, earlier)
+                assert "Now:" not in entries[earlier], (name, key, earlier)
+            assert "Now:" in entries[numbers[-1]] and "replaced by" not in entries[numbers[-1]], (name, key)
+            checked += 1
+    assert checked >= len(several)

@@ -208,10 +208,11 @@ def write_manifest(path: Path, manifest: dict) -> None:
     atomic.write_if_changed(path, json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _newest_first(row: dict) -> tuple[str, str, int]:
-    """The order of corrections (reversed): by day, fact and number, so two of one fact on one day keep their order
-    from build to build (a set gave them in any order, which changed trust.json and rebuilt the site each time)."""
-    return (row["date"], row["fact_id"], int(row.get("seq") or 1))
+def in_reading_order(rows: Iterable[dict]) -> list[dict]:
+    """Corrections as a reader follows them: newest day first, and the corrections of one fact on one day in the
+    order they were made (their number), so each replaced one stands above the one that replaced it."""
+    by_seq = sorted(rows, key=lambda r: int(r.get("seq") or 1))
+    return sorted(by_seq, key=lambda r: (r["date"], r["fact_id"]), reverse=True)
 
 
 def correction_key(row: dict) -> str:
@@ -464,7 +465,15 @@ def _corrections() -> list[dict]:
     rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
     subjects = _subjects()
     seen: dict[tuple[str, str], int] = {}
-    for row in rows:  # a second correction of one fact on one day is told apart by its number
+    last: dict[tuple[str, str], dict] = {}
+    for number, row in enumerate(
+        rows, start=1
+    ):  # a second correction of one fact on one day is told apart by its number
+        row["number"] = str(number)  # the reader's "correction N": its line in the log
+        earlier = last.get((row["date"], row["fact_id"]))
+        if earlier is not None:
+            earlier["replaced_by"] = row["number"]
+        last[(row["date"], row["fact_id"])] = row
         table, _, key = row["fact_id"].partition("/")
         if (table, key) in subjects:  # which statement or event: its first words (review 4, m3)
             row["kind"], row["begins"] = table, subjects[(table, key)]
@@ -549,7 +558,7 @@ def prepare(
     # the corrections page lists every correction; it is written first so its own digest is known
     book = read_citation(root)
     entries = []
-    for row in sorted(corrections, key=_newest_first, reverse=True):
+    for row in in_reading_order(corrections):
         on_pages = sorted(
             p
             for p, entry in manifest["pages"].items()
@@ -600,7 +609,7 @@ def prepare(
         shown_here = [
             by_key[k] for k in keys if k in by_key and prints(notebook_of.get(state.page), by_key[k]["fact_id"])
         ]
-        rows = sorted(shown_here, key=_newest_first, reverse=True)
+        rows = in_reading_order(shown_here)
         changed = max([dt.date.fromisoformat(entry["changed"])] + [dt.date.fromisoformat(r["date"]) for r in rows])
         url = book["url"] + state.docname + ".html"
         trust["pages"][state.docname] = {

@@ -18,6 +18,12 @@ from caravan_book.data.selection import Selection
 
 #: Tests on a fiscal year's total, against the yearly tables (a record, "the highest since 1986", "20-year highs").
 RECORD_TESTS = ("record", "highest_since", "highest_in_years")
+#: A record claim about attempts to enter ("the number of migrants trying to gain entry was hitting new records"),
+#: judged on encounters, the count of attempts, not on arrests.
+ATTEMPTS_TEST = "record_attempts"
+#: The verdict's order from mildest to harshest: a claim whose weaker form a stronger claim's verdict implies
+#: never gets a harsher label than it.
+SEVERITY = ("holds", "partly", "misleading", "does not hold")
 #: Tests on one month's count.
 MONTH_TESTS = ("month_total", "peak_month", "fell_from_month_before")
 #: How a verdict names a month ("July 2021"), and the verdict of a claim the tables contradict.
@@ -94,13 +100,15 @@ def named_year(test: str, claimed: int, year: int) -> int | None:
     return None
 
 
-def on_count(value: int, earlier: pd.Series, named: int | None) -> dict[str, int]:
+def on_count(value: int, earlier: pd.Series, named: int | None, named_needed: bool = True) -> dict[str, int]:
     """One count's check of a record claim, by the book's one rule.
 
-    "The most ever recorded" says no earlier year was as high. "Since year Y" and "an N-year high" say two
-    things: no year between the year named and the claim's was as high, and the year named was as high or
-    higher. ``earlier`` is the count by fiscal year before the claim's year; ``between_*`` describe the years
-    of the window (after the year named, or every earlier year) that were as high, the latest first."""
+    "The most ever recorded" says no earlier year was as high. "Since year Y" says two things: no year between
+    the year named and the claim's was as high, and the year named was as high or higher. "An N-year high"
+    (``named_needed`` false) says only the first: no year in the last N was as high, so a record is an N-year
+    high too and the weaker claim never fares worse than the stronger. ``earlier`` is the count by period before
+    the claim's (fiscal years, or months); ``between_*`` describe the periods of the window (after the one named,
+    or every earlier one) that were as high, the latest first."""
     window = earlier if named is None else earlier[earlier.index > named]
     as_high = window[window >= value]
     latest = int(as_high.index.max()) if not as_high.empty else 0
@@ -117,8 +125,38 @@ def on_count(value: int, earlier: pd.Series, named: int | None) -> dict[str, int
             "named_count": int(earlier.get(named, 0)),
             "named_ok": int(named in earlier.index and int(earlier.loc[named]) >= value),
         }
-    result["fits"] = int(result["between_n"] == 0 and (named is None or bool(result["named_ok"])))
+    named_ok = named is None or bool(result["named_ok"]) or (not named_needed and bool(result["named_in_tables"]))
+    result["fits"] = int(result["between_n"] == 0 and named_ok)
     return result
+
+
+def _month_values(calendar_year: int, years: int) -> dict[str, int | float | str]:
+    """An "N-year high in <calendar year>" checked month by month on the two counts: the Border Patrol's highest
+    month of that year (with expulsions, the month the article's next sentence counts), against every earlier
+    month, with the same rule as :func:`on_count` (the N years before it, no month as high)."""
+    usbp = queries.usbp_monthly_counts(COUNTS["usbp"])
+    in_year = usbp[usbp.index.year == calendar_year]
+    if in_year.empty:
+        return {}
+    month = in_year.idxmax()
+    values: dict[str, int | float | str] = {"m_month": month.strftime(MONTH), "m_years": years}
+    for count, column in COUNTS.items():
+        series = usbp if count == "usbp" else queries.usbp_monthly_counts(column)
+        value = int(series.loc[month])
+        earlier = series[series.index < month]
+        window = earlier[earlier.index > month - pd.DateOffset(years=years)]
+        as_high = earlier[earlier >= value]
+        latest = as_high.index.max() if not as_high.empty else None
+        covered = bool(earlier.index.min() <= month - pd.DateOffset(years=years))
+        values |= {
+            f"m_{count}": value,
+            f"m_{count}_fits": int(covered and bool((window < value).all())),
+            f"m_{count}_higher_month": latest.strftime(MONTH) if latest is not None else "",
+            f"m_{count}_higher": int(as_high.loc[latest]) if latest is not None else 0,
+            f"m_{count}_higher_years": (month.year - latest.year) if latest is not None else 0,
+        }
+    values["m_first_month"] = usbp.index.min().strftime(MONTH)
+    return values
 
 
 def _record_values(year: int, test: str, claimed: int) -> dict[str, int | float | str]:
@@ -155,7 +193,7 @@ def _record_values(year: int, test: str, claimed: int) -> dict[str, int | float 
         values["named_year"] = named
     for count, column in COUNTS.items():
         value = int(totals[column])
-        checked = on_count(value, queries.yearly_counts(column, year), named)
+        checked = on_count(value, queries.yearly_counts(column, year), named, test != "highest_in_years")
         values |= {f"{count}_{k}": v for k, v in checked.items()}
     return values
 
@@ -244,11 +282,24 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
         }
         case = "number_right" if right else "number_wrong"
         return ClaimCheck(claim, tests, year, figures, words, case, "partly" if right else NOT_HOLD, values)
+    if tests[0] == ATTEMPTS_TEST:
+        values = _record_values(year, "record", 0)
+        values |= {"total": int(totals["total_swb_encounters"]), "title42_first_month": values["title42_first_month"]}
+        holds = "holds" if values["usbp_fits"] else NOT_HOLD
+        return ClaimCheck(
+            claim, tests, year, figures, words, "attempts" if values["usbp_fits"] else "attempts_none", holds, values
+        )
     claimed = 0 if tests[0] == "record" else int(figures.iloc[0]["value"])
     values = _record_values(year, tests[0], claimed)
     bare = [m for f in figures["excerpt"] for m in _CALENDAR_YEAR.findall(str(f))]
     values["calendar_year"] = int(bare[0]) if bare else 0
-    case = RECORD_CASES[(int(values["usbp_fits"]), int(values["title8_fits"]))]
+    fits = (int(values["usbp_fits"]), int(values["title8_fits"]))
+    if tests[0] == "highest_in_years" and values["calendar_year"]:
+        # "in 2021" is a calendar year, and the article's next sentence counts months: checked month by month
+        values |= _month_values(int(values["calendar_year"]), claimed)
+        if "m_month" in values:
+            fits = (int(values["m_usbp_fits"]), int(values["m_title8_fits"]))
+    case = RECORD_CASES[fits]
     holds = {"fits": "holds", "fits_usbp": MISLEADING, "fits_none": NOT_HOLD}.get(case, "partly")
     return ClaimCheck(claim, tests, year, figures, words, case, holds, values)
 

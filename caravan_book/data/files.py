@@ -24,6 +24,7 @@ TABLE_FILES = {
     "encounters_monthly": "reference/cbp_swb_encounters_monthly_fy2018_fy2021.csv",
     "encounters_monthly_fy2022": "reference/cbp_swb_encounters_monthly_fy2022_fy2023.csv",
     "apprehensions_annual": "reference/usbp_southwest_border_apprehensions_by_sector_fy1960_fy2019.csv",
+    "usbp_monthly": "reference/usbp_monthly_apprehensions_by_sector_fy2000_fy2019.csv",
     "world": "reference/world-110m.json",
 }
 

@@ -300,6 +300,27 @@ def yearly_counts(column: str, before: int) -> pd.Series:
     return series[series.index < before]
 
 
+#: The first fiscal year of CBP's monthly table that continues the Border Patrol's monthly table (FY2000-FY2019).
+MONTHLY_CONTINUES_FROM = 2020
+
+
+def usbp_monthly_counts(column: str) -> pd.Series:
+    """A Border Patrol count by month at the Southwest border, indexed by ``month_start``: the Border Patrol's
+    monthly table (Title 8 apprehensions, fiscal years 2000 to 2019), then ``column`` of CBP's monthly table."""
+    old = tables.load("usbp_monthly")
+    old = old[old["sector_or_region"] == "Southwest Border"]
+    number = {
+        name: i + 1
+        for i, name in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))
+    }
+    starts = pd.to_datetime({"year": old["calendar_year"], "month": old["month"].map(number), "day": 1})
+    early = pd.Series(old["usbp_apprehensions"].to_numpy(), index=pd.DatetimeIndex(starts))
+    frame = monthly_table()
+    frame = frame[frame["fiscal_year"] >= MONTHLY_CONTINUES_FROM]
+    later = pd.Series(frame[column].to_numpy(), index=pd.DatetimeIndex(frame["month_start"]))
+    return pd.concat([early[early.index < later.index.min()], later]).astype(int).sort_index()
+
+
 def record_check(claim_year: int, fiscal: int) -> dict:
     """Compare a fiscal year's CBP encounters with the Border Patrol's long annual table.
 

@@ -506,6 +506,18 @@ APPREHENSIONS_ANNUAL = TableSpec(
     },
 )
 
+USBP_MONTHLY = TableSpec(
+    name="usbp_monthly",
+    file=TABLE_FILES["usbp_monthly"],
+    columns={
+        "fiscal_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error=say("not_a_year"))], coerce=True),
+        "calendar_year": pa.Column(int, [pa.Check.in_range(1900, 2100, error=say("not_a_year"))], coerce=True),
+        "month": pa.Column(str),
+        "sector_or_region": pa.Column(str),
+        "usbp_apprehensions": _COUNT,
+    },
+)
+
 #: Every table, in the order they are checked (tables others point into come first).
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -525,6 +537,7 @@ TABLES: dict[str, TableSpec] = {
         ENCOUNTERS_MONTHLY,
         ENCOUNTERS_MONTHLY_FY2022,
         APPREHENSIONS_ANNUAL,
+        USBP_MONTHLY,
     )
 }
 #: Tables whose rows quote an article and must carry a verbatim excerpt of it.

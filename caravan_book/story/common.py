@@ -5,6 +5,7 @@ Functions return MyST Markdown; notebooks display it. Data text goes through
 """
 
 import html
+import re
 
 import pandas as pd
 
@@ -119,3 +120,26 @@ def parameters_sentence(sel: Selection) -> str:
 def colophon(sel: Selection) -> str:
     """The end of a page: how it was made and, for a page made with other parameters, what it tells."""
     return render("common/colophon.md.j2", tells=parameters_sentence(sel), several=len(sel.sources) > 1)
+
+
+#: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph
+#: (here because the responses and comparison pages open with the same news lead as the narrative).
+ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
+
+
+def news_lead(sel: Selection, sentences: int = 2) -> str:
+    """A page's news lead in brief (review 4, m1): the incident, its day and place, and the first sentences of
+    what happened (actions, not accounts), before the page's own matter and its "Words on this page" line."""
+    return render("common/news-lead.md.j2", **news_values(sel, sentences))
+
+
+def news_values(sel: Selection, sentences: int) -> dict[str, object]:
+    """The values of a news lead: title (or as_of), day, place and up to ``sentences`` action sentences."""
+    if queries.timeline(sel).empty:
+        info = queries.incident(sel)
+        return {"title": info["title"], "as_of": None, "day": None, "place": info["place"], "news": []}
+    top = headline(sel)
+    news = top.pop("news")
+    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
+    actions = [s for s in ordered if not ACCOUNT.search(s)] or ordered
+    return top | {"news": actions[:sentences]}

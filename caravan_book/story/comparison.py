@@ -15,6 +15,7 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
+from caravan_book.story.common import news_values
 from caravan_book.story.display import (
     INFERRED_KEY,
     figure_date,
@@ -158,8 +159,6 @@ def comparison_table(left: Selection, right: Selection) -> str:
 def comparison_lead(left: Selection, right: Selection) -> str:
     """The comparison's news lead (review 4, m1): each incident's day, place and first news sentence, before the
     table and the page's "Words on this page" line."""
-    from caravan_book.story.narrative import news_values
-
     return render("comparison/lead.md.j2", sides=[news_values(sel, 1) for sel in (left, right)])
 
 

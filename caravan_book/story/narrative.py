@@ -12,7 +12,7 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
-from caravan_book.story.common import collapsible, headline, source_list
+from caravan_book.story.common import ACCOUNT, collapsible, headline, source_list
 from caravan_book.story.display import (
     INFERRED,
     INFERRED_KEY,
@@ -30,8 +30,6 @@ from caravan_book.text.quotes import in_context
 
 #: statements.csv's group of the migrants themselves: their own words are in the lead beside the officials'.
 MIGRANTS = "migrant"
-#: A lead event that is someone's account or a reaction, not the action itself: the lead's second paragraph.
-_ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
 #: "FOX News reported", "according to the outlet": another outlet an article relies on, named in its own words.
 _CITED = re.compile(r"\b((?:[A-Z][A-Za-z]+ )*(?:News|Post|Times|Reuters|CNN))\b(?= reported)")
 
@@ -75,8 +73,8 @@ def lead(sel: Selection) -> str:
         {"text": str(r["summary"]), "versions": _other_versions(figures, r)}
         for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
     ]
-    actions = [s for s in ordered if not _ACCOUNT.search(str(s["text"]))]
-    accounts = [s for s in ordered if _ACCOUNT.search(str(s["text"]))] if actions else []
+    actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))]
+    accounts = [s for s in ordered if ACCOUNT.search(str(s["text"]))] if actions else []
     statements = queries.statements(sel)
     migrants = statements[statements["group"] == MIGRANTS]
     return render(
@@ -93,24 +91,6 @@ def lead(sel: Selection) -> str:
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],
     )
-
-
-def news_lead(sel: Selection, sentences: int = 2) -> str:
-    """A page's news lead in brief (review 4, m1): the incident, its day and place, and the first sentences of
-    what happened (actions, not accounts), before the page's own matter and its "Words on this page" line."""
-    return render("common/news-lead.md.j2", **news_values(sel, sentences))
-
-
-def news_values(sel: Selection, sentences: int) -> dict[str, object]:
-    """The values of a news lead: title (or as_of), day, place and up to ``sentences`` action sentences."""
-    if queries.timeline(sel).empty:
-        info = queries.incident(sel)
-        return {"title": info["title"], "as_of": None, "day": None, "place": info["place"], "news": []}
-    top = headline(sel)
-    news = top.pop("news")
-    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
-    actions = [s for s in ordered if not _ACCOUNT.search(s)] or ordered
-    return top | {"news": actions[:sentences]}
 
 
 def _other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object] | None:
