@@ -139,6 +139,22 @@ def statements(sel: Selection) -> pd.DataFrame:
     return _one_per_sentence(frame.reset_index(drop=True))
 
 
+def earlier_subjects(sel: Selection, frame: pd.DataFrame | None = None) -> dict[str, pd.Series]:
+    """statement_id -> the earlier event its words are about (``about_event``), for the statements of ``frame``
+    (default: the selection's) whose event is dated before the incident began: words about another matter, such
+    as an earlier caravan, not a response to this one (review 5, M4)."""
+    frame = statements(sel) if frame is None else frame
+    if "about_event" not in frame:
+        return {}
+    start = incident(sel)["start_date"]
+    events = tables.load("events").set_index("event_id")
+    subjects = {}
+    for sid, event_id in zip(frame["statement_id"], frame["about_event"], strict=True):
+        if isinstance(event_id, str) and events.loc[event_id, "date"] < start:
+            subjects[str(sid)] = events.loc[event_id]
+    return subjects
+
+
 def _one_per_sentence(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop a statement the book would show as the same article sentence as an earlier one.
 

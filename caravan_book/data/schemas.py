@@ -335,8 +335,10 @@ STATEMENTS = TableSpec(
         "source_id": text(),
         "excerpt": text(),
         "prominence": prominence(),
+        # optional (not in the columns agreed with the extractor): the earlier event the words are about
+        "about_event": pa.Column(str, nullable=True, required=False),
     },
-    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
+    references={"incident": ("incidents", "incident"), "about_event": ("events", "event_id"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("quote", say("quote_not_in_excerpt"), _contains("quote", "excerpt")),
         RowRule(

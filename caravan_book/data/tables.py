@@ -145,7 +145,12 @@ def _schema(spec: TableSpec, folder: Path):
         shown = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", …"
         refers = pa.Check.isin(known, error=say("unknown_id", key=key, file=TABLES[table].file, known=shown))
         columns[column] = pa.Column(
-            base.dtype, [*list(base.checks), refers], nullable=base.nullable, unique=base.unique, coerce=base.coerce
+            base.dtype,
+            [*list(base.checks), refers],
+            nullable=base.nullable,
+            unique=base.unique,
+            coerce=base.coerce,
+            required=base.required,
         )
     checks = [pa.Check(rule.holds, error=rule.message) for rule in spec.row_rules]
     rule_columns = {rule.message: rule.column for rule in spec.row_rules}

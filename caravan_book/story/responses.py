@@ -19,7 +19,35 @@ OFFICIAL = ("us-federal", "mexico-federal")
 
 
 # ---------------------------------------------------------------- responses
-def _statement_blocks(rows: pd.DataFrame) -> list[Markup]:
+def earlier_notes(sel: Selection, frame: pd.DataFrame) -> dict[str, Markup]:
+    """statement_id -> the note shown with a statement about an earlier matter, not this incident (review 5, M4):
+    the earlier event it is about (``queries.earlier_subjects``) and, when none of its group's statements is about
+    this incident, that the article reports none."""
+    subjects = queries.earlier_subjects(sel, frame)
+    notes = {}
+    for sid, event in subjects.items():
+        group = frame.loc[frame["statement_id"] == sid, "group"].iloc[0]
+        own = frame.loc[frame["group"] == group, "statement_id"]
+        notes[sid] = Markup(
+            render(
+                "responses/earlier.md.j2",
+                summary=str(event["summary"]).rstrip("."),
+                date=date_text(event["date"], event["date_basis"], event["date_precision"]),
+                group=GROUPS[group],
+                alone=all(str(o) in subjects for o in own),
+                one=len(sel.sources) == 1,
+            ).strip()
+        )
+    return notes
+
+
+def _block(r, notes: dict[str, Markup]) -> Markup:
+    """A statement's quote block, with the note of an earlier matter under it when it has one."""
+    note = notes.get(str(r["statement_id"]))
+    return Markup(quote_block(r)) + (Markup("\n\n") + note if note else "")
+
+
+def _statement_blocks(rows: pd.DataFrame, notes: dict[str, Markup]) -> list[Markup]:
     """Quote blocks; statements shown in the same article sentence are shown once."""
     blocks, shown = [], set()
     for _, r in rows.iterrows():
@@ -28,14 +56,15 @@ def _statement_blocks(rows: pd.DataFrame) -> list[Markup]:
             if key in shown:
                 continue
             shown.add(key)
-        blocks.append(Markup(quote_block(r)))
+        blocks.append(_block(r, notes))
     return blocks
 
 
 def responses_text(sel: Selection) -> str:
     frame = queries.statements(sel)
+    notes = earlier_notes(sel, frame)
     groups = [
-        {"name": GROUPS[g], "count": len(rows), "quotes": _statement_blocks(rows)}
+        {"name": GROUPS[g], "count": len(rows), "quotes": _statement_blocks(rows, notes)}
         for g, rows in frame.groupby("group", sort=False)
     ]
     return render("responses/by-group.md.j2", groups=groups, key=INFERRED_KEY)
@@ -53,9 +82,17 @@ def officials_before(sel: Selection, frame: pd.DataFrame) -> list[dict]:
     events = queries.timeline(sel)
     for _, r in events[events["date"] < start].iterrows():
         earlier.setdefault((str(r["source_id"]), str(r["excerpt"])), (r["date"], r["date_basis"], r["date_precision"]))
+    subjects = queries.earlier_subjects(sel, frame)
+    for sid, event in subjects.items():  # words about an earlier event (review 5, M4)
+        row = frame[frame["statement_id"] == sid].iloc[0]
+        earlier[(str(row["source_id"]), str(row["excerpt"]))] = (
+            event["date"],
+            event["date_basis"],
+            event["date_precision"],
+        )
     groups = []
     for group, rows in official.groupby("group", sort=False):
-        undated = rows[rows["date_precision"].isin(OPEN_BEFORE)]
+        undated = rows[rows["date_precision"].isin(OPEN_BEFORE) | rows["statement_id"].isin(list(subjects))]
         dated = rows.drop(undated.index)
         about = [earlier.get((str(r["source_id"]), str(r["excerpt"]))) for _, r in undated.iterrows()]
         if (dated["date"] >= start).any() or any(a is None for a in about):
@@ -86,9 +123,9 @@ def responses_lead(sel: Selection) -> str:
     if frame.empty:
         return ""
     info = queries.incident(sel)
+    notes = earlier_notes(sel, frame)
     items = [
-        {"name": GROUPS[g], "quote": Markup(quote_block(rows.iloc[0]))}
-        for g, rows in frame.groupby("group", sort=False)
+        {"name": GROUPS[g], "quote": _block(rows.iloc[0], notes)} for g, rows in frame.groupby("group", sort=False)
     ]
     return render(
         "responses/lead.md.j2",
@@ -107,6 +144,7 @@ def responses_summary(sel: Selection) -> str:
         return render("responses/summary.md.j2", empty=True, one=len(sel.sources) == 1)
     # counted as the page shows them (review 3, m12): a quotation on its own, or the article's sentence
     sentence = frame.apply(lambda r: in_context(r) or not isinstance(r["quote"], str), axis=1)
+    earlier = queries.earlier_subjects(sel, frame)
     return render(
         "responses/summary.md.j2",
         empty=False,
@@ -115,6 +153,9 @@ def responses_summary(sel: Selection) -> str:
         speakers=int(frame["speaker"].nunique()),
         direct=int((~sentence).sum()),
         phrases=int((sentence & (frame["quote_kind"] == "direct")).sum()),
-        groups=[{"name": GROUPS[g], "count": int(n)} for g, n in frame.groupby("group", sort=False).size().items()],
+        groups=[
+            {"name": GROUPS[g], "count": len(rows), "earlier": int(rows["statement_id"].isin(list(earlier)).sum())}
+            for g, rows in frame.groupby("group", sort=False)
+        ],
         channels=[{"channel": c, "count": int(n)} for c, n in frame["channel"].value_counts().items()],
     )
