@@ -134,8 +134,9 @@ def test_a_merge_a_crash_stopped_before_its_journal_is_undone(tmp_path, data_cop
 
 def test_accept_on_a_full_disk_is_one_line_and_changes_nothing(tmp_path, data_copy, tmpfs):
     review = _review(tmp_path, data_copy)
-    size = sum(p.stat().st_size for p in data_copy.rglob("*") if p.is_file())
-    disk = tmpfs(f"{(size // 4096 + 12) * 4096}")  # room for the data, not for the merged files beside it
+    # tmpfs gives each file whole 4 KiB pages: room for the data, not for the merged files beside it
+    size = sum(-(-p.stat().st_size // 4096) * 4096 for p in data_copy.rglob("*") if p.is_file())
+    disk = tmpfs(f"{size + 12 * 4096}")
     data = Path(shutil.copytree(data_copy, disk / "data"))
     before = _digest(data)
     done = run_cli("accept", review, "--data", data, "--seeds", _articles(tmp_path), cwd=tmp_path)
