@@ -118,6 +118,11 @@ def test_accessibility_no_serious_or_critical_violation(built_book, browser):
     assert not found, "\n".join(found)
 
 
+def _content_pages(site):
+    """The site's pages, without the redirect to the first page (which is checked itself)."""
+    return [p for p in html_pages(site) if 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_charts_tables_and_code_fit_the_column(built_book, browser, width):
     """On a phone and a desktop, every chart, table and code block is drawn inside the article's column, none
@@ -128,9 +133,7 @@ def test_charts_tables_and_code_fit_the_column(built_book, browser, width):
     problems, charts_seen = [], 0
     try:
         page = context.new_page()
-        for path in html_pages(site):
-            if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
-                continue  # the redirect to the first page, which is checked itself
+        for path in _content_pages(site):
             page.goto(path.as_uri(), wait_until="load")
             charts_seen += count_charts(page)
             layout = page.evaluate(LAYOUT_JS)
@@ -177,9 +180,7 @@ def test_chart_labels_are_at_least_12_px_on_screen(built_book, browser, width):
     small, charts_seen = [], 0
     try:
         page = context.new_page()
-        for path in html_pages(site):
-            if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8"):
-                continue  # the redirect to the first page, which is checked itself
+        for path in _content_pages(site):
             page.goto(path.as_uri(), wait_until="load")
             for n, chart in enumerate(page.evaluate(LABEL_PX_JS), 1):
                 charts_seen += 1
