@@ -179,6 +179,7 @@ def _build_locked(
         log=log,
         pool=pool,
     )
+    processes.check_stopped()
     errors = [r.error for r in results if r.error]
     if errors:
         raise BuildError(
@@ -203,6 +204,7 @@ def _build_locked(
     sources += SPHINX_EXTENSIONS  # the book's own Sphinx extensions change what the pages show
     key = site.tree_digest(sources)
     sphinx_ran = False
+    processes.check_stopped()
     if force or not site.is_current(edition.site, key):
         toc_changed = (edition.stage / ".toc").is_file() and (edition.stage / ".toc").read_bytes() != (
             edition.root / "_toc.yml"
@@ -210,6 +212,7 @@ def _build_locked(
         if toc_changed:  # Sphinx keeps the pages of removed sections: start the staging folder afresh
             shutil.rmtree(edition.stage, ignore_errors=True)
         built = site.jupyter_book(edition.root, edition.stage, rebuild_all=static_changed or force, log=log)
+        processes.check_stopped()  # before the new site replaces the last good one
         atomic.copy_file(edition.root / "_toc.yml", edition.stage / ".toc")
         atomic.write_text(static_file, static_key)
         site.publish(built, edition.site, key)

@@ -183,6 +183,7 @@ def _execute_pages(
         except kernels.KernelFailed as failed:  # on a fresh kernel too: the page's own doing (a hang, an exit)
             message = failure_message(page.source.name, page.parameters, failed, page.page)
             result = PageResult(page.page, True, error=message)
+        processes.check_stopped()
         results.append(result)
         status = "FAILED" if result.error else "done"
         log(f"[{done}/{len(todo)}] {page.page}: {status} in {result.seconds:.1f} s")

@@ -529,6 +529,7 @@ def serve(
                     changed = sorted(set(changed) | set(watcher.changes()))
                     log("changed: " + ", ".join(shown(p) for p in changed[:5]) + (" ..." if len(changed) > 5 else ""))
                     session.rebuild(changed)
+                processes.check_stopped()
                 time.sleep(POLL)
     except KeyboardInterrupt:
         log("preview stopped")

@@ -9,6 +9,10 @@ one of those must stop too, and the temporary files must go. Two mechanisms, bot
 - ``stop_on_signals``: SIGTERM and SIGHUP raise ``Interrupted`` in the main thread (SIGINT already raises
   KeyboardInterrupt); the build then stops every process below it (workers and their kernels) before it
   cleans up and exits.
+
+Python runs a signal handler wherever the main thread happens to be, and an exception raised inside a
+weakref callback or a ``__del__`` is printed and dropped ("Exception ignored in ..."). So the handler also
+records the signal, and the build calls ``check_stopped`` between its steps: a stop is never lost.
 """
 
 from __future__ import annotations
@@ -48,19 +52,34 @@ def worker_init() -> None:
     die_with_parent()
 
 
+_received: list[str] = []  # the signals received inside ``stop_on_signals`` (a raise may have been dropped)
+
+
 def _raise(signum: int, frame: object) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+    name = signal.Signals(signum).name
+    _received.append(name)
+    raise Interrupted(name)
+
+
+def check_stopped() -> None:
+    """Raise ``Interrupted`` if a signal arrived whose exception Python dropped (see the module's note)."""
+    if _received:
+        raise Interrupted(_received[0])
 
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into ``Interrupted`` while the block runs."""
+    """Turn SIGTERM and SIGHUP into ``Interrupted`` while the block runs; a block that ends normally after
+    a signal whose exception was dropped raises it on the way out."""
+    _received.clear()
     previous = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
+        check_stopped()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        _received.clear()
 
 
 def stop_descendants(timeout: float = 5.0) -> None:
