@@ -250,7 +250,9 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
             )
     names = (
         alt.Chart(pd.DataFrame({"article": data["article"].unique(), "top": -40}))
-        .mark_text(align=LEFT, baseline="top", dx=4, dy=2, fontWeight="bold", color="#222")
+        # at most the plot's width (cut with an ellipsis: the caption and the table give every name whole), so
+        # a long name cannot widen the drawing and, with it, the labels drawn to fit a phone (figures.drawing)
+        .mark_text(align=LEFT, baseline="top", dx=4, dy=2, fontWeight="bold", color="#222", limit=WIDTH + 32)
         .encode(
             x=alt.value(0), y=row_y, yOffset=alt.YOffset("top:Q", scale=alt.Scale(domain=[-40, 40])), text="article:N"
         )
