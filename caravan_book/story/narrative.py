@@ -111,6 +111,7 @@ def _other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object
                 "printed": r["as_printed"],
                 "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
                 "article": Markup(article_phrase(r)),
+                "same": r["source_id"] == event["source_id"],  # "the same article", not its name again
             }
             for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
         ],
