@@ -199,8 +199,7 @@ def test_us_response_row_says_when_the_article_reports_none():
     assert response[1].startswith("The article reports no US government response to this incident.")
     assert "Background" in response[1] and "August 2021" in response[1]
     assert (
-        "US troops (on the US side of the border)" in rows
-        and "Police and security lines on the Mexican side" in rows
+        "US troops (on the US side of the border)" in rows and "Police and security lines on the Mexican side" in rows
     )
 
 
