@@ -89,6 +89,18 @@ def test_timeline_marks_print_their_date_as_the_table_does(incident):
     assert Counter(m[w["date"]] for m in marks) == Counter(figure.data[w["date"]])
 
 
+@pytest.mark.parametrize("incident", INCIDENT_IDS)
+def test_the_timeline_gives_its_dates_most_of_the_drawing_and_names_each_article_in_its_row(incident):
+    """Article names beside the plot took half the drawing on a desktop: they sit in their rows now."""
+    events = queries.timeline(select(incident))
+    figure = charts.timeline_chart(events, name="t")
+    svg, spec = render.drawing(figure.chart)
+    drawn = float(re.search(r"--drawn: ([\d.]+)px", svg).group(1))
+    assert spec["width"] / drawn >= 0.8
+    texts = {unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    assert set(events["label"]) <= texts
+
+
 def test_the_2021_map_shows_the_destination_the_border_and_both_countries():
     sel = select("2021-tapachula")
     facts = queries.facts(sel)
