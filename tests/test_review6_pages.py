@@ -104,7 +104,11 @@ def test_the_comparison_does_not_call_different_counts_the_size_of_the_caravan()
 def test_the_2018_lede_does_not_name_herborn_twice_in_a_row():
     lead = _flat(narrative.lead(TIJUANA))
     assert "the article by Daniel Herborn says. Other versions" in lead
-    assert "the same article gives “a group of about 500 migrants”, from Mexico's Interior Ministry" in lead
+    # the same article's version first: after "the BBC gives …", "the same article" would mean the BBC's
+    assert (
+        "Other versions of the figure for the group at the border fence: the same article also gives “a group of "
+        "about 500 migrants”, from Mexico's Interior Ministry; the BBC gives" in lead
+    )
     assert "leads with other news, of" not in lead
     assert "An unsigned article (outlet not named) leads instead with news of 26 November 2018†" in lead
 
