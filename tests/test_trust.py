@@ -114,24 +114,76 @@ def _book() -> dict:
 
 
 def test_a_numbers_and_a_responses_page_make_valid_jsonld_from_the_data():
-    verdicts = trust._verdicts(REPO / "book" / "templates")
+    from caravan_book.data import tables
+    from caravan_book.story import verdicts
+
     numbers = trust.shown({"incident": "2021-tapachula"}, ["figures", "claims", "sources"])
     responses = trust.shown({"incident": "2018-tijuana"}, ["statements", "sources"])
+    day = dt.date(2026, 12, 1)
     for page_shown in (numbers, responses):
-        document = trust.jsonld(
-            "A page", "https://example.org/p.html", dt.date(2026, 12, 1), _book(), page_shown, verdicts
-        )
-        assert schema_problems(document) == []
-    graph = trust.jsonld("A page", "https://example.org/p.html", dt.date(2026, 12, 1), _book(), numbers, verdicts)[
-        "@graph"
-    ]
+        assert schema_problems(trust.jsonld("A page", "https://example.org/p.html", day, _book(), page_shown)) == []
+    graph = trust.jsonld("A page", "https://example.org/p.html", day, _book(), numbers)["@graph"]
     reviews = [n for n in graph if n["@type"] == "ClaimReview"]
-    assert reviews and all(r["reviewRating"]["alternateName"] in verdicts.values() for r in reviews)
+    assert reviews and all(r["reviewRating"]["alternateName"] in verdicts.labels().values() for r in reviews)
     assert all(r["itemReviewed"]["author"]["name"] and r["itemReviewed"]["appearance"]["headline"] for r in reviews)
+    # review 7, M2: a paraphrase is the reporter's sentence, not the speaker's words: only direct quotations
+    statements = tables.load("statements")
+    direct = statements[(statements["incident"] == "2018-tijuana") & (statements["quote_kind"] == "direct")]
     quotes = [
-        n for n in trust.jsonld("p", "https://e.org/", dt.date(2026, 12, 1), _book(), responses, verdicts)["@graph"]
+        n for n in trust.jsonld("p", "https://e.org/", day, _book(), responses)["@graph"] if n["@type"] == "Quotation"
     ]
-    assert sum(n["@type"] == "Quotation" for n in quotes) == len(responses.quotations) > 0
+    assert 0 < len(quotes) == len(responses.quotations) <= len(direct)
+    assert {q["text"] for q in quotes} <= set(direct["quote"])
+
+
+def test_each_claim_review_gives_the_verdict_the_page_prints():
+    """Review 7, M3: the metadata said "holds on arrests only" of a claim the page found wrong about arrests."""
+    from caravan_book.data.selection import select
+    from caravan_book.story import numbers
+
+    page_shown = trust.shown({"incident": "2021-tapachula"}, ["figures", "claims", "sources"])
+    rows = {
+        row.split("|")[1].strip(): row
+        for row in numbers.claims_text(select("2021-tapachula")).splitlines()
+        if "**" in row
+    }
+    graph = trust.jsonld("p", "https://e.org/", dt.date(2026, 12, 1), _book(), page_shown)["@graph"]
+    reviews = [n for n in graph if n["@type"] == "ClaimReview"]
+    assert len(reviews) == len(page_shown.claims) > 3
+    for review in reviews:
+        row = next(text for words, text in rows.items() if review["claimReviewed"] in words)
+        assert f"**{review['reviewRating']['alternateName']}.**" in row, review["claimReviewed"]
+
+
+def test_the_metadata_gives_a_publication_day_only_where_the_article_prints_one():
+    """Review 7, M1: a worked-out date ("on or after 23 October 2021†") has no day to give schema.org."""
+    from caravan_book.data import tables
+
+    sources = tables.load("sources").set_index("source_id")
+    printed = {
+        row["headline"]: f"{row['published']:%Y-%m-%d}"
+        for _, row in sources.iterrows()
+        if row["published_basis"] == "stated"
+    }
+    dated, works = {}, 0
+
+    def walk(node):
+        nonlocal works
+        if isinstance(node, dict):
+            if node.get("@type") == "NewsArticle":
+                works += 1
+                if "datePublished" in node:
+                    dated[node["headline"]] = node["datePublished"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for incident in ("2018-tijuana", "2021-tapachula"):
+        page_shown = trust.shown({"incident": incident}, ["statements", "figures", "claims", "sources"])
+        walk(trust.jsonld("p", "https://e.org/", dt.date(2026, 12, 1), _book(), page_shown))
+    assert works > len(printed) and dated == printed
 
 
 def test_data_text_cannot_close_the_script_element():
@@ -465,6 +517,14 @@ def test_a_correction_shows_only_on_pages_whose_text_it_changed(built_book):
     for name in ("responses-2018-tijuana", "responses-2021-tapachula"):  # the review's cases: no timeline,
         for row in shown[f"book/generated/{name}"]["corrections"]:  # methods or claims correction here
             assert row["fact_id"].split("/")[0] in ("statements", "sources"), (name, row["fact_id"])
+    # review 7, m3: a comparison fact the narrative does not print (the force used), and the methods page, which
+    # only counts the facts, carry no correction of it
+    narrative = {row["fact_id"] for row in shown["book/generated/narrative-2021-tapachula"]["corrections"]}
+    assert "facts/2021-force-used-mailonline" not in narrative
+    assert not any(row["fact_id"].startswith("facts/") for row in shown["book/generated/methods"]["corrections"])
+    assert "facts/2021-force-used-mailonline" in {
+        row["fact_id"] for row in shown["book/generated/comparison"]["corrections"]
+    }
     html = (built_book / "_build" / "html" / "book" / "generated" / "narrative-2021-tapachula.html").read_text(
         encoding="utf-8"
     )

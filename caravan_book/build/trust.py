@@ -52,6 +52,8 @@ SHOWN = {
     "defects": ("defect_id", ("defect", "excerpt")),
 }
 CLAIMS = "claims"
+#: What a page's metadata says of each article it cites (``jsonld``: a publication day only where one is printed).
+SOURCE_FIELDS = ("outlet", "headline", "byline", "published", "published_basis", "published_precision", "label")
 #: The notebooks whose pages print quotations and claim checks (others may read those tables only to count
 #: them, as the methods page does): only these pages carry them as Quotation and ClaimReview.
 QUOTES_SHOWN_ON = ("responses",)
@@ -64,13 +66,31 @@ PRINTED_ON = {
     "claims": ("numbers",),
     "defects": ("methods",),
     "figures": ("numbers", "comparison"),
+    "facts": ("comparison", "narrative"),
 }
+#: The facts a notebook's page prints, by topic, where it prints only some (the narrative page: why they
+#: travelled, what they carried, and the destination on its map; the comparison prints every topic).
+FACT_TOPICS_PRINTED_ON = {"narrative": ("stated_reasons", "carried", "destination")}
 
 
 def prints(notebook: str | None, fact_id: str) -> bool:
     """Whether a page made from ``notebook`` prints the fact (so a correction of it changed the page's text)."""
-    where = PRINTED_ON.get(fact_id.split("/", 1)[0])
-    return where is None or notebook in where
+    table = fact_id.split("/", 1)[0]
+    where = PRINTED_ON.get(table)
+    if where is not None and notebook not in where:
+        return False
+    topics = FACT_TOPICS_PRINTED_ON.get(notebook or "") if table == "facts" else None
+    if topics is None:
+        return True
+    topic = _fact_topics().get(fact_id.split("/", 1)[1])
+    return topic is None or topic in topics  # a fact no longer in the data: shown where it may have been
+
+
+def _fact_topics() -> dict[str, str]:
+    from caravan_book.data import tables
+
+    facts = tables.load("facts")
+    return dict(zip(facts["fact_id"], facts["topic"], strict=True))
 
 
 class PublishedFactError(ReportedError):
@@ -151,13 +171,13 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
     for sel in _selections(parameters):
         for sid in sel.sources:
             row = source_rows.loc[sid]
-            result.sources[sid] = {k: _cell(row[k]) for k in ("outlet", "headline", "byline", "published", "label")}
+            result.sources[sid] = {k: _cell(row[k]) for k in SOURCE_FIELDS}
         for table, (key, columns) in SHOWN.items():
             if table not in used:
                 continue
             for _, row in _rows(table, sel).iterrows():
                 result.facts[f"{table}/{row[key]}"] = {c: _cell(row.get(c)) for c in columns}
-                if table == "statements":
+                if table == "statements" and row["quote_kind"] == "direct":  # a paraphrase is no one's quotation
                     result.quotations.append(
                         {
                             c: _cell(row[c])
@@ -165,6 +185,8 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
                         }
                     )
         if CLAIMS in used:
+            from caravan_book.story import verdicts
+
             for check in _claim_checks(sel):
                 figure = check.figures.iloc[0]  # the first article sentence that makes the claim
                 words = _cell(check.words[0] if check.words else None) or _cell(figure["as_printed"])
@@ -176,6 +198,7 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
                         "claim_id": cid,
                         "claim": words,
                         "verdict": verdict,
+                        "label": verdicts.label(check.case, check.holds),  # as the page prints it
                         "by": _cell(figure["attributed_to"]) or source_rows.loc[figure["source_id"], "outlet"],
                         "source_id": str(figure["source_id"]),
                     }
@@ -369,12 +392,14 @@ def _source_work(source: dict) -> dict:
         work["publisher"] = {"@type": "Organization", "name": source["outlet"]}
     if source.get("byline"):
         work["author"] = {"@type": "Person", "name": source["byline"]}
-    if source.get("published"):
+    # only a date the article prints: a worked-out one ("25 or 26 November 2018†") has no schema.org form, and
+    # its one stored day would say more than the text does
+    if source.get("published") and source.get("published_basis") == "stated" and not source.get("published_precision"):
         work["datePublished"] = source["published"]
     return work
 
 
-def jsonld(title: str, url: str, changed: dt.date, book: dict, page_shown: Shown, verdicts: dict[str, str]) -> dict:
+def jsonld(title: str, url: str, changed: dt.date, book: dict, page_shown: Shown) -> dict:
     """The page as a schema.org Article citing its sources, with a Quotation per quotation and a ClaimReview
     per checked claim."""
     article_id = url + "#article"
@@ -426,7 +451,7 @@ def jsonld(title: str, url: str, changed: dt.date, book: dict, page_shown: Shown
                 "author": organisation,
                 "datePublished": changed.isoformat(),
                 "isPartOf": {"@id": article_id},
-                "reviewRating": {"@type": "Rating", "alternateName": verdicts.get(claim["verdict"], claim["verdict"])},
+                "reviewRating": {"@type": "Rating", "alternateName": claim["label"]},
             }
         )
     return {"@context": "https://schema.org", "@graph": graph}
@@ -501,10 +526,6 @@ def _subjects() -> dict[tuple[str, str], str]:
                 first = words.strip().strip('“”"').split()
                 found[(table, str(ident))] = " ".join(first[:SUBJECT_WORDS]).rstrip(",;:.")
     return found
-
-
-def _verdicts(templates_dir: Path) -> dict[str, str]:
-    return yaml.safe_load((templates_dir / "trust" / "verdicts.yml").read_text(encoding="utf-8"))
 
 
 def prepare(
@@ -601,7 +622,6 @@ def prepare(
     if record:
         write_manifest(manifest_path, updated)
     by_key = {correction_key(r): r for r in corrections}
-    verdicts = _verdicts(templates_dir)
     trust: dict[str, Any] = {"book": book, "pages": {}, "data": data_digest(manifest_path.parent)}
     for state in states:
         entry = updated["pages"][state.page]
@@ -618,7 +638,7 @@ def prepare(
             "changed": changed.isoformat(),
             "corrections": [{**r, "when": long_date(dt.date.fromisoformat(r["date"]))} for r in rows],
             "citation": citation_copies(state.title, book, changed, url, state.page),
-            "jsonld": script_json(jsonld(state.title, url, changed, book, structured[state.page], verdicts)),
+            "jsonld": script_json(jsonld(state.title, url, changed, book, structured[state.page])),
             "dataset": state.page == "methods",
         }
     atomic.write_if_changed(generated / TRUST_FILE, json.dumps(trust, indent=1, sort_keys=True, ensure_ascii=False))

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.claims import RECORD_TESTS, ClaimCheck, claim_checks
 from caravan_book.data.selection import Selection
+from caravan_book.story import verdicts
 from caravan_book.story.common import collapsible, headline, metric_label
 from caravan_book.story.display import (
     article_phrase,
@@ -187,13 +188,14 @@ def claims_text(sel: Selection) -> str:
             "kind": check.kind,
             "case": check.case,
             "holds": check.holds,
+            "label": verdicts.label(check.case, check.holds),
             "tests": list(check.tests),
             "v": _shown(check),
             "is": {k: bool(v) for k, v in check.values.items() if not isinstance(v, str)},
         }
         for check in claim_checks(sel)
     ]
-    return render("numbers/claims.md.j2", checks=checks)
+    return render("numbers/claims.md.j2", checks=checks, labels=verdicts.labels())
 
 
 def record_claim(sel: Selection) -> tuple[pd.DataFrame, dict | None]:
