@@ -57,14 +57,17 @@ def _article(row) -> dict[str, object]:
     }
 
 
-def _speakers(sel: Selection) -> dict[tuple[str, str], str]:
+def _speakers(sel: Selection) -> dict[tuple[str, str], tuple[str, str | None]]:
     """Who gives a fact, when the fact's sentence is a statement's (review 4, M6): the speaker and role, so an
-    official's account stands as theirs beside what the article itself reports."""
+    official's account stands as theirs beside what the article itself reports; with the reporter's own words
+    for the statement when it is reported, not quoted (None when it is quoted)."""
     frame = queries.statements(sel)
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], tuple[str, str | None]] = {}
     for _, r in frame.iterrows():
         role = r["role"] if isinstance(r["role"], str) and r["role"] else None
-        found.setdefault((r["source_id"], r["excerpt"]), f"{r['speaker']} ({role})" if role else str(r["speaker"]))
+        reported = str(r["quote"]) if r["quote_kind"] == "reported" else None
+        who = f"{r['speaker']} ({role})" if role else str(r["speaker"])
+        found.setdefault((r["source_id"], r["excerpt"]), (who, reported))
     return found
 
 
@@ -73,7 +76,11 @@ def _facts(sel: Selection, topic: str) -> list[dict[str, object]]:
     speakers = _speakers(sel)
     items: list[dict[str, object]] = []
     for _, r in frame[frame["topic"] == topic].iterrows():
-        who = speakers.get((r["source_id"], r["excerpt"]))
+        who, reported = speakers.get((r["source_id"], r["excerpt"]), (None, None))
+        # a value the reporter's own words give word for word ("criticism of the Trump administration from some
+        # politicians") is the article's phrase, not the speaker's (review 8, M2)
+        if reported is not None and str(r["value"]).casefold() in reported.casefold():
+            who = None
         # a value that already names its speaker ("Interior Ministry says ...") does not name them twice
         named = who is not None and who.split(" (")[0].split()[-1].lower() in str(r["value"]).lower()
         items.append({"value": _h(r["value"]), "who": _h(who) if who and not named else None, "article": _article(r)})
@@ -184,8 +191,12 @@ def _far_from_the_border(sel: Selection, other: Selection) -> dict[str, object] 
         return None
     if min(queries.distance_km(place, p) for p in us) <= 100:
         return None
+    # where the article says the group set out from, when that is the incident's place: the article does not
+    # say where the group was for the rest of the month (review 8, m11)
+    start = _first_fact(sel, "route_start")
     return {
         "place": place,
+        "start": str(start["value"]) if start is not None and str(start["value"]).startswith(place) else None,
         "year": f"{queries.incident(sel)['start_date']:%Y}",
         "other": there["place"],
         "other_year": f"{there['start_date']:%Y}",

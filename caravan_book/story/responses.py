@@ -12,7 +12,7 @@ from caravan_book.data.schemas import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.display import INFERRED_KEY, OPEN_BEFORE, date_text, quote_block
 from caravan_book.story.templates import render
-from caravan_book.text.quotes import in_context
+from caravan_book.text.quotes import holds_speakers_words, in_context
 
 #: The groups whose words are an official response.
 OFFICIAL = ("us-federal", "mexico-federal")
@@ -154,7 +154,7 @@ def responses_summary(sel: Selection) -> str:
         statements=len(frame),
         speakers=int(frame["speaker"].nunique()),
         direct=int((~sentence).sum()),
-        phrases=int((sentence & (frame["quote_kind"] == "direct")).sum()),
+        phrases=int((sentence & frame.apply(holds_speakers_words, axis=1)).sum()),
         groups=[
             {"name": GROUPS[g], "count": len(rows), "earlier": int(rows["statement_id"].isin(list(earlier)).sum())}
             for g, rows in frame.groupby("group", sort=False)
