@@ -490,15 +490,19 @@ def _corrections() -> list[dict]:
     rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
     subjects = _subjects()
     seen: dict[tuple[str, str], int] = {}
-    last: dict[tuple[str, str], dict] = {}
+    standing: dict[tuple[str, str], list[dict]] = {}  # the corrections of a fact not replaced yet
     for number, row in enumerate(
         rows, start=1
     ):  # a second correction of one fact on one day is told apart by its number
         row["number"] = str(number)  # the reader's "correction N": its line in the log
-        earlier = last.get((row["date"], row["fact_id"]))
-        if earlier is not None:
-            earlier["replaced_by"] = row["number"]
-        last[(row["date"], row["fact_id"])] = row
+        chain = standing.setdefault((row["date"], row["fact_id"]), [])
+        for earlier in list(chain):
+            # a later correction replaces an earlier one of the same part of the fact (a date, the words, a
+            # verdict); one that names no part replaces, or is replaced by, any (corrections.csv's ``part``)
+            if not earlier.get("part") or not row.get("part") or earlier["part"] == row["part"]:
+                earlier["replaced_by"] = row["number"]
+                chain.remove(earlier)
+        chain.append(row)
         table, _, key = row["fact_id"].partition("/")
         if (table, key) in subjects:  # which statement or event: its first words (review 4, m3)
             row["kind"], row["begins"] = table, subjects[(table, key)]
