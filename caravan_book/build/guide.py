@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from markupsafe import Markup
@@ -24,9 +25,23 @@ _EXERCISE = re.compile(r"^\s*[`:]{3,}\{exercise\}", re.M)
 _COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
 
 
+_READ: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def _read(path: Path) -> Any:
+    """The executed page, read again only when its file changed (the preview renders the guide after every
+    edit, and reading all the pages was most of that)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _READ.get(path)
+    if known is None or known[0] != stamp:
+        known = _READ[path] = (stamp, nbformat.read(path, as_version=4))
+    return known[1]
+
+
 def has_exercises(path: Path) -> bool:
     """Whether the executed page holds an exercise (sphinx-exercise's directive in its Markdown)."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = _read(path)
     texts = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     texts += [o.get("data", {}).get("text/markdown", "") for cell in notebook.cells for o in cell.get("outputs", [])]
     return any(_EXERCISE.search(text) for text in texts)
@@ -34,7 +49,7 @@ def has_exercises(path: Path) -> bool:
 
 def words_in(path: Path) -> int:
     """Words a reader reads on the page: prose and text outputs, not sections left closed."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = _read(path)
     words = 0
     for cell in notebook.cells:
         if "remove-cell" in cell.metadata.get("tags", []):

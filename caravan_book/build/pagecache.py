@@ -198,21 +198,37 @@ def split_usage(used: list[str]) -> tuple[list[str], list[str]]:
     return [n for n in names if not n.startswith(prefix)], [n[len(prefix) :] for n in names if n.startswith(prefix)]
 
 
-_CLOSURES: dict[tuple, list[Path]] = {}
+_REFERENCES: dict[Path, tuple[tuple[int, int], list[str]]] = {}
+
+
+def _template_references(path: Path) -> list[str]:
+    """The templates one template file includes, imports or extends, parsed again only when the file changed
+    (its modification time or size): the preview asks for every page's key after each edit, and parsing
+    is most of its cost."""
+    import jinja2.meta
+
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _REFERENCES.get(path)
+    if known is None or known[0] != stamp:
+        source = path.read_text(encoding="utf-8")
+        refs = [ref for ref in jinja2.meta.find_referenced_templates(templates.environment().parse(source)) if ref]
+        _REFERENCES[path] = known = (stamp, refs)
+    return known[1]
 
 
 def _template_closure(names: tuple[str, ...]) -> list[Path]:
-    """``templates.template_closure``, parsed again only when a template file changed (or one was added or
-    removed): the preview asks for every page's key after each edit, and parsing is most of its cost."""
-    stamp = tuple(
-        (str(path), path.stat().st_mtime_ns) for path in sorted(templates.TEMPLATES_DIR.rglob("*")) if path.is_file()
-    )
-    key = (names, hash(stamp))
-    if key not in _CLOSURES:
-        if len(_CLOSURES) > 256:
-            _CLOSURES.clear()
-        _CLOSURES[key] = templates.template_closure(list(names))
-    return _CLOSURES[key]
+    """``templates.template_closure``, each file parsed once until it changes (``_template_references``)."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        path = templates.TEMPLATES_DIR / name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        todo += _template_references(path)
+    return sorted(templates.TEMPLATES_DIR / name for name in seen)
 
 
 def page_key(page: Page, used: list[str], context: str = "") -> str:

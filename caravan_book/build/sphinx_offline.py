@@ -177,16 +177,27 @@ def _book_title(app: Any) -> str:
     return str(app.config.html_title or app.config.project)
 
 
+#: Each page as ``_fix_pages`` last left it (modification time and size): a warm Sphinx (the preview) rewrites
+#: only the pages that changed, and the others need no second look.
+_FIXED: dict[Path, tuple[int, int]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
 def _fix_pages(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
-        if "_static" in page.parts:
+        if "_static" in page.parts or _FIXED.get(page) == _stamp(page):
             continue
         text = page.read_text(encoding="utf-8")
         fixed = fix_page(text, project=_book_title(app))
         if fixed != text:
             atomic.write_text(page, fixed)
+        _FIXED[page] = _stamp(page)
     theme_css = Path(app.outdir).joinpath(*_THEME_CSS)
     if theme_css.is_file():
         css = theme_css.read_text(encoding="utf-8")
