@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from caravan_book import atomic
 from caravan_book.build import sections
+from caravan_book.build.filememo import FileMemo
 from caravan_book.story import templates
 from caravan_book.story.display import md, reading_minutes
 
@@ -25,18 +26,13 @@ _EXERCISE = re.compile(r"^\s*[`:]{3,}\{exercise\}", re.M)
 _COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
 
 
-_READ: dict[Path, tuple[tuple[int, int], Any]] = {}
+_READ: FileMemo[Any] = FileMemo()
 
 
 def _read(path: Path) -> Any:
     """The executed page, read again only when its file changed (the preview renders the guide after every
     edit, and reading all the pages was most of that)."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    known = _READ.get(path)
-    if known is None or known[0] != stamp:
-        known = _READ[path] = (stamp, nbformat.read(path, as_version=4))
-    return known[1]
+    return _READ.get(path, lambda p: nbformat.read(p, as_version=4))
 
 
 def has_exercises(path: Path) -> bool:

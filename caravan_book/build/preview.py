@@ -47,6 +47,8 @@ from caravan_book.settings import NOTEBOOKS_DIR, REPO_ROOT
 
 #: Seconds between two looks at the files' modification times.
 POLL = 0.1
+#: Seconds to wait after a change is seen, for the rest of a save that writes in steps.
+SETTLE = 0.05
 #: Where the browser asks for the state, and the injected script's template.
 STATE_PATH = "/_preview/state"
 INJECT_TEMPLATE = Path("preview") / "inject.html"
@@ -163,6 +165,7 @@ class WarmSphinx:
             confoverrides=config, status=self.status, warning=self.warnings, warningiserror=False, keep_going=True,
         )  # fmt: skip
         _read_figures_once(self.app)
+        _stem_once()
 
     def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
         """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
@@ -227,6 +230,24 @@ def _read_figures_once(app: Any) -> None:
             del env.get_doctree
 
     collector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
+
+
+def _stem_once() -> None:
+    """Sphinx's search index stems every word of each page it writes, afresh on every rebuild: the stems of the
+    English words are kept for the session (a stem depends on the word only)."""
+    from sphinx.search.en import SearchEnglish
+
+    if getattr(SearchEnglish.stem, "cache_info", None) is None:
+        stem = SearchEnglish.stem
+        memo: dict[str, str] = {}
+
+        def remembered(self: Any, word: str) -> str:
+            if word not in memo:
+                memo[word] = stem(self, word)
+            return memo[word]
+
+        remembered.cache_info = memo.__len__  # type: ignore[attr-defined]  # marks it done
+        SearchEnglish.stem = remembered  # type: ignore[method-assign]
 
 
 class State:
@@ -562,7 +583,7 @@ def serve(
             while True:
                 changed = watcher.changes()
                 if changed:
-                    time.sleep(POLL)  # an editor that writes in steps: take the rest of the save too
+                    time.sleep(SETTLE)  # an editor that writes in steps: take the rest of the save too
                     changed = sorted(set(changed) | set(watcher.changes()))
                     log("changed: " + ", ".join(shown(p) for p in changed[:5]) + (" ..." if len(changed) > 5 else ""))
                     session.rebuild(changed)
