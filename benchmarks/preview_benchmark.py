@@ -147,7 +147,8 @@ def main() -> int:
     print("\n".join(line for line in lines[first + 1 :] if line.startswith(("rebuilt", "rerunning", "ran "))))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "preview-latest.json").write_text(
-        json.dumps({"medians": summary, "runs": results, "load": os.getloadavg(), "lines": lines}, indent=1), encoding="utf-8"
+        json.dumps({"medians": summary, "runs": results, "load": os.getloadavg(), "lines": lines}, indent=1),
+        encoding="utf-8",
     )
     return 0
 
