@@ -235,32 +235,13 @@ def _run(args: argparse.Namespace) -> int:
                 return int(answer.get("code", 1))
             print(f"wrote {out} (on the preview's warm kernel)")
             return 0
-    from caravan_book.build import kernels, sections
-    from caravan_book.settings import NOTEBOOKS_DIR
+    page = _page(args.section, args.p)
+    out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
+    _verify_excerpts()
+    from caravan_book.build import publish  # after the checks: a bad argument loads no pandas
 
-    if args.section not in sections.load().notebook_names():
-        _page(args.section, args.p)  # the unknown section's error, before any kernel starts
-    if args.o is not None:
-        outputs.check_file(args.o, (".ipynb", ".html"), "output")
-    # the kernel starts, and imports the package, while this process checks the parameters and the excerpts
-    pool = kernels.KernelPool(1, NOTEBOOKS_DIR, warm=False)
-    try:
-        page = sections.page_for(args.section, _parameters(args.p), data=False)
-        out = outputs.check_file(args.o or Path(f"{page.page}.html"), (".ipynb", ".html"), "output")
-        # the values against the data, and the excerpts, in the kernel, which has pandas imported: this process
-        # never loads it
-        declared = sections.parameters_of(page.notebook)
-        refused = pool.submit(lambda kernel: kernel.check_data(page.notebook, page.parameters, declared)).result()
-        if refused is not None:
-            error = ReportedError(refused[1])
-            error.exit_code = refused[0]
-            raise error
-        from caravan_book.build import publish  # after the checks: a bad argument loads no pandas
-
-        with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
-            publish.run_section(page, out, pool=pool)
-    finally:
-        pool.close(wait=True)
+    with _working(f"running {args.section} ({page.describe_parameters()}) with papermill"):
+        publish.run_section(page, out)
     print(f"wrote {out}")
     return 0
 

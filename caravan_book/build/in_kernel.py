@@ -30,25 +30,6 @@ def warm_up() -> None:
     gc.freeze()
 
 
-class Refused(Exception):
-    """A section's parameters refused by ``check_data``: the error's exit code, a space, its message."""
-
-
-def check_data(section: str, values: dict, declared: dict) -> None:
-    """``sections.check_data``, then the excerpts' check (``ledger.verify``), in the kernel, whose pandas is
-    already imported (``caravan-book run`` from cold)."""
-    from caravan_book import settings
-    from caravan_book.build import sections
-    from caravan_book.data import ledger
-    from caravan_book.errors import ReportedError
-
-    try:
-        sections.check_data(section, values, declared)
-        ledger.verify(None, settings.seeds_dir())
-    except ReportedError as error:
-        raise Refused(f"{error.exit_code} {error}") from None
-
-
 def reset(env: dict[str, str | None], cwd: str) -> None:
     from IPython import get_ipython
 

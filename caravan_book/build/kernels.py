@@ -48,7 +48,6 @@ STARTUP_TIMEOUT = 60
 #: Run in a new kernel, then before each page (``in_kernel``); neither leaves a name in the namespace.
 WARM_UP = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).warm_up()'
 RESET = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).reset(%s, %r)'
-CHECK = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).check_data(%r, %r, %r)'
 
 
 class _SharedClient(AsyncKernelClient):
@@ -118,9 +117,8 @@ def _close_event_loop() -> None:
 class WarmKernel:
     """One kernel, used by one thread only, page after page."""
 
-    def __init__(self, cwd: Path = NOTEBOOKS_DIR, warm: bool = True):
+    def __init__(self, cwd: Path = NOTEBOOKS_DIR):
         self.cwd = cwd
-        self.warm = warm
         self.km: Any = None
         self.kc: Any = None
         self.pages = 0
@@ -133,17 +131,15 @@ class WarmKernel:
         kc.start_channels()
         self.kc = kc
         _run_sync(kc.wait_for_ready, timeout=STARTUP_TIMEOUT)
-        if self.warm:
-            self.execute(WARM_UP)
+        self.execute(WARM_UP)
 
     @property
     def pid(self) -> int | None:
         provisioner = getattr(self.km, "provisioner", None)
         return getattr(provisioner, "pid", None)
 
-    def execute(self, code: str, timeout: float = STARTUP_TIMEOUT, refusal: str | None = None) -> str | None:
-        """Run code that is not a page's (nothing is stored in the history); KernelFailed if it fails, except
-        with the exception named ``refusal``, whose message is returned."""
+    def execute(self, code: str, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Run code that is not a page's (nothing is stored in the history); KernelFailed if it fails."""
         if self.kc is None or not _run_sync(self.km.is_alive):
             raise KernelFailed("the kernel is not running")
         try:
@@ -154,20 +150,7 @@ class WarmKernel:
             raise KernelFailed(f"the kernel did not answer in {timeout} s") from error
         content = reply["content"]
         if content["status"] != "ok":
-            if refusal is not None and content.get("ename") == refusal:
-                return str(content.get("evalue"))
             raise KernelFailed(f"{content.get('ename')}: {content.get('evalue')}")
-        return None
-
-    def check_data(self, section: str, values: dict, declared: dict) -> tuple[int, str] | None:
-        """``sections.check_data`` and the excerpts' check run in this kernel (``in_kernel.check_data``): None, or
-        the refusal's exit code and message."""
-        declared = {name: dict(spec) for name, spec in declared.items()}
-        refused = self.execute(CHECK % (section, dict(values), declared), timeout=CELL_TIMEOUT, refusal="Refused")
-        if refused is None:
-            return None
-        code, _, message = refused.partition(" ")
-        return int(code), message
 
     def reset(self, env: dict[str, str | None], cwd: Path) -> None:
         self.execute(RESET % (repr(dict(env)), str(cwd)))
@@ -221,14 +204,9 @@ class KernelPool:
     ``KernelFailed`` gets a fresh kernel and runs once more.
     """
 
-    def __init__(
-        self, size: int, cwd: Path = NOTEBOOKS_DIR, log: Callable[[str], None] | None = None, warm: bool = True
-    ):
-        """``warm``: each kernel imports the whole package and its libraries at start (``in_kernel.warm_up``), for
-        the pages to come; not for a kernel of one page, which imports what that page needs."""
+    def __init__(self, size: int, cwd: Path = NOTEBOOKS_DIR, log: Callable[[str], None] | None = None):
         self.size = size
         self.cwd = cwd
-        self.warm = warm
         self.log = log
         self.stopped = False
         self._tasks: queue.Queue = queue.Queue()
@@ -238,7 +216,7 @@ class KernelPool:
             thread.start()
 
     def _work(self) -> None:
-        kernel = WarmKernel(self.cwd, self.warm)
+        kernel = WarmKernel(self.cwd)
         self.kernels.append(kernel)
         start_error: BaseException | None = None
         try:

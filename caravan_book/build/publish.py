@@ -7,13 +7,11 @@ when complete, so a failure never leaves a partial file behind.
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import nbformat
 from markdown_it import MarkdownIt
@@ -28,9 +26,6 @@ from caravan_book.settings import NOTEBOOKS_DIR, STATIC_DIR
 from caravan_book.story import figures as render
 from caravan_book.story.templates import TEMPLATES_DIR
 from caravan_book.story.templates import render as render_template
-
-if TYPE_CHECKING:
-    from caravan_book.build.kernels import KernelPool
 
 CHROMIUM = str(settings.chromium())
 #: Headless chromium on a machine with no network: no sandbox (root), no GPU, and none of the background
@@ -164,36 +159,13 @@ def _check_pdf(pdf_file: Path) -> None:
         )
 
 
-def run_section(page: Page, out: Path, pool: KernelPool | None = None) -> Path:
-    """Run a section to ``out``: .ipynb (executed notebook) or .html (standalone page); on ``pool``'s kernel
-    if given (``kernels``: the same notebook as a fresh kernel's, started while the command checked)."""
+def run_section(page: Page, out: Path) -> Path:
+    """Run a section to ``out``: .ipynb (executed notebook) or .html (standalone page)."""
     suffix = out.suffix.lower()
     if suffix not in (".ipynb", ".html"):
         raise PublishError(f"output {out} must end in .ipynb (executed notebook) or .html (standalone page)")
-    if pool is None:
-        notebook = execute(page.notebook, page.parameters, medium=section_medium(out))
-    else:
-        notebook = execute_on(pool, page, medium=section_medium(out))
+    notebook = execute(page.notebook, page.parameters, medium=section_medium(out))
     return write_section(page, notebook, out)
-
-
-def execute_on(pool: KernelPool, page: Page, medium: str = "web") -> nbformat.NotebookNode:
-    """``execute`` on a kernel of ``pool``: the environment the page sees is this process's, with the medium."""
-    from papermill.exceptions import PapermillExecutionError
-
-    from caravan_book.build import kernels
-
-    env = {name: os.environ.get(name) for name in kernels.PAGE_ENV}
-    env[settings.MEDIUM_ENV] = medium
-
-    def job(kernel: kernels.WarmKernel) -> nbformat.NotebookNode:
-        with tempfile.TemporaryDirectory() as work:
-            return kernel.run(page.source, Path(work) / page.source.name, page.parameters, env)
-
-    try:
-        return pool.submit(job).result()
-    except (PapermillExecutionError, kernels.KernelFailed) as error:
-        raise PublishError(failure_message(page.source.name, page.parameters, error)) from None
 
 
 def section_medium(out: Path) -> str:

@@ -168,28 +168,18 @@ def _coerce(name: str, value, declared: dict):
     return value
 
 
-def validate(notebook: str, given: dict, *, data: bool = True) -> dict:
-    """Check a section's parameters before running it; return them (with defaults filled in). Not ``data``:
-    their names and types only, not their values against the data (``check_data``, which loads pandas)."""
+def validate(notebook: str, given: dict) -> dict:
+    """Check a section's parameters before running it; return them (with defaults filled in)."""
     declared = parameters_of(notebook)
     unknown = [name for name in given if name not in declared]
     if unknown:
         choices = ", ".join(declared) or "none"
         raise ParameterError(f"section {notebook!r} has no parameter {', '.join(unknown)}; its parameters: {choices}")
+    from caravan_book.data import selection as params
+
     values = {name: _coerce(name, value, declared[name]) for name, value in given.items()}
     # text values are used as checked: " 2021-tapachula " names the incident 2021-tapachula
     values = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
-    if data:
-        check_data(notebook, values)
-    return values
-
-
-def check_data(notebook: str, values: dict, declared: dict | None = None) -> None:
-    """A section's checked parameters against the data: the incident, sources and date exist and agree.
-    ``declared``: the notebook's ``parameters_of``, if the caller has them (a kernel then imports no papermill)."""
-    from caravan_book.data import selection as params
-
-    declared = parameters_of(notebook) if declared is None else declared
     names = set(declared)
     if {"incident", "sources", "as_of"} <= names:
         merged = {n: values.get(n, _default(declared[n])) for n in ("incident", "sources", "as_of")}
@@ -198,17 +188,17 @@ def check_data(notebook: str, values: dict, declared: dict | None = None) -> Non
         params.select_pair(
             values.get("left", _default(declared["left"])), values.get("right", _default(declared["right"]))
         )
+    return values
 
 
-def page_for(section: str, given: dict, *, data: bool = True) -> Page:
-    """The page ``caravan-book run`` makes of a section and its typed parameters, checked (ParameterError);
-    against the data too unless not ``data`` (the caller then runs ``check_data``, in a kernel)."""
+def page_for(section: str, given: dict) -> Page:
+    """The page ``caravan-book run`` makes of a section and its typed parameters, checked (ParameterError)."""
     known = load().notebook_names()
     if section not in known:
         raise ParameterError(f"unknown section {section!r}; choose one of: {', '.join(known)}")
     from caravan_book.build.warm_run import page_slug
 
-    values = validate(section, given, data=data)
+    values = validate(section, given)
     return Page(page_slug(section, values), section, values)
 
 
