@@ -89,6 +89,29 @@ def test_timeline_marks_print_their_date_as_the_table_does(incident):
     assert Counter(m[w["date"]] for m in marks) == Counter(figure.data[w["date"]])
 
 
+@pytest.mark.parametrize("incident", INCIDENT_IDS)
+def test_the_timeline_gives_its_dates_most_of_the_drawing_and_names_each_article_in_its_row(incident):
+    """Article names beside the plot took half the drawing on a desktop: they sit in their rows now."""
+    events = queries.timeline(select(incident))
+    figure = charts.timeline_chart(events, name="t")
+    svg, spec = render.drawing(figure.chart)
+    drawn = float(re.search(r"--drawn: ([\d.]+)px", svg).group(1))
+    assert spec["width"] / drawn >= 0.8
+    texts = {unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    assert set(events["label"]) <= texts
+
+
+def test_a_very_long_article_name_does_not_widen_the_timeline():
+    """A name is written in its row, cut to the plot's width: 300 characters once made the drawing, and the
+    labels drawn to fit a phone, grow round after round until the PNG copy needed tens of gigabytes."""
+    events = queries.timeline(select("2018-tijuana"))
+    events["label"] = events["label"] + " word" * 60
+    figure = charts.timeline_chart(events, name="t")
+    svg, spec = render.drawing(figure.chart)
+    assert float(re.search(r"--drawn: ([\d.]+)px", svg).group(1)) < 1.3 * spec["width"]
+    assert len(render.png(spec)) < 2_000_000
+
+
 def test_the_2021_map_shows_the_destination_the_border_and_both_countries():
     sel = select("2021-tapachula")
     facts = queries.facts(sel)

@@ -112,25 +112,17 @@ def test_run_to_standalone_html_page(tmp_path):
     assert "Solution" in soup.get_text()
 
 
+def _papermill(notebook: str, out, **parameters: str) -> subprocess.CompletedProcess:
+    """Plain papermill, as a rerunner types it, on one of the book's notebooks."""
+    options = [arg for name, value in parameters.items() for arg in ("-p", name, value)]
+    command = [sys.executable, "-m", "papermill", str(REPO / "notebooks" / f"{notebook}.ipynb"), str(out), *options]
+    return subprocess.run(command, capture_output=True, text=True, env=subprocess_env(), timeout=300)
+
+
 @pytest.mark.build
 def test_plain_papermill_validates_inside_the_notebook(tmp_path):
     out = tmp_path / "out.ipynb"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(REPO / "notebooks" / "numbers.ipynb"),
-            str(out),
-            "-p",
-            "incident",
-            "2019-nowhere",
-        ],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=300,
-    )
+    done = _papermill("numbers", out, incident="2019-nowhere")
     assert done.returncode != 0
     notebook = nbformat.read(out, as_version=4)
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -143,25 +135,7 @@ def test_plain_papermill_validates_inside_the_notebook(tmp_path):
 @pytest.mark.build
 def test_plain_papermill_runs_with_new_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(REPO / "notebooks" / "comparison.ipynb"),
-            str(out),
-            "-p",
-            "left",
-            "2021-tapachula",
-            "-p",
-            "right",
-            "2018-tijuana",
-        ],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=300,
-    )
+    done = _papermill("comparison", out, left="2021-tapachula", right="2018-tijuana")
     assert done.returncode == 0, done.stderr
     notebook = nbformat.read(out, as_version=4)
     injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]

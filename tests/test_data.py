@@ -106,6 +106,9 @@ BAD_CELLS = [
     ("statements.csv", 10, "prominence", "first", "'first' is not a whole number"),
     ("claims.csv", 0, "figure_id", "2021-made-up", "is not a known figure_id of figures.csv"),
     ("claims.csv", 1, "test", "vibes", "allowed values: fiscal_year_total, month_total"),
+    # a record claim is judged on what its sentence counts: arrests, or attempts to enter
+    ("claims.csv", 3, "test", "record_attempts", "speaks of none of trying to, attempt"),
+    ("claims.csv", 4, "test", "record", "speaks of none of arrest, detain"),
 ]
 
 

@@ -714,16 +714,17 @@ def test_the_numbers_lead_says_a_disputed_claim_is_checked_below(sel):
 
 @_selections()
 def test_a_verdict_saying_when_a_claim_was_written_marks_an_inferred_date(sel):
-    """Review 4, m8: "Written in October 2021" is worked out from the article's date; the verdict prints it with
-    the book's one date display, so an inferred date carries its †."""
-    from caravan_book.story.display import fmt_date
+    """Review 4, m8; review 6, M2: when a claim was written is its article's date as the book prints it, no more
+    precisely than the text allows ("on or after 23 October 2021†", never "October 2021"), with its †."""
+    from caravan_book.story.display import published_date
     from caravan_book.story.numbers import claims_text
 
     text = claims_text(sel)
     for check in claims.claim_checks(sel):
         if check.values.get("this_year_meant_last"):
-            month = fmt_date(
-                pd.Timestamp(check.figures["published"].max()), str(check.values["written_basis"]), "month"
-            )
-            assert f"Written in {month}," in text, check.claim
-            assert month.endswith("†") == (check.values["written_basis"] == "inferred"), month
+            figures = check.figures
+            latest = figures[pd.to_datetime(figures["published"]) == pd.to_datetime(figures["published"]).max()]
+            when = published_date(latest.iloc[0])
+            assert f"The article was written {'' if when.startswith('on or ') else 'on '}{when}, after fiscal" in text
+            assert when.endswith("†") == (check.values["written_basis"] == "inferred"), when
+            assert "Written in" not in text

@@ -78,7 +78,7 @@ def test_a_number_the_lead_states_comes_with_its_other_versions(sel):
 def test_the_2018_lead_says_the_interior_ministry_said_nearly_500():
     lead = _flat(narrative.lead(select("2018-tijuana")))
     assert "“nearly 500 migrants”, from Mexico's Interior Ministry" in lead
-    assert "leads with other news" in lead and "threatened to close the border permanently" in lead
+    assert "leads instead with news of" in lead and "threatened to close the border permanently" in lead
     assert "Marchers, the BBC reports, chanted: “We aren’t criminals! We are hard workers!”" in lead
 
 

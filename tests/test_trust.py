@@ -334,6 +334,36 @@ def test_every_page_has_a_citation_a_date_and_valid_jsonld(built_book):
         assert why in corrections.replace("&#39;", "&#x27;"), row
 
 
+NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+
+
+def test_every_number_a_correction_gives_is_on_a_page_that_shows_its_fact(built_book):
+    """A correction's "right" column is typed by a person: each number in it must be one the book shows now, on
+    a page that carries the corrected fact (the manifest says which), not only in the corrections list."""
+    from bs4 import BeautifulSoup
+
+    site = built_book / "_build" / "html"
+    manifest = json.loads((built_book / "data" / "published.json").read_text(encoding="utf-8"))["pages"]
+    files = {path.stem: path for path in _pages(site)}
+    texts = {}
+    for key in manifest:
+        path = files.get(key.rsplit("book-generated-", 1)[-1].removeprefix("book-"))
+        texts[key] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ") if path else ""
+    with open(built_book / "data" / "corrections.csv", encoding="utf-8", newline="") as fh:
+        latest = {row["fact_id"]: row for row in csv.DictReader(fh)}  # a later row replaces an earlier one
+    unseen, checked = [], 0
+    for fact, row in latest.items():
+        pages = [key for key, page in manifest.items() if fact in page["facts"]]
+        if not pages:  # a fact the book no longer shows (a removed event): nothing to compare with
+            continue
+        shown = set(NUMBER.findall(" ".join(texts[key] for key in pages)))
+        for number in NUMBER.findall(row["right"]):
+            checked += 1
+            if number not in shown:
+                unseen.append(f"{fact}: {number} ({', '.join(pages)})")
+    assert checked > 50 and not unseen, unseen
+
+
 def test_the_methods_page_links_the_dataset_zip_which_passes_check(built_book, tmp_path):
     site = built_book / "_build" / "html"
     methods = (site / "book" / "generated" / "methods.html").read_text(encoding="utf-8")

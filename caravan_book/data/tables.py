@@ -26,6 +26,7 @@ from caravan_book.data.files import TABLE_FILES, record_use
 from caravan_book.data.problems import rule as say
 from caravan_book.errors import DataError, DataProblem, shown_path
 from caravan_book.settings import REPO_ROOT, data_dir
+from caravan_book.text.vocabulary import allowed
 
 if TYPE_CHECKING:
     from caravan_book.data.schemas import TableSpec
@@ -297,6 +298,8 @@ MAX_YEARS_FROM_INCIDENT = 3
 CLAIM_METRIC_PREFIXES = ("swb_encounters", "migrant_arrests")
 #: Claim tests read the monthly tables; the others may also read the annual one.
 MONTHLY_TESTS = ("fiscal_year_total", "month_total", "peak_month", "fell_from_month_before")
+#: What a record claim's sentence must speak of, for each test that reads it (``text/vocabulary.yml``).
+CLAIM_SPEAKS_OF: dict[str, list[str]] = allowed("claim_speaks_of")
 
 
 def cross_problems(folder: Path | None = None) -> list[DataProblem]:
@@ -341,6 +344,12 @@ def cross_problems(folder: Path | None = None) -> list[DataProblem]:
         elif isinstance(metric, str) and not metric.startswith(CLAIM_METRIC_PREFIXES):
             said = say("claim_metric", metric=metric, prefixes=", ".join(CLAIM_METRIC_PREFIXES))
             problems.append(DataProblem(shown, line, "figure_id", claim.figure_id, said))
+        speaks_of = CLAIM_SPEAKS_OF.get(claim.test)
+        sentence = excerpt.lower() if isinstance(excerpt, str) else ""
+        if speaks_of and sentence and not any(re.search(rf"\b{re.escape(w)}", sentence) for w in speaks_of):
+            tests = "; ".join(f"{test}: {', '.join(words)}" for test, words in CLAIM_SPEAKS_OF.items())
+            said = say("claim_subject", words=", ".join(speaks_of), tests=tests)
+            problems.append(DataProblem(shown, line, "test", claim.test, said))
         years = monthly if claim.test in MONTHLY_TESTS else every
         if claim.fiscal_year not in years:
             said = say("claim_year", first=min(years), last=max(years))

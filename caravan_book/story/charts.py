@@ -184,10 +184,12 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
     )
     # marks on one day of one article's row are spread over the row's height, so each can be seen and pointed at
     plotted["slot"] = plotted.groupby(["article", plotted["start"].fillna(plotted["bound"])]).cumcount()
-    plotted["spread"] = (plotted["slot"] % 7 - 3) * 5
+    plotted["spread"] = (plotted["slot"] % 7 - 3) * 4 + 14  # below the article's name, at the top of the row
     basis_scale = list(basis_names.values())
-    height = max(130, 64 * data["article"].nunique())  # room for an article's name on two lines
-    row_y = alt.Y("article:N", title=None, axis=alt.Axis(labelLimit=200))  # long names wrap (figures.fitted_spec)
+    height = max(130, 64 * data["article"].nunique())  # room for an article's name over its marks
+    # each article's name is written at the top of its own row, over the marks, not beside the plot: long names
+    # ("Daniel Herborn (outlet not named)") would otherwise take half the drawing's width from the dates
+    row_y = alt.Y("article:N", title=None, axis=alt.Axis(labels=False, ticks=False, domain=False))
     row_offset = alt.YOffset("spread:Q", scale=alt.Scale(domain=[-40, 40]), title=None)
     base = alt.Chart(plotted).encode(
         y=row_y,
@@ -206,7 +208,7 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
     )
     # the scale is padded by a fading bar's reach, so a bound at the first or last day keeps its open side visible
     padded = alt.Scale(padding=OPEN_BAR_PX)
-    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30, tickCount=3), scale=padded)
+    axis = alt.X("start:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=-30, tickCount=4), scale=padded)
     points = (
         base.transform_filter(~alt.datum.span & (alt.datum.open == ""))
         .mark_point(filled=True, size=90, opacity=0.85)
@@ -246,10 +248,19 @@ def timeline_chart(events: pd.DataFrame, title: str | None = None, name: str = "
                 )
                 .encode(x=bound_axis, x2=alt.X2("bound:T"), y=row_y, yOffset=row_offset)
             )
+    names = (
+        alt.Chart(pd.DataFrame({"article": data["article"].unique(), "top": -40}))
+        # at most the plot's width (cut with an ellipsis: the caption and the table give every name whole), so
+        # a long name cannot widen the drawing and, with it, the labels drawn to fit a phone (figures.drawing)
+        .mark_text(align=LEFT, baseline="top", dx=4, dy=2, fontWeight="bold", color="#222", limit=WIDTH + 32)
+        .encode(
+            x=alt.value(0), y=row_y, yOffset=alt.YOffset("top:Q", scale=alt.Scale(domain=[-40, 40])), text="article:N"
+        )
+    )
     title = title or _timeline_words("title")
     description = _timeline_words("description", events=len(data), articles=data["article"].nunique())
-    chart = alt.layer(*fades, bars, ticks, points, title=title).properties(
-        width=WIDTH - 70, height=height, description=description
+    chart = alt.layer(*fades, bars, ticks, points, names, title=title).properties(
+        width=WIDTH + 40, height=height, description=description
     )
     # the first and last rows in the timeline's order (a bound by its bound day; "on or after" last on its day)
     first, last = events.index[0], events.index[-1]

@@ -79,10 +79,16 @@ def headline(sel: Selection) -> dict:
     day, news = _key_day(sel, events) if not events.empty else (pd.Timestamp(info["start_date"]), events)
     on_day = events[events["date"] == day]
     basis = info["start_date_basis"] if known else "inferred"
+    shown = date_text(day, basis, _precision_of(news), weekday=weekday_printed(day, on_day))
+    # a day one article prints and the book works out for others' events says so once (review 6, m4)
+    dated = on_day[on_day["date_precision"] == "day"] if "date_precision" in on_day else on_day.iloc[0:0]
+    printed = int(dated.loc[dated["date_basis"] == "stated", "source_id"].nunique())
+    mixed = basis == "stated" and printed and (dated["date_basis"] == "inferred").any()
     return {
         "title": info["title"] if known else None,
         "as_of": date_text(sel.as_of) if sel.as_of is not None else None,
-        "day": date_text(day, basis, _precision_of(news), weekday=weekday_printed(day, on_day)),
+        "day": shown,
+        "printed": printed if mixed and known else 0,
         "place": info["place"],
         "news": news,
     }
@@ -137,7 +143,7 @@ def news_values(sel: Selection, sentences: int) -> dict[str, object]:
     """The values of a news lead: title (or as_of), day, place and up to ``sentences`` action sentences."""
     if queries.timeline(sel).empty:
         info = queries.incident(sel)
-        return {"title": info["title"], "as_of": None, "day": None, "place": info["place"], "news": []}
+        return {"title": info["title"], "as_of": None, "day": None, "printed": 0, "place": info["place"], "news": []}
     top = headline(sel)
     news = top.pop("news")
     ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]

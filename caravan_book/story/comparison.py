@@ -186,6 +186,7 @@ def _far_from_the_border(sel: Selection, other: Selection) -> dict[str, object] 
         return None
     return {
         "place": place,
+        "year": f"{queries.incident(sel)['start_date']:%Y}",
         "other": there["place"],
         "other_year": f"{there['start_date']:%Y}",
         "km": fmt_number(round(queries.distance_km(place, there["place"]), -2)),

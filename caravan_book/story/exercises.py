@@ -199,12 +199,13 @@ def comparison(left: Selection, right: Selection) -> str:
             "on_border": _on_the_us_border(str(incident["place"])),
             "date": fmt_date(incident["start_date"], incident["start_date_basis"]),
             "articles": len(sel.sources),
-            # what the articles report of officers and force, in the data's words (none: the template says so)
+            # what the articles report of officers and force, in the data's words (none: the template says so):
+            # every police line the articles report (one article may not say whose it was), the first force used
             "officers": {
-                r["topic"]: r["value"]
-                for _, r in facts[facts["topic"].isin(["mexican_police", "force_used"])]
-                .drop_duplicates("topic")
-                .iterrows()
+                topic: list(values) if topic == "mexican_police" else values.iloc[0]
+                for topic, values in facts[facts["topic"].isin(["mexican_police", "force_used"])].groupby(
+                    "topic", sort=False
+                )["value"]
             },
         }
 

@@ -48,6 +48,9 @@ TITLE_EXTRA = 2
 PHONE_COLUMN = 342
 #: The smallest label on screen (px) once a drawing is scaled to :data:`PHONE_COLUMN`.
 SCREEN_MIN = 12.2
+#: The largest label size a drawing is drawn with (px at its drawn size): a drawing that would need more (text
+#: that widens it as its labels grow) keeps this size instead of growing without end.
+MAX_LABEL_SIZE = 3 * LABEL_SIZE
 #: A chart draws at most this many data rows (marks) per dataset; more is refused with a clear error. The
 #: book's own charts aggregate before they reach it (``charts.MAX_ROWS``).
 MAX_MARKS = 2000
@@ -294,7 +297,7 @@ def drawing(chart: Any) -> tuple[str, dict]:
     for _ in range(4):
         spec = fitted_spec(_prepared_spec(source, size), size)
         svg, width, _ = _svg(spec)
-        needed = math.ceil(SCREEN_MIN * width / PHONE_COLUMN)
+        needed = min(MAX_LABEL_SIZE, math.ceil(SCREEN_MIN * width / PHONE_COLUMN))
         if needed <= size:
             break
         size = needed

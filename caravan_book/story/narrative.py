@@ -111,6 +111,7 @@ def _other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object
                 "printed": r["as_printed"],
                 "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
                 "article": Markup(article_phrase(r)),
+                "same": r["source_id"] == event["source_id"],  # "the same article", not its name again
             }
             for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
         ],
@@ -210,7 +211,12 @@ def day_by_day(sel: Selection) -> str:
                     "also": [outlet_name(r) for _, r in story_rows.iloc[1:].iterrows()],
                 }
             )
-        days.append({"heading": heading, "items": items, "more": len(group) - len(top)})
+        # a day one article prints and the book works out for others' events says so (review 6, m4)
+        printed = int(group.loc[group["date_basis"] == "stated", "source_id"].nunique())
+        mixed = printed and (group["date_basis"] == "inferred").any() and (group["date_precision"] == "day").all()
+        days.append(
+            {"heading": heading, "items": items, "more": len(group) - len(top), "printed": printed if mixed else 0}
+        )
     return render("narrative/day-by-day.md.j2", days=days, key=INFERRED_KEY)
 
 

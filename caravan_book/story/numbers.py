@@ -21,6 +21,7 @@ from caravan_book.story.display import (
     fmt_number,
     outlet_name,
     printed,
+    published_date,
     speaker_of_figure,
 )
 from caravan_book.story.templates import render
@@ -157,15 +158,20 @@ _YEARS = re.compile(r"(year|since|^claimed$)")
 
 def _shown(check: ClaimCheck) -> dict[str, object]:
     """A check's values as the verdict prints them: counts with thousands commas, years and words as they are, the
-    month a claim was written as the book's one date display prints it (with † when the article's date is
-    worked out)."""
+    day a claim was written as the book prints its article's date, no more precisely than the article allows
+    ('on or after 23 October 2021†')."""
     shown: dict[str, object] = {
         k: v if isinstance(v, str) or _YEARS.search(k) or (k == "claimed" and check.kind != "month") else fmt_number(v)
         for k, v in check.values.items()
     }
     if "written_date" in check.values:
         written = pd.Timestamp(str(check.values["written_date"]))
-        shown["written_month"] = fmt_date(written, str(check.values["written_basis"]), "month")
+        latest = check.figures[pd.to_datetime(check.figures["published"]) == written]
+        shown["written_when"] = (
+            published_date(latest.iloc[0])
+            if not latest.empty
+            else fmt_date(written, str(check.values["written_basis"]), "day")
+        )
     return shown
 
 

@@ -135,6 +135,8 @@ def responses_lead(sel: Selection) -> str:
         one=len(sel.sources) == 1,
         statements=len(frame),
         speakers=int(frame["speaker"].nunique()),
+        # one article sentence that reports several speakers is one statement of each (review 6, m9)
+        shared=int((frame.groupby(["source_id", "excerpt"])["speaker"].nunique() > 1).sum()),
     )
 
 
