@@ -142,11 +142,13 @@ def main() -> int:
     summary = {name: round(statistics.median(values), 2) for name, values in results.items()}
     for name, value in summary.items():
         print(f"{name}: {value} (runs: {', '.join(f'{v:.2f}' for v in results[name])})")
-    print("preview's own lines for the last edits:")
-    print("\n".join([line for line in lines if line.startswith(("rebuilt", "rerunning"))][-8:]))
+    print("preview's own lines for the edits (after the first build):")
+    first = next(n for n, line in enumerate(lines) if line.startswith("rebuilt in"))
+    print("\n".join(line for line in lines[first + 1 :] if line.startswith(("rebuilt", "rerunning", "ran "))))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "preview-latest.json").write_text(
-        json.dumps({"medians": summary, "runs": results, "load": os.getloadavg()}, indent=1), encoding="utf-8"
+        json.dumps({"medians": summary, "runs": results, "load": os.getloadavg(), "lines": lines}, indent=1),
+        encoding="utf-8",
     )
     return 0
 

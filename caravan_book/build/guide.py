@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from markupsafe import Markup
 
 from caravan_book import atomic
 from caravan_book.build import sections
+from caravan_book.build.filememo import FileMemo
 from caravan_book.story import templates
 from caravan_book.story.display import md, reading_minutes
 
@@ -24,9 +26,18 @@ _EXERCISE = re.compile(r"^\s*[`:]{3,}\{exercise\}", re.M)
 _COLLAPSED = re.compile(r"^:::\{dropdown\}.*?^:::$", re.M | re.S)
 
 
+_READ: FileMemo[Any] = FileMemo()
+
+
+def _read(path: Path) -> Any:
+    """The executed page, read again only when its file changed (the preview renders the guide after every
+    edit, and reading all the pages was most of that)."""
+    return _READ.get(path, lambda p: nbformat.read(p, as_version=4))
+
+
 def has_exercises(path: Path) -> bool:
     """Whether the executed page holds an exercise (sphinx-exercise's directive in its Markdown)."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = _read(path)
     texts = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     texts += [o.get("data", {}).get("text/markdown", "") for cell in notebook.cells for o in cell.get("outputs", [])]
     return any(_EXERCISE.search(text) for text in texts)
@@ -34,7 +45,7 @@ def has_exercises(path: Path) -> bool:
 
 def words_in(path: Path) -> int:
     """Words a reader reads on the page: prose and text outputs, not sections left closed."""
-    notebook = nbformat.read(path, as_version=4)
+    notebook = _read(path)
     words = 0
     for cell in notebook.cells:
         if "remove-cell" in cell.metadata.get("tags", []):

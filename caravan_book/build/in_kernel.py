@@ -6,6 +6,7 @@ the state of a fresh one before each page, modules kept (see ``kernels``).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pkgutil
@@ -23,6 +24,10 @@ def warm_up() -> None:
             importlib.import_module(f"caravan_book.{layer}.{info.name}")
     for library in ("altair", "pandas", "vl_convert"):
         importlib.import_module(library)
+    # what the imports made lives as long as the kernel: out of the collector's way, so the full collection
+    # IPython's reset runs before each page (``displayhook.flush``) looks only at what pages made
+    gc.collect()
+    gc.freeze()
 
 
 def reset(env: dict[str, str | None], cwd: str) -> None:

@@ -54,11 +54,25 @@ class _SharedClient(AsyncKernelClient):
     """A client whose channels are started once: papermill asks the manager for a client on every page."""
 
     _started = False
+    _ready = False
 
     def start_channels(self, *args: Any, **kwargs: Any) -> None:
         if not self._started:
             self._started = True
             super().start_channels(*args, **kwargs)
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        """Wait for the kernel once; after that only check that it is alive. (The full wait ends by draining
+        IOPub for 0.2 s, on every page papermill runs; the previous page and the reset have already waited
+        for the kernel's idle status, so nothing is left there to drain.)"""
+        if self._ready:
+            if not await self._async_is_alive():
+                raise RuntimeError("the kernel died")
+            return
+        await super()._async_wait_for_ready(timeout=timeout)
+        self._ready = True
+
+    wait_for_ready = _async_wait_for_ready
 
 
 class WarmKernelManager(IPCKernelManager):

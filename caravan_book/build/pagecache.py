@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from caravan_book import atomic, settings, story, versions
+from caravan_book.build.filememo import FileMemo
 from caravan_book.build.sections import Page
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.story import templates
@@ -33,6 +34,15 @@ PACKAGE = "caravan_book"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 STORY = f"{PACKAGE}.story"
 PAGE_MODULES = tuple(f"{STORY}.{name}" for name in story.PAGE_MODULES)
+
+
+_BYTES: FileMemo[bytes] = FileMemo()
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, read again only when it changed (``filememo``): the preview asks for every page's key
+    after each edit, each reading the package's code and the tables it used."""
+    return _BYTES.get(path, Path.read_bytes)
 
 
 def digest(*parts: bytes) -> str:
@@ -188,7 +198,7 @@ def code_files(source: Path) -> list[Path]:
 def code_digest(source: Path) -> str:
     """The files of ``code_files(source)``, each with its name."""
     files = code_files(source)
-    return digest(*(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + p.read_bytes() for p in files))
+    return digest(*(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + read_bytes(p) for p in files))
 
 
 def split_usage(used: list[str]) -> tuple[list[str], list[str]]:
@@ -198,21 +208,34 @@ def split_usage(used: list[str]) -> tuple[list[str], list[str]]:
     return [n for n in names if not n.startswith(prefix)], [n[len(prefix) :] for n in names if n.startswith(prefix)]
 
 
-_CLOSURES: dict[tuple, list[Path]] = {}
+_REFERENCES: FileMemo[list[str]] = FileMemo()
+
+
+def _references_in(path: Path) -> list[str]:
+    import jinja2.meta
+
+    source = path.read_text(encoding="utf-8")
+    return [ref for ref in jinja2.meta.find_referenced_templates(templates.environment().parse(source)) if ref]
+
+
+def _template_references(path: Path) -> list[str]:
+    """The templates one template file includes, imports or extends, parsed again only when the file changed:
+    the preview asks for every page's key after each edit, and parsing is most of its cost."""
+    return _REFERENCES.get(path, _references_in)
 
 
 def _template_closure(names: tuple[str, ...]) -> list[Path]:
-    """``templates.template_closure``, parsed again only when a template file changed (or one was added or
-    removed): the preview asks for every page's key after each edit, and parsing is most of its cost."""
-    stamp = tuple(
-        (str(path), path.stat().st_mtime_ns) for path in sorted(templates.TEMPLATES_DIR.rglob("*")) if path.is_file()
-    )
-    key = (names, hash(stamp))
-    if key not in _CLOSURES:
-        if len(_CLOSURES) > 256:
-            _CLOSURES.clear()
-        _CLOSURES[key] = templates.template_closure(list(names))
-    return _CLOSURES[key]
+    """``templates.template_closure``, each file parsed once until it changes (``_template_references``)."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        path = templates.TEMPLATES_DIR / name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        todo += _template_references(path)
+    return sorted(templates.TEMPLATES_DIR / name for name in seen)
 
 
 def page_key(page: Page, used: list[str], context: str = "") -> str:
@@ -222,14 +245,14 @@ def page_key(page: Page, used: list[str], context: str = "") -> str:
     print, such as whether excerpts were checked)."""
     tables, rendered = split_usage(used)
     tables_part = [
-        name.encode() + digest((settings.data_dir() / TABLE_FILES[name]).read_bytes()).encode() for name in tables
+        name.encode() + digest(read_bytes(settings.data_dir() / TABLE_FILES[name])).encode() for name in tables
     ]
     templates_part = [
-        p.relative_to(templates.TEMPLATES_DIR).as_posix().encode() + b"\0" + p.read_bytes()
+        p.relative_to(templates.TEMPLATES_DIR).as_posix().encode() + b"\0" + read_bytes(p)
         for p in _template_closure(tuple(rendered))
     ]
     return digest(
-        page.source.read_bytes(),
+        read_bytes(page.source),
         json.dumps(page.parameters, sort_keys=True).encode(),
         code_digest(page.source).encode(),
         versions.fingerprint().encode(),

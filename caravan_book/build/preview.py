@@ -47,6 +47,8 @@ from caravan_book.settings import NOTEBOOKS_DIR, REPO_ROOT
 
 #: Seconds between two looks at the files' modification times.
 POLL = 0.1
+#: Seconds to wait after a change is seen, for the rest of a save that writes in steps.
+SETTLE = 0.05
 #: Where the browser asks for the state, and the injected script's template.
 STATE_PATH = "/_preview/state"
 INJECT_TEMPLATE = Path("preview") / "inject.html"
@@ -162,6 +164,8 @@ class WarmSphinx:
             srcdir=self.root, confdir=None, outdir=self.out, doctreedir=self.doctrees, buildername="html",
             confoverrides=config, status=self.status, warning=self.warnings, warningiserror=False, keep_going=True,
         )  # fmt: skip
+        _read_figures_once(self.app)
+        _stem_once()
 
     def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
         """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
@@ -190,6 +194,60 @@ class WarmSphinx:
     def close(self) -> None:
         self.app = None
         self._context.close()
+
+
+def _read_figures_once(app: Any) -> None:
+    """Number the figures without unpickling every page's doctree on every rebuild.
+
+    After each read, Sphinx's toctree collector numbers the figures of the whole book (``numfig``): it loads
+    every page's doctree from its pickle (0.4 s for this book, most of a one-page rebuild). It only walks
+    them, so here it gets each page's doctree from a memo, loaded again when its pickle file changed."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
+    collector = next((owner for owner in owners if isinstance(owner, TocTreeCollector)), None)
+    if collector is None:
+        return
+    number = collector.assign_figure_numbers
+    memo: dict[str, tuple[tuple[int, int], Any]] = {}
+
+    def assign_figure_numbers(env: Any) -> list[str]:
+        load = env.get_doctree
+
+        def doctree(docname: str) -> Any:
+            stat = os.stat(os.path.join(env.doctreedir, docname + ".doctree"))
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            known = memo.get(docname)
+            if known is None or known[0] != stamp:
+                env._pickled_doctree_cache.pop(docname, None)  # the pickle as it is now, not as first read
+                known = memo[docname] = (stamp, load(docname))
+            return known[1]
+
+        env.get_doctree = doctree
+        try:
+            return number(env)
+        finally:
+            del env.get_doctree
+
+    collector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
+
+
+def _stem_once() -> None:
+    """Sphinx's search index stems every word of each page it writes, afresh on every rebuild: the stems of the
+    English words are kept for the session (a stem depends on the word only)."""
+    from sphinx.search.en import SearchEnglish
+
+    if getattr(SearchEnglish.stem, "cache_info", None) is None:
+        stem = SearchEnglish.stem
+        memo: dict[str, str] = {}
+
+        def remembered(self: Any, word: str) -> str:
+            if word not in memo:
+                memo[word] = stem(self, word)
+            return memo[word]
+
+        remembered.cache_info = memo.__len__  # type: ignore[attr-defined]  # marks it done
+        SearchEnglish.stem = remembered  # type: ignore[method-assign]
 
 
 class State:
@@ -525,7 +583,7 @@ def serve(
             while True:
                 changed = watcher.changes()
                 if changed:
-                    time.sleep(POLL)  # an editor that writes in steps: take the rest of the save too
+                    time.sleep(SETTLE)  # an editor that writes in steps: take the rest of the save too
                     changed = sorted(set(changed) | set(watcher.changes()))
                     log("changed: " + ", ".join(shown(p) for p in changed[:5]) + (" ..." if len(changed) > 5 else ""))
                     session.rebuild(changed)

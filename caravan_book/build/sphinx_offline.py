@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from caravan_book import atomic
+from caravan_book.build.filememo import FileMemo
 
 _THEME_FIXES = (
     # the search field shows "Search Ctrl+K": its name must include what it shows
@@ -177,16 +178,25 @@ def _book_title(app: Any) -> str:
     return str(app.config.html_title or app.config.project)
 
 
+#: The pages ``_fix_pages`` has looked at: a warm Sphinx (the preview) rewrites only the pages that changed, and
+#: the others need no second look.
+_FIXED: FileMemo[None] = FileMemo()
+
+
 def _fix_pages(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
-        if "_static" in page.parts:
-            continue
+    project = _book_title(app)
+
+    def fix(page: Path) -> None:
         text = page.read_text(encoding="utf-8")
-        fixed = fix_page(text, project=_book_title(app))
+        fixed = fix_page(text, project=project)
         if fixed != text:
             atomic.write_text(page, fixed)
+
+    for page in Path(app.outdir).rglob("*.html"):
+        if "_static" not in page.parts:
+            _FIXED.get(page, fix)
     theme_css = Path(app.outdir).joinpath(*_THEME_CSS)
     if theme_css.is_file():
         css = theme_css.read_text(encoding="utf-8")

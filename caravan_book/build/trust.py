@@ -18,12 +18,14 @@ this page" block to each page, puts the JSON-LD in its ``<head>`` and writes the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import io
 import json
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from typing import Any
 import yaml
 
 from caravan_book import atomic
+from caravan_book.build.filememo import RACY as FILEMEMO_RACY
 from caravan_book.errors import ReportedError
 
 MANIFEST = "published.json"
@@ -490,15 +493,19 @@ def _corrections() -> list[dict]:
     rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
     subjects = _subjects()
     seen: dict[tuple[str, str], int] = {}
-    last: dict[tuple[str, str], dict] = {}
+    standing: dict[tuple[str, str], list[dict]] = {}  # the corrections of a fact not replaced yet
     for number, row in enumerate(
         rows, start=1
     ):  # a second correction of one fact on one day is told apart by its number
         row["number"] = str(number)  # the reader's "correction N": its line in the log
-        earlier = last.get((row["date"], row["fact_id"]))
-        if earlier is not None:
-            earlier["replaced_by"] = row["number"]
-        last[(row["date"], row["fact_id"])] = row
+        chain = standing.setdefault((row["date"], row["fact_id"]), [])
+        for earlier in list(chain):
+            # a later correction replaces an earlier one of the same part of the fact (a date, the words, a
+            # verdict); one that names no part replaces, or is replaced by, any (corrections.csv's ``part``)
+            if not earlier.get("part") or not row.get("part") or earlier["part"] == row["part"]:
+                earlier["replaced_by"] = row["number"]
+                chain.remove(earlier)
+        chain.append(row)
         table, _, key = row["fact_id"].partition("/")
         if (table, key) in subjects:  # which statement or event: its first words (review 4, m3)
             row["kind"], row["begins"] = table, subjects[(table, key)]
@@ -746,8 +753,24 @@ def _write_dataset(app: Any, exception: Exception | None) -> None:
     folder = data_dir()
     readme = templates.render("trust/dataset-readme.md.j2", book=_trust_data(app)["book"]["title"])
     target = Path(app.outdir) / DATASET
+    started = time.time_ns()
+    inputs = (readme, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _data_files(folder)))
+    with contextlib.suppress(OSError):  # the zip this process last wrote, of the same files: kept (the preview)
+        last = _WRITTEN.get(target)
+        # a file written just before the zip was made may have changed since with the same time: not trusted
+        if (
+            last
+            and last[:2] == (inputs, target.stat().st_mtime_ns)
+            and all(last[2] - stamp[1] > FILEMEMO_RACY for stamp in inputs[1])
+        ):
+            return
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(target, dataset_zip(folder, readme))
+    _WRITTEN[target] = (inputs, target.stat().st_mtime_ns, started)
+
+
+#: The dataset zip each Sphinx output folder last got here, with the inputs it was made of.
+_WRITTEN: dict[Path, tuple] = {}
 
 
 def setup(app: Any) -> dict:

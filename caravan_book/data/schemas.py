@@ -56,6 +56,8 @@ CHANNELS = allowed("channels")
 FACT_TOPICS = allowed("fact_topics")
 #: How an article's claim is tested against CBP's tables (see data/claims.py).
 CLAIM_TESTS = allowed("claim_tests")
+#: Which part of a fact a correction changes (corrections.csv's optional ``part``).
+CORRECTION_PARTS = allowed("correction_parts")
 #: Speaker groups, in the order the responses section presents them, with their headings.
 GROUPS: dict[str, str] = allowed("groups")
 MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
@@ -413,6 +415,7 @@ CORRECTIONS = TableSpec(
         "wrong": text(),
         "right": text(),
         "why": text(),
+        "part": pa.Column(str, [one_of(CORRECTION_PARTS)], nullable=True, required=False),
     },
 )
 

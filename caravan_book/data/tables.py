@@ -100,6 +100,9 @@ def read_raw(spec: TableSpec, folder: Path) -> tuple[pd.DataFrame, list[int], li
                         char = _BIDI.search(cell).group()  # type: ignore[union-attr]
                         said = say("direction_control", code=f"{ord(char):04X}")
                         problems.append(DataProblem(shown, start, column, None, said))
+                missing = header[len(row) :]
+                if missing and all(name in spec.columns and spec.columns[name].nullable for name in missing):
+                    row = row + [""] * len(missing)  # a row may leave off optional columns at its end
                 if len(row) != len(header):
                     said = say("field_count", fields=len(row), header=len(header))
                     problems.append(DataProblem(shown, start, None, None, said))
