@@ -217,7 +217,7 @@ def test_comparison_text_says_almost_three_years_and_border_wide():
     assert "about 3,200 km apart in a straight line" in text
     # m6; review 8, m11: the article says only that the group set out from Tapachula
     assert (
-        "In that month the 2021 group set out from Tapachula, near the Guatemala border, so it was far from"
+        "In that month the 2021 group set out from Tapachula, near the Guatemala border: it was not at the US border"
         in " ".join(text.split())
     )
 

@@ -127,7 +127,11 @@ def test_border_numbers_do_not_repeat_the_distance():
     text = _flat(comparison.comparison_text(TIJUANA, TAPACHULA))
     border = text[text.index("Border numbers.") :]
     assert "km in a straight line from" not in border
-    assert "Tapachula, not at the US border, so these counts do not include it" in border
+    # review 8, m11: the article says only that the group set out from Tapachula
+    assert (
+        "set out from Tapachula, near the Guatemala border: it was not at the US border, so these counts do not"
+        in border
+    )
 
 
 # ---------------------------------------------------------------- m8: the BBC's date in two plain sentences
