@@ -89,6 +89,20 @@ def prints(notebook: str | None, fact_id: str) -> bool:
     return topic is None or topic in topics  # a fact no longer in the data: shown where it may have been
 
 
+def _same_sentence() -> dict[str, set[str]]:
+    """Each statement's fact id -> the other statements of the same speaker in the same article sentence (a page
+    shows such a sentence once: ``queries._one_per_sentence``)."""
+    from caravan_book.data import tables
+
+    frame = tables.load("statements")
+    groups = frame.groupby(["speaker", "source_id", "excerpt"])["statement_id"].agg(list)
+    twins: dict[str, set[str]] = {}
+    for ids in groups:
+        for sid in ids:
+            twins[f"statements/{sid}"] = {f"statements/{other}" for other in ids if other != sid}
+    return twins
+
+
 def _fact_topics() -> dict[str, str]:
     from caravan_book.data import tables
 
@@ -586,6 +600,7 @@ def prepare(
     # the corrections page lists every correction; it is written first so its own digest is known
     book = read_citation(root)
     entries = []
+    twin_statements = _same_sentence()
     for row in in_reading_order(corrections):
         on_pages = sorted(
             p
@@ -593,6 +608,9 @@ def prepare(
             if correction_key(row) in entry.get("corrections", []) or row["fact_id"] in entry.get("facts", [])
         )
         on_pages += [s.page for s in states if row["fact_id"] in s.shown.facts and s.page not in on_pages]
+        if not on_pages:  # a statement shown inside another's article sentence: the pages of that one
+            twins = twin_statements.get(row["fact_id"], set())
+            on_pages = [s.page for s in states if twins & set(s.shown.facts)]
         on_pages = [p for p in on_pages if prints(notebook_of.get(p), row["fact_id"])]
         links = [(titles[p][0], f"{p}.ipynb") for p in sorted(set(on_pages)) if p in titles]
         entries.append({**row, "when": long_date(dt.date.fromisoformat(row["date"])), "links": links})

@@ -641,7 +641,10 @@ def encounters_chart(
     # in the hover text as in the table (review 4, m12)
     unused = (data["authority"] == "Title 42") & (data["encounters"] == 0)
     data["counted_as"] = data["counted_under"].where(~unused, data["counted_under"] + w["not_in_use"])
-    data["count_text"] = ["" if u else fmt_number(int(n)) for u, n in zip(unused, data["encounters"], strict=True)]
+    # the count says so too: the mark's hover text names the authority once (the colour's entry has the same name)
+    data["count_text"] = [
+        w["not_in_use_count"] if u else fmt_number(int(n)) for u, n in zip(unused, data["encounters"], strict=True)
+    ]
     bars = (
         alt.Chart(data)
         .mark_bar(stroke="#fff", strokeWidth=0.5)  # a thin edge keeps stacked parts apart in print
@@ -718,7 +721,7 @@ def encounters_chart(
             w["month"]: data["month"],
             w["fiscal_year"]: data["fiscal_year"],
             w["legend"]: data["counted_as"],
-            w["encounters"]: data["encounters"].astype(object).where(~unused, ""),
+            w["encounters"]: data["encounters"].astype(object).where(~unused, w["not_in_use_count"]),
         }
     )
     return Figure(chart, caption=caption, alt_text=alt_text, data=shown, name=name)
