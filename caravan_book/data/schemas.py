@@ -31,6 +31,8 @@ QUOTE_KINDS = allowed("quote_kinds")
 PUBLICATION = allowed("publication")
 #: How much of a date the article states, each with what the stored date then is (``vocabulary.yml``).
 DATE_PRECISIONS = tuple(allowed("date_precisions"))
+#: The precisions that span days from their Monday: the days from it to the span's last day (a week: 6).
+WEEK_SPANS: dict[str, int] = allowed("week_spans")
 #: Two of them the code names (a date on or before its article's, one of two days).
 ON_OR_BEFORE, DAY_OR_NEXT, ON_OR_AFTER = "on or before", "day or next", "on or after"
 #: The order of precisions on one date: a bound ("before 6 November", "on or before") comes before the day
@@ -42,7 +44,7 @@ PRECISION_ORDER = {
     "year": 1,
     "month": 2,
     "early month": 3,
-    "week": 4,
+    **dict.fromkeys(WEEK_SPANS, 4),
     "day": 5,
     DAY_OR_NEXT: 6,
     "after": 7,

@@ -12,7 +12,7 @@ import re
 import pandas as pd
 from markupsafe import Markup
 
-from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE
+from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE, WEEK_SPANS
 from caravan_book.data.schemas import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
 from caravan_book.text.quotes import in_context
 from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
@@ -91,7 +91,7 @@ def date_text(
     """
     from caravan_book.story.templates import render_text  # templates imports this module
 
-    end = when + pd.Timedelta(days=6)
+    end = date_span(when, precision)[1] if precision in WEEK_SPANS else when
     nxt = when + pd.Timedelta(days=1)
     return render_text(
         "common/date.txt.j2",
@@ -123,8 +123,8 @@ def date_span(when: pd.Timestamp, precision: str | None = "day") -> tuple[pd.Tim
         return when, when + pd.offsets.MonthEnd(0)
     if precision == "early month":
         return when, when + pd.Timedelta(days=9)
-    if precision == "week":
-        return when, when + pd.Timedelta(days=6)
+    if precision in WEEK_SPANS:
+        return when, when + pd.Timedelta(days=WEEK_SPANS[precision])
     if precision == "before":
         return pd.NaT, when - pd.Timedelta(days=1)
     if precision in OPEN_BEFORE:

@@ -183,6 +183,25 @@ def responses(sel: Selection) -> str:
     return render("responses", _items("responses", **values), sel)
 
 
+def _force(sel: Selection, facts) -> dict[str, object] | None:
+    """The first force used an article reports itself (own) and the first an official's statement gives (said,
+    who): none when the data holds no force used."""
+    from caravan_book.story.comparison import _speakers
+
+    speakers = _speakers(sel)
+    rows = facts[facts["topic"] == "force_used"]
+    if rows.empty:
+        return None
+    own, said, who = None, None, None
+    for _, r in rows.iterrows():
+        speaker = speakers.get((r["source_id"], r["excerpt"]))
+        if speaker is None and own is None:
+            own = r["value"]
+        elif speaker is not None and said is None:
+            said, who = r["value"], speaker[0]
+    return {"own": own, "said": said, "who": who}
+
+
 def comparison(left: Selection, right: Selection) -> str:
     """The comparison's exercises, each solution computed from the two incidents' rows (issue 19: nothing the
     articles do not say, no month the CBP table does not cover)."""
@@ -207,6 +226,9 @@ def comparison(left: Selection, right: Selection) -> str:
                     "topic", sort=False
                 )["value"]
             },
+            # both sides of the force, as the comparison table gives them (review 9, m8): the first force the
+            # articles report in their own words, and the first an official's statement gives, with its speaker
+            "force": _force(sel, facts),
         }
 
     def quotes(sel: Selection) -> list[dict[str, object]]:
