@@ -338,7 +338,7 @@ def test_the_responses_page_opens_with_the_news(sel):
     assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}}", first), first
     assert queries.incident(sel)["place"] in first or sel.as_of is not None
     counts = responses.responses_lead(sel).strip().split("\n\n")[0]
-    assert re.search(r"\d+ speakers? in \d+ statements?", counts), counts
+    assert re.search(r"\d+ (?:person or group|people or groups), \d+ times? in all", counts), counts
 
 
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)

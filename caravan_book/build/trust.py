@@ -72,8 +72,9 @@ PRINTED_ON = {
     "facts": ("comparison", "narrative"),
 }
 #: The facts a notebook's page prints, by topic, where it prints only some (the narrative page: why they
-#: travelled, what they carried, and the destination on its map; the comparison prints every topic).
-FACT_TOPICS_PRINTED_ON = {"narrative": ("stated_reasons", "carried", "destination")}
+#: travelled and what they carried; its map names a destination by its place, not by the fact's words; the
+#: comparison prints every topic).
+FACT_TOPICS_PRINTED_ON = {"narrative": ("stated_reasons", "carried")}
 
 
 def prints(notebook: str | None, fact_id: str) -> bool:
@@ -647,10 +648,18 @@ def prepare(
     if record:
         write_manifest(manifest_path, updated)
     by_key = {correction_key(r): r for r in corrections}
+    current_facts = {fact for s in states for fact in s.shown.facts}
     trust: dict[str, Any] = {"book": book, "pages": {}, "data": data_digest(manifest_path.parent)}
     for state in states:
         entry = updated["pages"][state.page]
-        keys = set(entry["corrections"]) | {correction_key(r) for r in corrections if r["fact_id"] in state.shown.facts}
+        here = set(state.shown.facts)
+        keys = set(entry["corrections"]) | {
+            correction_key(r)
+            for r in corrections
+            # or a statement the page shows inside another's sentence (review 9, m1)
+            if r["fact_id"] in here
+            or (r["fact_id"] not in current_facts and twin_statements.get(r["fact_id"], set()) & here)
+        }
         shown_here = [
             by_key[k] for k in keys if k in by_key and prints(notebook_of.get(state.page), by_key[k]["fact_id"])
         ]

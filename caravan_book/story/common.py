@@ -8,6 +8,7 @@ import html
 import re
 
 import pandas as pd
+from markupsafe import Markup
 
 from caravan_book.data import queries, tables
 from caravan_book.data.schemas import ON_OR_BEFORE, OUTLET_BASIS
@@ -15,6 +16,7 @@ from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (
     OPEN_AFTER,
+    article_phrase,
     bullet_list,
     cite,
     date_text,
@@ -133,6 +135,31 @@ def colophon(sel: Selection) -> str:
 ACCOUNT = re.compile(r"\b(?:said|says that|told|defended|criticism|criticised)\b")
 
 
+def other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object] | None:
+    """The other versions of a number one lead sentence states (review 3, m7; review 4, M5): the event told in
+    the words of one of its article's figures, and that figure's metric given differently elsewhere (another
+    article, or a speaker). Said right after that sentence, with the metric named in words."""
+    told = figures[(figures["source_id"] == event["source_id"]) & (figures["excerpt"] == event["excerpt"])]
+    others = figures[figures["metric"].isin(told["metric"]) & ~figures["figure_id"].isin(told["figure_id"])]
+    # the same article printing its own number again (in a headline) is no other version
+    if told["attributed_to"].isna().any():
+        others = others.loc[(others["source_id"] != event["source_id"]) | others["attributed_to"].notna()]
+    if others.empty:
+        return None
+    return {
+        "metric": others.iloc[0]["metric_label"],
+        "list": [
+            {
+                "printed": r["as_printed"],
+                "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
+                "article": Markup(article_phrase(r)),
+                "same": r["source_id"] == event["source_id"],  # "the same article", not its name again
+            }
+            for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
+        ],
+    }
+
+
 def news_lead(sel: Selection, sentences: int = 2) -> str:
     """A page's news lead in brief (review 4, m1): the incident, its day and place, and the first sentences of
     what happened (actions, not accounts), before the page's own matter and its "Words on this page" line."""
@@ -146,6 +173,11 @@ def news_values(sel: Selection, sentences: int) -> dict[str, object]:
         return {"title": info["title"], "as_of": None, "day": None, "printed": 0, "place": info["place"], "news": []}
     top = headline(sel)
     news = top.pop("news")
-    ordered = [str(s) for s in news.sort_values(["date", "prominence"], kind="stable")["summary"]]
-    actions = [s for s in ordered if not ACCOUNT.search(s)] or ordered
+    figures = queries.figures(sel)
+    # each sentence with the other versions of a number it states, as the narrative's lead gives them (review 9, M1)
+    ordered = [
+        {"text": str(r["summary"]), "versions": other_versions(figures, r)}
+        for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
+    ]
+    actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))] or ordered
     return top | {"news": actions[:sentences]}

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
-from caravan_book.story.common import ACCOUNT, collapsible, headline, source_list
+from caravan_book.story.common import ACCOUNT, collapsible, headline, other_versions, source_list
 from caravan_book.story.display import (
     INFERRED,
     INFERRED_KEY,
@@ -70,7 +70,7 @@ def lead(sel: Selection) -> str:
     news = top.pop("news")
     figures = queries.figures(sel)
     ordered = [
-        {"text": str(r["summary"]), "versions": _other_versions(figures, r)}
+        {"text": str(r["summary"]), "versions": other_versions(figures, r)}
         for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
     ]
     actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))]
@@ -89,33 +89,10 @@ def lead(sel: Selection) -> str:
         silent=not accounts and bool(officials_before(sel, statements)),
         count=len(sources),
         only=Markup(article_phrase(sources.iloc[0])) if len(sources) == 1 else None,
+        # what the one article puts first, in its own words (review 9, M2: the lead had left its angle out)
+        opens=str(sources.iloc[0]["headline"]) if len(sources) == 1 else None,
         cited=cited_outlets(sel) if len(sources) == 1 else [],
     )
-
-
-def _other_versions(figures: pd.DataFrame, event: pd.Series) -> dict[str, object] | None:
-    """The other versions of a number one lead sentence states (review 3, m7; review 4, M5): the event told in
-    the words of one of its article's figures, and that figure's metric given differently elsewhere (another
-    article, or a speaker). Said right after that sentence, with the metric named in words."""
-    told = figures[(figures["source_id"] == event["source_id"]) & (figures["excerpt"] == event["excerpt"])]
-    others = figures[figures["metric"].isin(told["metric"]) & ~figures["figure_id"].isin(told["figure_id"])]
-    # the same article printing its own number again (in a headline) is no other version
-    if told["attributed_to"].isna().any():
-        others = others.loc[(others["source_id"] != event["source_id"]) | others["attributed_to"].notna()]
-    if others.empty:
-        return None
-    return {
-        "metric": others.iloc[0]["metric_label"],
-        "list": [
-            {
-                "printed": r["as_printed"],
-                "who": r["attributed_to"] if isinstance(r["attributed_to"], str) else None,
-                "article": Markup(article_phrase(r)),
-                "same": r["source_id"] == event["source_id"],  # "the same article", not its name again
-            }
-            for _, r in others.sort_values(["prominence", "figure_id"], kind="stable").iterrows()
-        ],
-    }
 
 
 def _headline_news(sel: Selection, events: pd.DataFrame, news: pd.DataFrame) -> list[dict[str, object]]:
