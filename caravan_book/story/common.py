@@ -172,12 +172,16 @@ def news_values(sel: Selection, sentences: int) -> dict[str, object]:
         info = queries.incident(sel)
         return {"title": info["title"], "as_of": None, "day": None, "printed": 0, "place": info["place"], "news": []}
     top = headline(sel)
-    news = top.pop("news")
+    ordered = lead_sentences(sel, top.pop("news"))
+    actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))] or ordered
+    return top | {"news": actions[:sentences]}
+
+
+def lead_sentences(sel: Selection, news: pd.DataFrame) -> list[dict[str, object]]:
+    """The lead events in order, each sentence with the other versions of a number it states (every lead gives
+    them: review 9, M1)."""
     figures = queries.figures(sel)
-    # each sentence with the other versions of a number it states, as the narrative's lead gives them (review 9, M1)
-    ordered = [
+    return [
         {"text": str(r["summary"]), "versions": other_versions(figures, r)}
         for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
     ]
-    actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))] or ordered
-    return top | {"news": actions[:sentences]}

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from caravan_book.data import queries
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
-from caravan_book.story.common import ACCOUNT, collapsible, headline, other_versions, source_list
+from caravan_book.story.common import ACCOUNT, collapsible, headline, lead_sentences, source_list
 from caravan_book.story.display import (
     INFERRED,
     INFERRED_KEY,
@@ -68,11 +68,7 @@ def lead(sel: Selection) -> str:
         )
     top = headline(sel)
     news = top.pop("news")
-    figures = queries.figures(sel)
-    ordered = [
-        {"text": str(r["summary"]), "versions": other_versions(figures, r)}
-        for _, r in news.sort_values(["date", "prominence"], kind="stable").iterrows()
-    ]
+    ordered = lead_sentences(sel, news)
     actions = [s for s in ordered if not ACCOUNT.search(str(s["text"]))]
     accounts = [s for s in ordered if ACCOUNT.search(str(s["text"]))] if actions else []
     statements = queries.statements(sel)
