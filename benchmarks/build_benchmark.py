@@ -293,10 +293,15 @@ def main(argv: list[str] | None = None) -> None:
             "first_visit_bytes": weights,
         }
     )
-    # the pages that read figures.csv: the numbers pages, the comparison, methods, and the narrative pages (their
-    # lead gives the other versions of a number it states)
+    # the pages that read figures.csv: the numbers pages, the comparison, methods, and the narrative and responses
+    # pages (every news lead gives the other versions of a number it states)
     expected = {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison", "methods"}
-    expected |= {"narrative-2018-tijuana", "narrative-2021-tapachula"}
+    expected |= {
+        "narrative-2018-tijuana",
+        "narrative-2021-tapachula",
+        "responses-2018-tijuana",
+        "responses-2021-tapachula",
+    }
     runs = ", ".join(f"{r.seconds:.2f}" for r in cold_runs)
     lines = [
         f"cold build (clean copy, median of {repeat})  {cold:8.2f} s   peak {cold_peak:7.0f} MiB   runs: {runs}",

@@ -103,7 +103,7 @@ def test_the_comparison_does_not_call_different_counts_the_size_of_the_caravan()
 # ---------------------------------------------------------------- m3: the lede names an article once in a row
 def test_the_2018_lede_does_not_name_herborn_twice_in_a_row():
     lead = _flat(narrative.lead(TIJUANA))
-    assert "the article by Daniel Herborn says. Other versions" in lead
+    assert "in the words of the article by Daniel Herborn. Other versions" in lead
     # the same article's version first: after "the BBC gives …", "the same article" would mean the BBC's
     assert (
         "Other versions of the figure for the group at the border fence: the same article also gives “a group of "

@@ -141,18 +141,19 @@ def test_warm_rebuild_runs_nothing(book_copy):
 
 
 def test_changed_data_row_reruns_only_pages_using_that_table(book_copy):
-    figures = book_copy / "data" / "figures.csv"
-    original = figures.read_bytes()
+    # every page reads figures.csv now (each news lead gives a number's other versions); the numbers pages do not
+    # read statements.csv
+    statements = book_copy / "data" / "statements.csv"
+    original = statements.read_bytes()
     try:
-        edit_csv(figures, 0, "note", "A note changed by a test.")
+        edit_csv(statements, 0, "date_note", "A note changed by a test.")
         done = run_cli("build", root=book_copy)
         assert done.returncode == 0, done.stderr
         ran = set(re.findall(r"\] (\S+): done", done.stderr))
-        # the narrative pages read figures too: their lead gives the other versions of a number it states
-        assert {"numbers-2018-tijuana", "numbers-2021-tapachula", "comparison", "narrative-2018-tijuana"} <= ran
-        assert not ran & {"responses-2018-tijuana", "responses-2021-tapachula"}
+        assert {"responses-2018-tijuana", "responses-2021-tapachula", "narrative-2018-tijuana", "comparison"} <= ran
+        assert not ran & {"numbers-2018-tijuana", "numbers-2021-tapachula"}
     finally:
-        figures.write_bytes(original)
+        statements.write_bytes(original)
 
 
 def test_notebook_error_fails_the_build_and_keeps_the_last_site(book_copy):

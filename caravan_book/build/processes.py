@@ -18,11 +18,13 @@ records the signal, and the build calls ``check_stopped`` between its steps: a s
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from caravan_book.errors import Interrupted
 
@@ -73,13 +75,24 @@ def stop_on_signals() -> Iterator[None]:
     a signal whose exception was dropped raises it on the way out."""
     _received.clear()
     previous = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    hook = sys.unraisablehook
+    sys.unraisablehook = functools.partial(_unraisable, hook)
     try:
         yield
         check_stopped()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = hook
         _received.clear()
+
+
+def _unraisable(hook: Callable[[Any], object], unraisable: Any) -> None:
+    """A dropped ``Interrupted`` is not printed (the stop is recorded and ``check_stopped`` raises it: the user
+    sees the one line the build prints); anything else goes to the hook that was there before."""
+    if isinstance(unraisable.exc_value, Interrupted) and _received:
+        return
+    hook(unraisable)
 
 
 def stop_descendants(timeout: float = 5.0) -> None:
