@@ -37,12 +37,16 @@ def test_the_lead_gives_every_articles_headline_news(sel):
             assert _flat(str(e["summary"]))[:80] in lead, (e["event_id"], lead[:400])
 
 
+def _lead_news(sel):
+    """The events of the day a page's lead gives, or None when the data holds no events for the selection."""
+    return None if queries.timeline(sel).empty else headline(sel)["news"]
+
+
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_the_lead_gives_the_migrants_own_words_beside_the_officials_accounts(sel):
-    events = queries.timeline(sel)
-    if events.empty:
+    news = _lead_news(sel)
+    if news is None:
         return
-    news = headline(sel)["news"]
     statements = queries.statements(sel)
     said = statements[
         statements["date"].isin(set(news["date"]))
@@ -61,10 +65,9 @@ def test_the_lead_gives_the_migrants_own_words_beside_the_officials_accounts(sel
 # ---------------------------------------------------------------- m7: a number in the lead, with its other versions
 @pytest.mark.parametrize("sel", SELECTIONS, ids=IDS)
 def test_a_number_the_lead_states_comes_with_its_other_versions(sel):
-    events = queries.timeline(sel)
-    if events.empty:
+    news = _lead_news(sel)
+    if news is None:
         return
-    news = headline(sel)["news"]
     figures = queries.figures(sel)
     told = figures.merge(news[["source_id", "excerpt"]], on=["source_id", "excerpt"])
     lead = _flat(narrative.lead(sel))
