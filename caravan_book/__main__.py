@@ -1,3 +1,3 @@
-from caravan_book.cli import main
+from caravan_book.cli import run
 
-raise SystemExit(main())
+run()

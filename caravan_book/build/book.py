@@ -20,7 +20,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from caravan_book import atomic, settings
-from caravan_book.build import guide, pages, processes, sections, site, trust
+from caravan_book.build import pages, processes, sections, site, trust
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
@@ -188,6 +188,8 @@ def _build_locked(
         )
     executed = time.perf_counter()
     if edition.with_guide:  # written only if its text changed
+        from caravan_book.build import guide  # imports pandas: after the kernels have started (``start_pool``)
+
         guide.render(edition.book, edition.pages, edition.generated, read_config(edition.root))
     if edition.published is not None:  # corrections, dates, citations and JSON-LD (the published book only)
         trust.prepare(

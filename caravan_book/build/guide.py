@@ -17,7 +17,7 @@ from caravan_book import atomic
 from caravan_book.build import sections
 from caravan_book.build.filememo import FileMemo
 from caravan_book.story import templates
-from caravan_book.story.display import md, reading_minutes
+from caravan_book.story.escape import md
 
 TEACHERS_GUIDE = "teachers-guide"
 TEMPLATE = "teachers-guide.md.j2"
@@ -59,6 +59,8 @@ def words_in(path: Path) -> int:
 
 def render(book: sections.Sections, pages: list[sections.Page], out_dir: Path, config: dict) -> str:
     """Write ``out_dir/teachers-guide.md`` (only if it changed) and return its text."""
+    from caravan_book.story.display import reading_minutes  # pandas: not imported before the build's kernels start
+
     rows = []
     for page in pages:
         info = book.notebooks[page.notebook]

@@ -23,7 +23,6 @@ publishes it to ``_build/html`` as usual. Ctrl-C stops the server and the kernel
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import os
@@ -41,6 +40,7 @@ from filelock import FileLock, Timeout
 from caravan_book import atomic, settings
 from caravan_book.build import book as builder
 from caravan_book.build import guide, in_kernel, kernels, pagecache, pages, processes, sections, site, trust, warm_run
+from caravan_book.build.sphinx_app import WarmSphinx
 from caravan_book.data.files import TABLE_FILES
 from caravan_book.errors import BusyError, PublishError, ReportedError
 from caravan_book.settings import NOTEBOOKS_DIR, REPO_ROOT
@@ -124,130 +124,6 @@ def _where(error: BaseException) -> str:
     if not name:
         return ""
     return f" ({shown(Path(name))}" + (f", line {line})" if line else ")")
-
-
-class WarmSphinx:
-    """One Sphinx application, made as Jupyter Book makes it (its configuration from _config.yml and
-    _toc.yml), kept for the session: each ``build`` reads and writes only what changed."""
-
-    def __init__(self, root: Path, stage: Path):
-        self.root = root
-        self.out = stage / "_build" / "html"
-        self.doctrees = stage / "_build" / ".doctrees"
-        self.app: Any = None
-        self._context = contextlib.ExitStack()
-        self.warnings = io.StringIO()
-        self.status = io.StringIO()
-
-    def _make(self) -> None:
-        from jupyter_book.config import get_final_config
-        from sphinx.application import Sphinx
-        from sphinx.util.docutils import docutils_namespace, patch_docutils
-
-        self.close()
-        config, _ = get_final_config(
-            user_yaml=self.root / "_config.yml",
-            cli_config={
-                "external_toc_path": (self.root / "_toc.yml").as_posix(),
-                "latex_individualpages": False,
-                "nitpicky": True,
-            },
-            sourcedir=self.root,
-            use_external_toc=True,
-        )
-        self._context = contextlib.ExitStack()
-        self._context.enter_context(patch_docutils(None))
-        self._context.enter_context(docutils_namespace())
-        self.warnings = io.StringIO()
-        self.status = io.StringIO()
-        self.app = Sphinx(
-            srcdir=self.root, confdir=None, outdir=self.out, doctreedir=self.doctrees, buildername="html",
-            confoverrides=config, status=self.status, warning=self.warnings, warningiserror=False, keep_going=True,
-        )  # fmt: skip
-        _read_figures_once(self.app)
-        _stem_once()
-
-    def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
-        """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
-        ``docs``: the source files to write (Sphinx still reads every changed one); none: every outdated page.
-        A warning is an error here, as in the build (``-W``): BuildError with the warnings."""
-        from caravan_book.errors import BuildError
-
-        if fresh or self.app is None:
-            self._make()
-            docs = None
-        self.warnings.seek(0)
-        self.warnings.truncate()
-        self.app._warncount = 0
-        self.app.statuscode = 0
-        vars(self.app).pop("_caravan_trust", None)  # trust.json as prepare wrote it for this build (build/trust.py)
-        try:
-            self.app.build(fresh, [str(path) for path in docs or []])
-        except Exception as error:
-            self.app = None  # its state is unknown: made again for the next build
-            raise BuildError(f"Sphinx failed: {type(error).__name__}: {error}") from None
-        warnings = [line for line in self.warnings.getvalue().splitlines() if line.strip()]
-        if self.app._warncount or self.app.statuscode:
-            raise BuildError("\n".join(warnings[-10:]) or "Sphinx failed")
-        return self.out
-
-    def close(self) -> None:
-        self.app = None
-        self._context.close()
-
-
-def _read_figures_once(app: Any) -> None:
-    """Number the figures without unpickling every page's doctree on every rebuild.
-
-    After each read, Sphinx's toctree collector numbers the figures of the whole book (``numfig``): it loads
-    every page's doctree from its pickle (0.4 s for this book, most of a one-page rebuild). It only walks
-    them, so here it gets each page's doctree from a memo, loaded again when its pickle file changed."""
-    from sphinx.environment.collectors.toctree import TocTreeCollector
-
-    owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
-    collector = next((owner for owner in owners if isinstance(owner, TocTreeCollector)), None)
-    if collector is None:
-        return
-    number = collector.assign_figure_numbers
-    memo: dict[str, tuple[tuple[int, int], Any]] = {}
-
-    def assign_figure_numbers(env: Any) -> list[str]:
-        load = env.get_doctree
-
-        def doctree(docname: str) -> Any:
-            stat = os.stat(os.path.join(env.doctreedir, docname + ".doctree"))
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            known = memo.get(docname)
-            if known is None or known[0] != stamp:
-                env._pickled_doctree_cache.pop(docname, None)  # the pickle as it is now, not as first read
-                known = memo[docname] = (stamp, load(docname))
-            return known[1]
-
-        env.get_doctree = doctree
-        try:
-            return number(env)
-        finally:
-            del env.get_doctree
-
-    collector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
-
-
-def _stem_once() -> None:
-    """Sphinx's search index stems every word of each page it writes, afresh on every rebuild: the stems of the
-    English words are kept for the session (a stem depends on the word only)."""
-    from sphinx.search.en import SearchEnglish
-
-    if getattr(SearchEnglish.stem, "cache_info", None) is None:
-        stem = SearchEnglish.stem
-        memo: dict[str, str] = {}
-
-        def remembered(self: Any, word: str) -> str:
-            if word not in memo:
-                memo[word] = stem(self, word)
-            return memo[word]
-
-        remembered.cache_info = memo.__len__  # type: ignore[attr-defined]  # marks it done
-        SearchEnglish.stem = remembered  # type: ignore[method-assign]
 
 
 class State:

@@ -72,8 +72,20 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 @cache
-def _patterns() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], ...]:
-    return tuple(tuple((t, _pattern(t)) for t in entry) for entry in glossary_terms())
+def _patterns() -> tuple[tuple[tuple[str, re.Pattern[str], str], ...], ...]:
+    """Each entry's terms with their pattern and the text every match contains (the first word's stem; lower
+    case when the pattern ignores case): a page without that text is not searched (most terms are not on a page,
+    and a page's text, with its charts' labels and data tables, is long)."""
+    found = []
+    for entry in glossary_terms():
+        terms = []
+        for term in entry:
+            first = term.split()[0]
+            stem = first[:-1] if first.endswith("s") and len(first) > 3 else first
+            needle = stem.lower() if term == term.lower() else stem
+            terms.append((term, _pattern(term), needle if needle.isascii() else ""))
+        found.append(tuple(terms))
+    return tuple(found)
 
 
 def terms_used(text: str, key_terms: tuple[str, ...] = ()) -> list[str]:
@@ -81,12 +93,15 @@ def terms_used(text: str, key_terms: tuple[str, ...] = ()) -> list[str]:
     term), with ``key_terms`` always among them; sorted as a glossary is, without regard to case."""
     chosen: dict[tuple[str, ...], str] = {}
     wanted = {k.lower() for k in key_terms}
+    lower = text.lower()
     for entry, patterns in zip(glossary_terms(), _patterns(), strict=True):
         keyed = [t for t in entry if t.lower() in wanted]
         if keyed:
             chosen[entry] = keyed[0]
             continue
-        for term, pattern in patterns:
+        for term, pattern, needle in patterns:
+            if needle and needle not in (lower if term == term.lower() else text):
+                continue
             if pattern.search(text):
                 chosen[entry] = term
                 break

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,21 +48,18 @@ def is_current(site: Path, key: str) -> bool:
 
 
 def jupyter_book(root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[str], None] = print) -> Path:
-    """Sphinx build of ``root`` into ``stage``; return the built html folder. BuildError if it fails."""
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build", str(root), "--path-output", str(stage), "-W", "-n", "--keep-going",
-    ]  # fmt: skip
-    if rebuild_all:
-        command.append("--all")
+    """Sphinx build of ``root`` into ``stage``, as ``jupyter-book build -W -n --keep-going`` makes it (``--all`` if
+    ``rebuild_all``), in this process (``sphinx_app``); return the built html folder. BuildError if it fails."""
+    from caravan_book.build.sphinx_app import WarmSphinx
+
     log("building the site with Jupyter Book" + (" (all pages)" if rebuild_all else ""))
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        output = done.stdout + done.stderr
-        lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line]
-        detail = "\n".join(lines[-30:]) or output[-3000:]
-        raise BuildError(f"Jupyter Book failed (exit {done.returncode}); the previous site is left in place.\n{detail}")
-    return stage / "_build" / "html"
+    sphinx = WarmSphinx(root, stage)
+    try:
+        return sphinx.build(fresh=rebuild_all)
+    except BuildError as error:
+        raise BuildError(f"Jupyter Book failed; the previous site is left in place.\n{error}") from None
+    finally:
+        sphinx.close()
 
 
 def publish(built: Path, target: Path, key: str) -> None:

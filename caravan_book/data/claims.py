@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from caravan_book.data import queries, tables
+from caravan_book.data.memo import per_data
 from caravan_book.data.selection import Selection
 
 #: Tests on a fiscal year's total, against the yearly tables (a record, "the highest since 1986", "20-year highs").
@@ -307,6 +308,11 @@ def _check(claim: str, tests: tuple[str, ...], rows: pd.DataFrame, figures: pd.D
 def claim_checks(sel: Selection) -> list[ClaimCheck]:
     """Every distinct claim of the selected articles that the reference tables can test, checked, in the order
     ``claims.csv`` first lists them."""
+    return list(_claim_checks(sel))
+
+
+@per_data  # a numbers page asks four times
+def _claim_checks(sel: Selection) -> tuple[ClaimCheck, ...]:
     claims = tables.load("claims")
     figs = queries.figures(sel).set_index("figure_id", drop=False)
     claims = claims[claims["figure_id"].isin(figs.index)]
@@ -318,4 +324,4 @@ def claim_checks(sel: Selection) -> list[ClaimCheck]:
         )
         if check is not None:
             checks.append(check)
-    return checks
+    return tuple(checks)

@@ -4,6 +4,8 @@ the build's fast path and for the templates."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from caravan_book.settings import data_dir, usage_log
@@ -29,9 +31,26 @@ TABLE_FILES = {
 }
 
 
+#: The lists that ``recording`` hands out, newest last: each gets every use recorded while it is open.
+_RECORDERS: list[list[str]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """Collect, as well as log, the uses recorded inside the block (``data.memo`` repeats them on a cache hit)."""
+    used: list[str] = []
+    _RECORDERS.append(used)
+    try:
+        yield used
+    finally:
+        _RECORDERS.remove(used)
+
+
 def record_use(*entries: str) -> None:
     """Append ``entries`` (table names, ``template:NAME``) to the usage log the build asked for, if any: at each
     use, not once per process, so a kernel that runs several pages logs each page's own uses."""
+    for used in _RECORDERS:
+        used.extend(entries)
     log = usage_log()
     if log and entries:
         with open(log, "a", encoding="utf-8") as fh:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caravan_book.data import tables
+from caravan_book.data.memo import per_data
 from caravan_book.data.schemas import GROUPS, MONTHS, PRECISION_ORDER
 from caravan_book.data.selection import Selection
 from caravan_book.text.quotes import in_context
@@ -49,6 +50,7 @@ def _with_outlet(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(outlets, on="source_id", how="left", validate="many_to_one")
 
 
+@per_data
 def _selected(name: str, sel: Selection, date_column: str | None = None) -> pd.DataFrame:
     frame = tables.load(name)
     frame = frame[(frame["incident"] == sel.incident) & frame["source_id"].isin(sel.sources)]
@@ -204,6 +206,7 @@ def fiscal_year(when: pd.Timestamp) -> int:
 MONTHLY_TABLES = ("encounters_monthly", "encounters_monthly_fy2022")
 
 
+@per_data
 def monthly_table() -> pd.DataFrame:
     """CBP's monthly Southwest border files joined into one table, in month order, with ``month_start``."""
     frame = pd.concat([tables.load(name) for name in MONTHLY_TABLES], ignore_index=True)
@@ -304,6 +307,7 @@ def yearly_counts(column: str, before: int) -> pd.Series:
 MONTHLY_CONTINUES_FROM = 2020
 
 
+@per_data
 def usbp_monthly_counts(column: str) -> pd.Series:
     """A Border Patrol count by month at the Southwest border, indexed by ``month_start``: the Border Patrol's
     monthly table (Title 8 apprehensions, fiscal years 2000 to 2019), then ``column`` of CBP's monthly table."""

@@ -235,8 +235,19 @@ def validate(spec: TableSpec, folder: Path) -> pd.DataFrame:
         raise DataError(problems)
     for column in spec.date_columns:
         typed[column] = pd.to_datetime(typed[column], format="%Y-%m-%d")
-    typed.attrs["lines"] = lines
+    typed.attrs["lines"] = Lines(lines)
     return typed
+
+
+class Lines(tuple):
+    """The file line of each row, kept in the table's ``attrs``. pandas deep-copies ``attrs`` into the result of
+    every operation on a table (a filter, a merge, a column), which for a list of thousands of line numbers cost
+    more than some operations themselves; this tuple is immutable, so a copy is the tuple itself."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> Lines:
+        return self
 
 
 def _cache_key(name: str, folder: Path) -> str | None:

@@ -6,32 +6,18 @@ Every string that comes from a data file goes through :func:`md`, so a row holdi
 
 from __future__ import annotations
 
-import html
-import re
-
 import pandas as pd
 from markupsafe import Markup
 
 from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE, WEEK_SPANS
 from caravan_book.data.schemas import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
+from caravan_book.story.escape import md as md  # re-exported: every page's escaping
 from caravan_book.text.quotes import in_context
 from caravan_book.text.vocabulary import PRINTED_QUALIFIERS
-
-#: Every character MyST gives a meaning inline: emphasis, code and roles (`` {role}`x` ``), directives (```` ```{ ````,
-#: ``:::{``), template tags (``{{``, ``{%``, ``{#``), links, tables, math (``$``), definition lists (``:``), headings.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$:])")
 
 #: Marks a date the book worked out (from a weekday, say) instead of reading it in the article.
 INFERRED = "†"
 INFERRED_KEY = f"{INFERRED} A date marked {INFERRED} is worked out by the book; the article does not print it in full."
-
-
-def md(text) -> str:
-    """Data text made safe for MyST Markdown, on one line: HTML escaped (``<`` becomes ``&lt;``), then Markdown,
-    MyST and template syntax neutralised by a backslash before each special character."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
 
 
 def _sic_words() -> dict[str, list[str]]:

@@ -2,7 +2,7 @@
 them in, for the pages, the teacher's guide and the handouts.
 
 Python computes the values and chooses the case; the template says the words. Every value a template prints is
-Markdown-escaped data text (:func:`caravan_book.story.display.md`) unless the code marked it safe with
+Markdown-escaped data text (:func:`caravan_book.story.escape.md`) unless the code marked it safe with
 ``markupsafe.Markup`` (a link or a role the book itself made). The environment is sandboxed and data is only ever
 a value, never a template: a ``{{ … }}`` inside a data cell is printed as text.
 """
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from caravan_book.data.files import record_use
 from caravan_book.settings import BOOK_DIR
-from caravan_book.story.display import md
+from caravan_book.story.escape import md
 
 TEMPLATES_DIR = BOOK_DIR / "templates"
 
