@@ -193,7 +193,7 @@ def shown(parameters: dict, tables_used: Iterable[str]) -> Shown:
         for table, (key, columns) in SHOWN.items():
             if table not in used:
                 continue
-            for _, row in _rows(table, sel).iterrows():
+            for row in _rows(table, sel).to_dict("records"):  # ``_cell`` shows a value as iterrows' would
                 result.facts[f"{table}/{row[key]}"] = {c: _cell(row.get(c)) for c in columns}
                 if table == "statements" and row["quote_kind"] == "direct":  # a paraphrase is no one's quotation
                     result.quotations.append(
