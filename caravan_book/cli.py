@@ -406,6 +406,8 @@ def run() -> None:
     import os
 
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:  # a profiler or coverage writes its report at exit
+        raise SystemExit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with suppress(Exception):  # a closed stream (a broken pipe) has nothing left to write
