@@ -10,10 +10,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
+import yaml
 
 from tests.conftest import edit_csv, run_cli, subprocess_env
 
@@ -152,6 +155,43 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
     from filelock import FileLock
 
     FileLock(str(lock), timeout=0).acquire()  # released: a build could start now
+
+
+def test_a_page_removed_while_the_preview_runs_is_no_longer_served(book_copy):
+    """Sphinx keeps the HTML of a page that left the table of contents: the preview makes its site afresh when
+    the table changes, as a build does, so a removed page is not served (nor found by the site's search)."""
+    preview = Preview(book_copy)
+    gone = "responses-2021-tapachula"
+    try:
+        root = preview.wait_for(r"preview at (http://127\.0\.0\.1:\d+/)").group(1)
+        preview.wait_for(r"^rebuilt in ")
+        assert urllib.request.urlopen(f"{root}book/generated/{gone}.html").status == 200
+        intro = book_copy / "book" / "intro.md"
+        intro.write_text(
+            "".join(line for line in intro.read_text().splitlines(keepends=True) if gone not in line), encoding="utf-8"
+        )
+        sections = book_copy / "sections.yml"
+        book = yaml.safe_load(sections.read_text(encoding="utf-8"))
+        for part in book["parts"]:
+            part["pages"] = [page for page in part["pages"] if page.get("page") != gone]
+        start = len(preview.lines)
+        sections.write_text(yaml.safe_dump(book, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{root}book/generated/{gone}.html")
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the removed page is still served:\n" + "\n".join(preview.lines))
+        preview.wait_for(r"^rebuilt in ", start=start)
+        assert urllib.request.urlopen(f"{root}book/generated/numbers-2021-tapachula.html").status == 200
+        assert gone not in (book_copy / "_build" / ".stage" / "_build" / "html" / "searchindex.js").read_text()
+    finally:
+        code = preview.stop()
+    assert code == 0, "\n".join(preview.lines)
 
 
 def test_preview_refuses_an_unknown_page_and_a_busy_project(project_copy):

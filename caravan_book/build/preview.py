@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -367,8 +368,12 @@ class Session:
             times = {"check": time.perf_counter()}
             for name, files in self.why(changed).items():
                 self.log(f"rerunning {name}" + (f" ({', '.join(files)} changed)" if files else ""))
-            if self.edition.toc_text is not None:
-                atomic.write_if_changed(self.edition.root / "_toc.yml", self.edition.toc_text)
+            if self.edition.toc_text is not None and atomic.write_if_changed(
+                self.edition.root / "_toc.yml", self.edition.toc_text
+            ):  # a page added or removed: Sphinx keeps a removed page's HTML, so the site is made afresh, as a build's
+                self.sphinx.close()
+                shutil.rmtree(self.sphinx.out.parent, ignore_errors=True)
+                fresh_site = True
             results = pages.execute_pages(
                 self.edition.pages, self.edition.generated, self.edition.failed, context=context,
                 log=self._quiet_log, pool=self.pool, keep_pool=True, first=self.first,
