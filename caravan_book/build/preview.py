@@ -389,7 +389,9 @@ class Session:
             times["guide"] = time.perf_counter()
             # what pages show of the data (facts, corrections, citations) changes only with the data and the book
             data_changed = any(settings.data_dir() in p.parents or p.name == "CITATION.cff" for p in changed)
-            if self.edition.published is not None and (data_changed or fresh_site or not self.trusted):
+            # a page's changed-date follows its notebook and its templates too (``trust.prepare``'s page key)
+            page_changed = any(p.suffix in (".ipynb", ".j2") for p in changed)
+            if self.edition.published is not None and (data_changed or page_changed or fresh_site or not self.trusted):
                 trust.prepare(
                     self.edition.root, self.edition.pages, results, self.edition.generated, self.edition.book,
                     manifest_path=self.edition.published, log=lambda line: None, record=False, memo=self.shown,
