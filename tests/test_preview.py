@@ -132,6 +132,17 @@ def test_preview_reloads_an_edited_sentence_and_shows_a_bad_rows_error_until_it_
         banner.wait_for(state="hidden", timeout=60_000)
         body.get_by_text(NEW).first.wait_for(timeout=30_000)
         print(f"fixed data row visible after {time.monotonic() - saved:.2f} s")
+        # a good edit of a row every page reads: the previewed page is rerun and served before the others
+        start = len(preview.lines)
+        rows = good.decode("utf-8").splitlines(keepends=True)
+        rows[1] = re.sub(r"The article's opening line", "The article's first line", rows[1], count=1)
+        assert rows[1] != good.decode("utf-8").splitlines(keepends=True)[1]
+        figures.write_text("".join(rows), encoding="utf-8")
+        rebuilt = preview.wait_for(r"^rebuilt in ", start=start, timeout=120).string
+        assert f"{PAGE} shown" in rebuilt.split(", pages ")[0] and "8 page(s)" not in rebuilt, rebuilt
+        start = len(preview.lines)
+        figures.write_bytes(good)
+        preview.wait_for(r"^rebuilt in ", start=start, timeout=120)
         # a template that does not render: the page's failure over the page, then the page again once fixed
         start = len(preview.lines)
         good_template = template.read_text(encoding="utf-8")

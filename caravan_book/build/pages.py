@@ -110,6 +110,18 @@ def start_pool(
     return kernels.KernelPool(max(1, min(jobs or default_jobs(), len(likely))), NOTEBOOKS_DIR)
 
 
+def run_one(page: Page, out_dir: Path, failed_dir: Path, pool: kernels.KernelPool, context: str = "") -> PageResult:
+    """Run one page of the book on ``pool`` now, before the others (the preview's page), recording its key as
+    ``execute_pages`` does, so that a later ``execute_pages`` finds it current. Other pages' files are left
+    as they are."""
+    result = pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)).result()
+    if not result.error:
+        cache = pagecache.read(out_dir)
+        cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
+        pagecache.write(out_dir, cache)
+    return result
+
+
 def execute_pages(
     pages: list[Page],
     out_dir: Path,

@@ -366,7 +366,8 @@ class Session:
             excerpts = self._check()
             context = excerpts.to_json()
             times = {"check": time.perf_counter()}
-            for name, files in self.why(changed).items():
+            outdated = self.why(changed)
+            for name, files in outdated.items():
                 self.log(f"rerunning {name}" + (f" ({', '.join(files)} changed)" if files else ""))
             if self.edition.toc_text is not None and atomic.write_if_changed(
                 self.edition.root / "_toc.yml", self.edition.toc_text
@@ -374,6 +375,9 @@ class Session:
                 self.sphinx.close()
                 shutil.rmtree(self.sphinx.out.parent, ignore_errors=True)
                 fresh_site = True
+            shown_first = not fresh_site and self.first in outdated and len(outdated) > 1
+            if shown_first:
+                self._show_first(context, times)
             results = pages.execute_pages(
                 self.edition.pages, self.edition.generated, self.edition.failed, context=context,
                 log=self._quiet_log, pool=self.pool, keep_pool=True, first=self.first,
@@ -399,7 +403,11 @@ class Session:
                 self.trusted = True
             times["trust"] = time.perf_counter()
             # only what changed is written: the pages rerun, the edited and the regenerated Markdown pages
-            docs = [self.edition.generated / f"{r.page}.ipynb" for r in results if r.ran]
+            docs = [
+                self.edition.generated / f"{r.page}.ipynb"
+                for r in results
+                if r.ran or (shown_first and r.page == self.first)
+            ]
             docs += [p for p in changed if p.suffix == ".md" and self.edition.root / "book" in p.parents]
             docs += [p for p in self.edition.generated.glob("*.md") if before.get(p) != p.stat().st_mtime_ns]
             html = self.sphinx.build(fresh=fresh_site, docs=[p for p in docs if p.is_file()] or None)
@@ -421,6 +429,22 @@ class Session:
             last = at
         self.log(f"rebuilt in {last - started:.2f} s ({len(ran)} page(s) rerun; {', '.join(phases)})")
         return True
+
+    def _show_first(self, context: str, times: dict[str, float]) -> None:
+        """The previewed page first, on its own, into the served site: an edit that several pages show (a row
+        every page reads) reaches the page the editor is looking at before the others are rerun. Its trust
+        block is brought up to date with the others'."""
+        page = next(p for p in self.edition.pages if p.page == self.first)
+        assert self.pool is not None
+        result = pages.run_one(page, self.edition.generated, self.edition.failed, self.pool, context)
+        if result.error:
+            from caravan_book.errors import BuildError
+
+            raise BuildError(result.error)
+        self.log(f"[{page.page}] done in {result.seconds:.1f} s: shown first")
+        html = self.sphinx.build(docs=[self.edition.generated / f"{page.page}.ipynb"])
+        self.state.update(site=html, error=None)
+        times[f"{page.page} shown"] = time.perf_counter()
 
     def _quiet_log(self, line: str) -> None:
         """The build's lines a preview shows: each page's progress and a replaced kernel."""
