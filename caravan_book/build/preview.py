@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import secrets
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -369,12 +368,8 @@ class Session:
             outdated = self.why(changed)
             for name, files in outdated.items():
                 self.log(f"rerunning {name}" + (f" ({', '.join(files)} changed)" if files else ""))
-            if self.edition.toc_text is not None and atomic.write_if_changed(
-                self.edition.root / "_toc.yml", self.edition.toc_text
-            ):  # a page added or removed: Sphinx keeps a removed page's HTML, so the site is made afresh, as a build's
-                self.sphinx.close()
-                shutil.rmtree(self.sphinx.out.parent, ignore_errors=True)
-                fresh_site = True
+            if self.edition.toc_text is not None:
+                atomic.write_if_changed(self.edition.root / "_toc.yml", self.edition.toc_text)
             shown_first = not fresh_site and self.first in outdated and len(outdated) > 1
             if shown_first:
                 self._show_first(context, times)

@@ -79,11 +79,16 @@ class WarmSphinx:
         self.app._warncount = 0
         self.app.statuscode = 0
         vars(self.app).pop("_caravan_trust", None)  # trust.json as prepare wrote it for this build (build/trust.py)
+        before = set(self.app.env.found_docs)  # as the last build left them (the environment is kept on disk)
         try:
             self.app.build(fresh, [str(path) for path in docs or []])
         except Exception as error:
             self.app = None  # its state is unknown: made again for the next build
             raise BuildError(f"Sphinx failed: {type(error).__name__}: {error}") from None
+        for docname in before - set(self.app.env.found_docs):  # a page that left the book: Sphinx keeps its files
+            for path in [self.out / f"{docname}.html", *self.out.glob(f"_sources/{docname}.*")]:
+                with contextlib.suppress(OSError):
+                    path.unlink()
         warnings = [line for line in self.warnings.getvalue().splitlines() if line.strip()]
         if self.app._warncount or self.app.statuscode:
             raise BuildError("\n".join(warnings[-10:]) or "Sphinx failed")
