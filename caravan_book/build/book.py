@@ -144,12 +144,7 @@ def build(
 
 
 def _build_locked(
-    edition: Edition,
-    *,
-    jobs: int | None,
-    force: bool,
-    publish: bool = False,
-    log: Callable[[str], None],
+    edition: Edition, *, jobs: int | None, force: bool, publish: bool = False, log: Callable[[str], None]
 ) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)

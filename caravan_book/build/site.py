@@ -11,11 +11,14 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from caravan_book import atomic
 from caravan_book.build.pagecache import digest
 from caravan_book.errors import BuildError
+
+if TYPE_CHECKING:
+    from caravan_book.build.sphinx_app import EarlySphinx
 
 
 def tree_digest(paths: list[Path]) -> str:
@@ -49,7 +52,7 @@ def is_current(site: Path, key: str) -> bool:
 
 
 def jupyter_book(
-    root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[str], None] = print, early: Any = None
+    root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[str], None] = print, early: EarlySphinx | None = None
 ) -> Path:
     """Sphinx build of ``root`` into ``stage``, as ``jupyter-book build -W -n --keep-going`` makes it (``--all`` if
     ``rebuild_all``), in this process (``sphinx_app``); return the built html folder. BuildError if it fails.
