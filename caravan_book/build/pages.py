@@ -116,10 +116,14 @@ def run_one(page: Page, out_dir: Path, failed_dir: Path, pool: kernels.KernelPoo
     as they are."""
     result = pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)).result()
     if not result.error:
-        cache = pagecache.read(out_dir)
-        cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
-        pagecache.write(out_dir, cache)
+        _record(page, result, out_dir, pagecache.read(out_dir), context)
     return result
+
+
+def _record(page: Page, result: PageResult, out_dir: Path, cache: dict, context: str) -> None:
+    """A page that ran cleanly: its key and the tables it read, in the cache of ``out_dir``."""
+    cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
+    pagecache.write(out_dir, cache)
 
 
 def execute_pages(
@@ -209,8 +213,7 @@ def _execute_pages(
         status = "FAILED" if result.error else "done"
         log(f"[{done}/{len(todo)}] {page.page}: {status} in {result.seconds:.1f} s")
         if not result.error:
-            cache[page.page] = {"key": pagecache.page_key(page, result.tables, context), "tables": result.tables}
-            pagecache.write(out_dir, cache)
+            _record(page, result, out_dir, cache, context)
     if not keep_pool:
         pool.close(wait=True)
     return results
