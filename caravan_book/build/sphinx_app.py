@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ class WarmSphinx:
         self.out = stage / "_build" / "html"
         self.doctrees = stage / "_build" / ".doctrees"
         self.app: Any = None
-        self._fresh = False  # made and not yet built with
         self._context = contextlib.ExitStack()
         self.warnings = io.StringIO()
         self.status = io.StringIO()
@@ -58,11 +56,6 @@ class WarmSphinx:
         )  # fmt: skip
         _read_figures_once(self.app)
         _stem_once()
-        self._fresh = True
-
-    def make(self) -> None:
-        """Make the application now (its extensions imported and set up), for a ``build`` to come."""
-        self._make()
 
     def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
         """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
@@ -70,10 +63,9 @@ class WarmSphinx:
         A warning is an error here, as in the build (``-W``): BuildError with the warnings."""
         from caravan_book.errors import BuildError
 
-        if (fresh and not self._fresh) or self.app is None:
+        if fresh or self.app is None:
             self._make()
             docs = None
-        self._fresh = False
         self.warnings.seek(0)
         self.warnings.truncate()
         self.app._warncount = 0
@@ -97,43 +89,6 @@ class WarmSphinx:
     def close(self) -> None:
         self.app = None
         self._context.close()
-
-
-class EarlySphinx:
-    """The build's Sphinx application, made in a thread while the last pages run: its imports and set-up
-    (about 0.7 s) were the start of the build's serial end. ``take`` waits for it; an application that could
-    not be made is made again by the build, which reports the error as it always does."""
-
-    def __init__(self, root: Path, stage: Path):
-        self.sphinx = WarmSphinx(root, stage)
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-
-    def start(self) -> None:
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._make, name="sphinx-setup", daemon=True)
-            self.thread.start()
-
-    def _make(self) -> None:
-        try:
-            self.sphinx.make()
-        except BaseException as error:  # reported when the build makes it again
-            self.error = error
-
-    def take(self) -> WarmSphinx | None:
-        """The application, made (None if it was not started or could not be made)."""
-        if self.thread is None:
-            return None
-        self.thread.join()
-        if self.error is not None:
-            self.sphinx.close()
-            return None
-        return self.sphinx
-
-    def close(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-        self.sphinx.close()
 
 
 def _read_figures_once(app: Any) -> None:
