@@ -20,7 +20,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from caravan_book import atomic, settings
-from caravan_book.build import pages, processes, sections, site, trust
+from caravan_book.build import kernels, pages, processes, sections, site, sphinx_app, trust
 from caravan_book.data import ledger
 from caravan_book.errors import BuildError, BusyError
 from caravan_book.settings import GENERATED_DIR, REPO_ROOT, data_dir
@@ -163,12 +163,39 @@ def _build_locked(
         if pool is not None:
             pool.close(wait=True)
         raise
+    if edition.toc_text is not None:
+        atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)
+    toc_changed = (edition.stage / ".toc").is_file() and (edition.stage / ".toc").read_bytes() != (
+        edition.root / "_toc.yml"
+    ).read_bytes()
+    if toc_changed:  # Sphinx keeps the pages of removed sections: start the staging folder afresh
+        shutil.rmtree(edition.stage, ignore_errors=True)
+    # Sphinx's application is made while the last page runs (``sphinx_app.EarlySphinx``)
+    early = sphinx_app.EarlySphinx(edition.root, edition.stage)
+    try:
+        return _run_and_publish(
+            edition, excerpts, early, pool, started, jobs=jobs, force=force, publish=publish, log=log
+        )
+    finally:
+        early.close()
+
+
+def _run_and_publish(
+    edition: Edition,
+    excerpts: ledger.Verified,
+    early: sphinx_app.EarlySphinx,
+    pool: kernels.KernelPool | None,
+    started: float,
+    *,
+    jobs: int | None,
+    force: bool,
+    publish: bool,
+    log: Callable[[str], None],
+) -> dict:
     # a warm Jupyter Book build does not copy _static again: a changed style sheet needs a full one
     static_key = site.tree_digest([edition.root / "book" / "_static"])
     static_file = edition.stage / ".static"
     static_changed = not static_file.is_file() or static_file.read_text(encoding="utf-8") != static_key
-    if edition.toc_text is not None:
-        atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)
     results = pages.execute_pages(
         edition.pages,
         edition.generated,
@@ -178,6 +205,7 @@ def _build_locked(
         context=excerpts.to_json(),
         log=log,
         pool=pool,
+        last_started=early.start,
     )
     processes.check_stopped()
     errors = [r.error for r in results if r.error]
@@ -208,12 +236,9 @@ def _build_locked(
     sphinx_ran = False
     processes.check_stopped()
     if force or not site.is_current(edition.site, key):
-        toc_changed = (edition.stage / ".toc").is_file() and (edition.stage / ".toc").read_bytes() != (
-            edition.root / "_toc.yml"
-        ).read_bytes()
-        if toc_changed:  # Sphinx keeps the pages of removed sections: start the staging folder afresh
-            shutil.rmtree(edition.stage, ignore_errors=True)
-        built = site.jupyter_book(edition.root, edition.stage, rebuild_all=static_changed or force, log=log)
+        built = site.jupyter_book(
+            edition.root, edition.stage, rebuild_all=static_changed or force, log=log, early=early
+        )
         processes.check_stopped()  # before the new site replaces the last good one
         atomic.copy_file(edition.root / "_toc.yml", edition.stage / ".toc")
         atomic.write_text(static_file, static_key)

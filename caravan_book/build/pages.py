@@ -138,12 +138,16 @@ def execute_pages(
     pool: kernels.KernelPool | None = None,
     keep_pool: bool = False,
     first: str | None = None,
+    last_started: Callable[[], None] | None = None,
 ) -> list[PageResult]:
     """Run the pages that are out of date on warm kernels (``pool``, or a new one), several at a time;
     return one result per page. The pool's kernels are shut down before this returns, unless ``keep_pool``
-    (the preview keeps its kernels for the whole session). ``first``: a page to run before the others."""
+    (the preview keeps its kernels for the whole session). ``first``: a page to run before the others.
+    ``last_started``: called once the last page has started, while it runs (a kernel is free from then on)."""
     try:
-        return _execute_pages(pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first)
+        return _execute_pages(
+            pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first, last_started
+        )
     except BaseException:
         # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build
         if pool is not None:
@@ -165,6 +169,7 @@ def _execute_pages(
     pool: kernels.KernelPool | None,
     keep_pool: bool = False,
     first: str | None = None,
+    last_started: Callable[[], None] | None = None,
 ) -> list[PageResult]:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = remove_stale(pages, out_dir)
@@ -192,7 +197,11 @@ def _execute_pages(
     pool.log = log
     log(f"running {len(todo)} notebook(s) with papermill on {pool.size} warm kernel(s)")
     futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)): page for page in todo}
+    if last_started is not None and len(todo) <= pool.size:
+        last_started()
     for done, future in enumerate(as_completed(futures), 1):
+        if last_started is not None and done == len(todo) - pool.size:
+            last_started()
         page = futures[future]
         try:
             result = future.result()

@@ -11,10 +11,14 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caravan_book import atomic
 from caravan_book.build.pagecache import digest
 from caravan_book.errors import BuildError
+
+if TYPE_CHECKING:
+    from caravan_book.build.sphinx_app import EarlySphinx
 
 
 def tree_digest(paths: list[Path]) -> str:
@@ -47,13 +51,16 @@ def is_current(site: Path, key: str) -> bool:
     return site.is_dir() and manifest.get("key") == key and manifest.get("files") == listing(site)
 
 
-def jupyter_book(root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[str], None] = print) -> Path:
+def jupyter_book(
+    root: Path, stage: Path, *, rebuild_all: bool, log: Callable[[str], None] = print, early: EarlySphinx | None = None
+) -> Path:
     """Sphinx build of ``root`` into ``stage``, as ``jupyter-book build -W -n --keep-going`` makes it (``--all`` if
-    ``rebuild_all``), in this process (``sphinx_app``); return the built html folder. BuildError if it fails."""
+    ``rebuild_all``), in this process (``sphinx_app``); return the built html folder. BuildError if it fails.
+    ``early``: a ``sphinx_app.EarlySphinx`` of the same folders, whose application is used if it was made."""
     from caravan_book.build.sphinx_app import WarmSphinx
 
     log("building the site with Jupyter Book" + (" (all pages)" if rebuild_all else ""))
-    sphinx = WarmSphinx(root, stage)
+    sphinx = (early.take() if early is not None else None) or WarmSphinx(root, stage)
     try:
         return sphinx.build(fresh=rebuild_all)
     except BuildError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ class WarmSphinx:
         self.out = stage / "_build" / "html"
         self.doctrees = stage / "_build" / ".doctrees"
         self.app: Any = None
+        self._fresh = False  # made and not yet built with
         self._context = contextlib.ExitStack()
         self.warnings = io.StringIO()
         self.status = io.StringIO()
@@ -45,6 +47,7 @@ class WarmSphinx:
             sourcedir=self.root,
             use_external_toc=True,
         )
+        _collector_found_without_gc()
         self._context = contextlib.ExitStack()
         self._context.enter_context(patch_docutils(None))
         self._context.enter_context(docutils_namespace())
@@ -56,6 +59,11 @@ class WarmSphinx:
         )  # fmt: skip
         _read_figures_once(self.app)
         _stem_once()
+        self._fresh = True
+
+    def make(self) -> None:
+        """Make the application now (its extensions imported and set up), for a ``build`` to come."""
+        self._make()
 
     def build(self, *, fresh: bool = False, docs: list[Path] | None = None) -> Path:
         """Rebuild what changed (everything, with a new application, if ``fresh``); return the html folder.
@@ -63,9 +71,10 @@ class WarmSphinx:
         A warning is an error here, as in the build (``-W``): BuildError with the warnings."""
         from caravan_book.errors import BuildError
 
-        if fresh or self.app is None:
+        if (fresh and not self._fresh) or self.app is None:
             self._make()
             docs = None
+        self._fresh = False
         self.warnings.seek(0)
         self.warnings.truncate()
         self.app._warncount = 0
@@ -89,6 +98,62 @@ class WarmSphinx:
     def close(self) -> None:
         self.app = None
         self._context.close()
+
+
+class EarlySphinx:
+    """The build's Sphinx application, made in a thread while the last pages run: its imports and set-up
+    (about 0.7 s) were the start of the build's serial end. ``take`` waits for it; an application that could
+    not be made is made again by the build, which reports the error as it always does."""
+
+    def __init__(self, root: Path, stage: Path):
+        self.sphinx = WarmSphinx(root, stage)
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._make, name="sphinx-setup", daemon=True)
+            self.thread.start()
+
+    def _make(self) -> None:
+        try:
+            self.sphinx.make()
+        except BaseException as error:  # reported when the build makes it again
+            self.error = error
+
+    def take(self) -> WarmSphinx | None:
+        """The application, made (None if it was not started or could not be made)."""
+        if self.thread is None:
+            return None
+        self.thread.join()
+        if self.error is not None:
+            self.sphinx.close()
+            return None
+        return self.sphinx
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        self.sphinx.close()
+
+
+def _collector_found_without_gc() -> None:
+    """sphinx-external-toc finds Sphinx's own toctree collector, to switch it off, among ``gc.get_objects()``.
+    That list holds a reference to every tuple in the process, also to those another thread is still filling
+    in; CPython then refuses to finish them ("SystemError: bad argument to internal function", seen in the
+    build's page threads while an ``EarlySphinx`` set the application up). Here the collector is found among the
+    new application's own event listeners instead, which touches no other thread's objects."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+    from sphinx_external_toc import collectors
+
+    def disable_builtin_toctree_collector(app: Any) -> None:
+        owners = {id(owner): owner for listeners in app.events.listeners.values() for listener in listeners
+                  if isinstance(owner := getattr(listener.handler, "__self__", None), TocTreeCollector)}  # fmt: skip
+        for owner in owners.values():
+            if owner.listener_ids is not None:  # as the original: one already switched off is left so
+                owner.disable(app)
+
+    collectors.disable_builtin_toctree_collector = disable_builtin_toctree_collector  # read at its set-up
 
 
 def _read_figures_once(app: Any) -> None:
