@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import importlib.util
 import re
+import subprocess
+import sys
 
 import altair as alt
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
+from conftest import REPO, subprocess_env
 from test_site import html_pages, soup_of
 
 from caravan_book import settings
@@ -186,3 +188,41 @@ def test_lead_description_skips_notes_and_cuts_at_a_word():
     body = '<p class="caravan-params">This page was made with: all sources</p><p>Short.</p><p>' + "Word " * 60 + "</p>"
     text = sphinx_offline.lead_description(body)
     assert text.startswith("Word Word") and text.endswith("…") and len(text) <= 155
+
+
+#: Draws a chart with text in a fresh interpreter and prints its PNG's digest and FONTCONFIG_FILE afterwards.
+_DRAW_IN_A_FRESH_PROCESS = """
+import hashlib, os, sys
+if sys.argv[1] == "package":
+    from caravan_book.story import figures
+    vl_convert = figures.converter()
+else:
+    import vl_convert
+spec = {"data": {"values": [{"who": "Tijuana", "n": 3}]}, "mark": "bar",
+        "encoding": {"y": {"field": "who"}, "x": {"field": "n", "type": "quantitative"}}}
+print(hashlib.sha256(bytes(vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec)))).hexdigest())
+print(os.environ.get("FONTCONFIG_FILE"))
+"""
+
+
+@pytest.mark.build
+def test_charts_are_drawn_with_the_fonts_vl_convert_ships_not_the_systems(tmp_path):
+    """vl-convert reads a system font from its file on every use (drawing took three times as long). The package's
+    first drawing hides the system's fonts, so the text is drawn as a process that sees no font folder draws it,
+    and FONTCONFIG_FILE is left as it was for everything else (chromium prints the handouts with it)."""
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?><fontconfig><dir>{empty}</dir></fontconfig>\n")
+    script = tmp_path / "draw.py"
+    script.write_text(_DRAW_IN_A_FRESH_PROCESS)
+
+    def draw(how: str, fontconfig: str) -> list[str]:
+        env = subprocess_env(FONTCONFIG_FILE=fontconfig)
+        done = subprocess.run([sys.executable, str(script), how], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    package = draw("package", "the-caller's-value")
+    assert package[1] == "the-caller's-value"
+    assert package[0] == draw("plain", str(config))[0]  # the same pixels as with no system font at all
