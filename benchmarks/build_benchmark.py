@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 import os
 import platform
@@ -175,19 +176,22 @@ def page_weights(site: Path) -> dict[str, int]:
 
 
 def sweep_file(root: Path, dest: Path) -> Path:
-    """A custom book of ``SWEEP_PAGES`` pages: the incident pages with every source alone and all sources."""
+    """A custom book of ``SWEEP_PAGES`` pages: each incident's three pages with all its sources, with each source
+    alone and with each source and the next one in sources.csv (21 + 9 pages), and the comparison both ways round
+    (2 pages)."""
     with open(root / "data" / "sources.csv", newline="", encoding="utf-8-sig") as fh:
         sources = list(csv.DictReader(fh))
-    pages = []
-    while len(pages) < SWEEP_PAGES:
-        for notebook in ("narrative", "numbers", "responses"):
-            for source in [None, *sources]:
-                incident = source["incident"] if source else None
-                for inc in [incident] if incident else sorted({s["incident"] for s in sources}):
-                    parameters = {"incident": inc, "sources": source["source_id"] if source else "all"}
-                    if len(pages) < SWEEP_PAGES and {"notebook": notebook, "parameters": parameters} not in pages:
-                        pages.append({"notebook": notebook, "parameters": parameters})
-        break
+    incidents = sorted({s["incident"] for s in sources})
+    pages: list[dict] = []
+    for notebook in ("narrative", "numbers", "responses"):
+        for incident in incidents:
+            own = [s["source_id"] for s in sources if s["incident"] == incident]
+            choices = ["all", *own, *(",".join(pair) for pair in itertools.pairwise(own) if len(own) > 2)]
+            pages += [{"notebook": notebook, "parameters": {"incident": incident, "sources": c}} for c in choices]
+    for left, right in itertools.permutations(incidents, 2):
+        pages.append({"notebook": "comparison", "parameters": {"left": left, "right": right}})
+    if len(pages) != SWEEP_PAGES:  # the figure is seconds a page: the count must be the one reported
+        raise SystemExit(f"the sweep has {len(pages)} pages, not {SWEEP_PAGES}: the data's sources changed")
     dest.write_text(yaml.safe_dump({"title": "Sweep", "pages": pages}, sort_keys=False))
     return dest
 
@@ -256,9 +260,11 @@ def main(argv: list[str] | None = None) -> None:
         sweep_seconds = None
         if not args.smoke:
             sweep = sweep_file(root, work / "sweep.yml")
-            sweep_seconds = measure(
-                cli("build", "--params", str(sweep), "--out", str(work / "sweep-out")), root
-            ).seconds
+            swept = measure(cli("build", "--params", str(sweep), "--out", str(work / "sweep-out")), root)
+            ran = re.search(r"\((\d+) notebook\(s\) run", swept.stdout)
+            if not ran or int(ran.group(1)) != SWEEP_PAGES:  # seconds a page: every page must have run
+                sys.exit(f"the sweep ran {ran.group(1) if ran else 'no'} notebooks, not {SWEEP_PAGES}")
+            sweep_seconds = swept.seconds
 
         weights = page_weights(root / "_build" / "html")
     finally:

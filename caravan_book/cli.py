@@ -268,15 +268,24 @@ def _handout(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from caravan_book.build import book as build
-    from caravan_book.build import editions, outputs, processes
+    from caravan_book.build import editions, outputs, pages, processes
 
     processes.die_with_parent()  # a build whose parent (make, a shell, CI) is killed stops too
+    if args.publish and (args.params or args.student):
+        raise ParameterError("--publish is for the published book, not for custom books or student editions")
+    pool = None
     if args.params:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
         out = outputs.check_edition_folder(out)
-        editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
-        outputs.claim_edition_folder(out)
-        edition = editions.custom(args.params, out, student=args.student)
+        spec = editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
+        # the kernels start (and import the package) while the pages' parameters are checked
+        pool = pages.early_pool(len(spec.pages) + 1, jobs=args.jobs)
+        try:
+            outputs.claim_edition_folder(out)
+            edition = editions.custom(args.params, out, student=args.student)
+        except BaseException:
+            pool.abort()
+            raise
     elif args.student:
         out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")
         outputs.claim_edition_folder(out)
@@ -288,9 +297,7 @@ def _build(args: argparse.Namespace) -> int:
         )
     else:
         edition = None
-    if args.publish and edition is not None:
-        raise ParameterError("--publish is for the published book, not for custom books or student editions")
-    summary = build.build(edition, jobs=args.jobs, force=args.force, publish=args.publish, log=_say)
+    summary = build.build(edition, jobs=args.jobs, force=args.force, publish=args.publish, log=_say, pool=pool)
     print(
         f"built {summary['site']}/index.html in {summary['total_seconds']} s "
         f"({len(summary['executed'])} notebook(s) run, {len(summary['skipped'])} unchanged)"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import uuid
 
 import nbformat
+import psutil
 import pytest
 from bs4 import BeautifulSoup
 from conftest import INCIDENTS, REPO, run_cli, subprocess_env
@@ -76,13 +79,25 @@ def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path)
 
 
 @pytest.mark.build
-def test_bad_custom_book_file_exits_2(tmp_path):
+def test_bad_custom_book_file_exits_2_and_leaves_no_kernel(tmp_path):
+    """A custom book's kernels start while its pages are checked: a bad page stops them, leaving no process and
+    no file (the kernels' connection and socket files go to the run's own temporary folder here)."""
     spec = tmp_path / "book.yml"
     spec.write_text("pages:\n  - notebook: narrative\n    parameters: {incident: 2030-mars}\n")
-    done = run_cli("build", "--params", spec, "--out", tmp_path / "out")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    marker = uuid.uuid4().hex
+    done = run_cli("build", "--params", spec, "--out", tmp_path / "out", env={"TMPDIR": str(temporary), "MARK": marker})
     assert done.returncode == 2
     assert "page 1 (narrative): incident '2030-mars' is not a known incident; choose one of:" in done.stderr
     assert not (tmp_path / "out" / "html").exists()
+    left = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.environ().get("MARK") == marker:
+                left.append(process.cmdline())
+    assert left == []
+    assert list(temporary.iterdir()) == []
 
 
 @pytest.mark.build

@@ -117,9 +117,28 @@ def build(
     force: bool = False,
     publish: bool = False,
     log: Callable[[str], None] = print,
+    pool: kernels.KernelPool | None = None,
 ) -> dict:
     """Build an edition; return timings and what ran. Raises BuildError, DataError, BusyError or
-    PublishedFactError (``publish`` accepts changed published facts without a correction)."""
+    PublishedFactError (``publish`` accepts changed published facts without a correction). ``pool``: warm
+    kernels the caller started already (a custom book's, while its file was checked); closed here."""
+    try:
+        return _build(edition, jobs=jobs, force=force, publish=publish, log=log, pool=pool)
+    except BaseException:
+        if pool is not None:  # a build that stopped before its pages ran (busy, bad data): no kernel outlives it
+            pool.abort()
+        raise
+
+
+def _build(
+    edition: Edition | None,
+    *,
+    jobs: int | None,
+    force: bool,
+    publish: bool,
+    log: Callable[[str], None],
+    pool: kernels.KernelPool | None,
+) -> dict:
     edition = edition or main_edition()
     edition.site.parent.mkdir(parents=True, exist_ok=True)
     edition.lock.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +153,7 @@ def build(
     os.environ[settings.MEDIUM_ENV] = edition.medium  # the kernels inherit it
     try:
         with processes.stop_on_signals():
-            return _build_locked(edition, jobs=jobs, force=force, publish=publish, log=log)
+            return _build_locked(edition, jobs=jobs, force=force, publish=publish, log=log, pool=pool)
     finally:
         lock.release()
         if old_medium is None:
@@ -144,14 +163,21 @@ def build(
 
 
 def _build_locked(
-    edition: Edition, *, jobs: int | None, force: bool, publish: bool = False, log: Callable[[str], None]
+    edition: Edition,
+    *,
+    jobs: int | None,
+    force: bool,
+    publish: bool = False,
+    log: Callable[[str], None],
+    pool: kernels.KernelPool | None = None,
 ) -> dict:
     started = time.perf_counter()
     atomic.sweep(edition.site.parent)
     if edition.work is not None:
         atomic.sweep(edition.work)
     # the warm kernels start (and import the package) while the data is checked
-    pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
+    if pool is None:
+        pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
     try:
         excerpts = check_data(log)
     except KeyboardInterrupt:  # a signal: no kernel may outlive the build

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import tempfile
 import threading
 import uuid
@@ -123,10 +124,15 @@ class WarmKernel:
         self.kc: Any = None
         self.pages = 0
 
-    def start(self) -> None:
+    def start(self, launched: threading.Lock | None = None, stopped: Callable[[], bool] = lambda: False) -> None:
+        """Start the kernel and warm it up. With ``launched``: its process is launched while that lock is held,
+        and not at all if ``stopped()`` says so then (``KernelPool.abort``)."""
         km = WarmKernelManager(kernel_name=PAPERMILL_OPTIONS["kernel_name"])
-        _run_sync(km.start_kernel, cwd=str(self.cwd))
-        self.km = km
+        with launched or contextlib.nullcontext():
+            if stopped():
+                return
+            _run_sync(km.start_kernel, cwd=str(self.cwd))
+            self.km = km
         kc = km.client()
         kc.start_channels()
         self.kc = kc
@@ -209,6 +215,7 @@ class KernelPool:
         self.cwd = cwd
         self.log = log
         self.stopped = False
+        self._launching = threading.Lock()  # held while a kernel's process is launched (``abort``)
         self._tasks: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=self._work, name=f"kernel-{n}", daemon=True) for n in range(size)]
         self.kernels: list[WarmKernel] = []
@@ -220,7 +227,7 @@ class KernelPool:
         self.kernels.append(kernel)
         start_error: BaseException | None = None
         try:
-            kernel.start()
+            kernel.start(self._launching, lambda: self.stopped)
         except Exception as error:  # tried again before the first page
             start_error = error
         try:
@@ -255,6 +262,22 @@ class KernelPool:
         future: Future = Future()
         self._tasks.put((job, future))
         return future
+
+    def abort(self) -> None:
+        """Stop now, before any page was given (a build that stopped before its pages: a bad custom book file,
+        another build running): no kernel is launched from here on, and those launched are killed at once, so
+        none outlives the command, which may end before the kernels' threads do."""
+        with self._launching:
+            self.stopped = True
+        for kernel in list(self.kernels):
+            km, pid = kernel.km, kernel.pid
+            if km is None or not pid:
+                continue
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            km.cleanup_connection_file()  # what a shutdown removes: the connection file and the sockets' files
+            km.cleanup_ipc_files()
+        self.close(wait=False)
 
     def close(self, wait: bool = True) -> None:
         """Shut the kernels down (after the jobs already submitted, if ``wait``)."""

@@ -110,6 +110,12 @@ def start_pool(
     return kernels.KernelPool(max(1, min(jobs or default_jobs(), len(likely))), NOTEBOOKS_DIR)
 
 
+def early_pool(pages: int, *, jobs: int | None = None) -> kernels.KernelPool:
+    """Warm kernels for a book whose pages are not known yet (a custom book while its file is checked): one per
+    core, or per page if fewer."""
+    return kernels.KernelPool(max(1, min(jobs or default_jobs(), pages)), NOTEBOOKS_DIR)
+
+
 def run_one(page: Page, out_dir: Path, failed_dir: Path, pool: kernels.KernelPool, context: str = "") -> PageResult:
     """Run one page of the book on ``pool`` now, before the others (the preview's page), recording its key as
     ``execute_pages`` does, so that a later ``execute_pages`` finds it current. Other pages' files are left
