@@ -131,8 +131,8 @@ class WarmKernel:
         with launched or contextlib.nullcontext():
             if stopped():
                 return
+            self.km = km  # before its start, so that a start that fails halfway is still stopped and cleaned up
             _run_sync(km.start_kernel, cwd=str(self.cwd))
-            self.km = km
         kc = km.client()
         kc.start_channels()
         self.kc = kc
@@ -271,11 +271,15 @@ class KernelPool:
             self.stopped = True
         for kernel in list(self.kernels):
             km, pid = kernel.km, kernel.pid
-            if km is None or not pid:
+            if km is None:
                 continue
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            km.cleanup_connection_file()  # what a shutdown removes: the connection file and the sockets' files
+            if pid:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            # what a shutdown removes: the connection file (whether or not the manager counts it as written) and
+            # the sockets' files
+            with contextlib.suppress(OSError, TypeError):
+                os.unlink(km.connection_file)
             km.cleanup_ipc_files()
         self.close(wait=False)
 
