@@ -278,13 +278,16 @@ def _build(args: argparse.Namespace) -> int:
         out = args.out or REPO_ROOT / "_build" / ("custom-" + args.params.stem + ("-student" if args.student else ""))
         out = outputs.check_edition_folder(out)
         spec = editions.read_custom(args.params)  # a bad file is refused before the folder is claimed
-        # the kernels start (and import the package) while the pages' parameters are checked
-        pool = pages.early_pool(len(spec.pages) + 1, jobs=args.jobs)
+        # a first build into the folder: the kernels start (and import the package) while the pages' parameters
+        # are checked (a rebuild finds which pages are current first, and starts kernels only if some are not)
+        if not editions.has_run_before(out, student=args.student):
+            pool = pages.early_pool(len(spec.pages) + 1, jobs=args.jobs)
         try:
             outputs.claim_edition_folder(out)
             edition = editions.custom(args.params, out, student=args.student)
         except BaseException:
-            pool.abort()
+            if pool is not None:
+                pool.abort()
             raise
     elif args.student:
         out = outputs.check_edition_folder(args.out or REPO_ROOT / "_build" / "student")

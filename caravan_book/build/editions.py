@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from caravan_book import atomic
-from caravan_book.build import config, sections
+from caravan_book.build import config, pagecache, sections
 from caravan_book.build.book import Edition, read_config
 from caravan_book.build.guide import TEACHERS_GUIDE
 from caravan_book.errors import ConfigError, ParameterError
@@ -100,12 +100,22 @@ def work_folder(out: Path) -> Path:
     return REPO_ROOT / "_build" / "editions-work" / f"{slug(out.name) or 'edition'}-{digest}"
 
 
+def source_folder(out: Path, *, student: bool) -> Path:
+    """The book source folder of an edition built into ``out``: ``out/source``, a student edition's outside
+    ``out`` (``work_folder``)."""
+    return (work_folder(out) if student else out) / "source"
+
+
+def has_run_before(out: Path, *, student: bool) -> bool:
+    """Whether a build into ``out`` ran pages before (their cache is there), so that some may be current."""
+    return (source_folder(out, student=student) / "book" / "generated" / pagecache.CACHE_NAME).is_file()
+
+
 def prepare(pages: list[sections.Page], out: Path, *, title: str, extras: list[str], student: bool) -> Edition:
-    """Write a book source folder (under ``out/source``; a student edition's outside ``out``, see
-    ``work_folder``) and return the edition to build."""
+    """Write a book source folder (``source_folder``) and return the edition to build."""
     book = sections.load()
     work = work_folder(out) if student else None
-    root = (work or out) / "source"
+    root = source_folder(out, student=student)
     if student:
         for leftover in (out / "source", out / ".stage", out / "failed", out / ".build.lock"):
             # what an earlier version of the build left in the folder: every solution was in it

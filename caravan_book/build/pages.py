@@ -195,8 +195,8 @@ def _execute_pages(
     atomic.write_text(_context_file(failed_dir), context)
     todo.sort(key=lambda page: page.page != first)
     if not todo:
-        if pool is not None and not keep_pool:  # started for pages that turned out to be current
-            pool.close(wait=True)
+        if pool is not None and not keep_pool:  # started for pages that turned out to be current: not waited for
+            pool.abort()
         return results
     if pool is None:
         pool = kernels.KernelPool(max(1, min(jobs or default_jobs(), len(todo))), NOTEBOOKS_DIR, log)
