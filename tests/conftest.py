@@ -19,6 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -170,6 +172,15 @@ def built_book(tmp_path_factory, worker_id) -> Path:
 def book_copy(built_book, tmp_path) -> Path:
     """A private copy of the built book (sources, executed notebooks, caches and site), to change freely."""
     return Path(shutil.copytree(built_book, tmp_path / "book", symlinks=True))
+
+
+@pytest.fixture
+def kernel_tmp() -> Iterator[Path]:
+    """An empty temporary folder for a command's TMPDIR, where its kernels put their connection and socket files:
+    directly in the system's temporary folder, as a socket's path may be at most 107 bytes long."""
+    folder = Path(tempfile.mkdtemp(prefix="cb-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -79,13 +79,12 @@ def test_bad_input_as_a_real_command_exits_2_without_traceback_or_file(tmp_path)
 
 
 @pytest.mark.build
-def test_bad_custom_book_file_exits_2_and_leaves_no_kernel(tmp_path):
+def test_bad_custom_book_file_exits_2_and_leaves_no_kernel(tmp_path, kernel_tmp):
     """A custom book's kernels start while its pages are checked: a bad page stops them, leaving no process and
     no file (the kernels' connection and socket files go to the run's own temporary folder here)."""
     spec = tmp_path / "book.yml"
     spec.write_text("pages:\n  - notebook: narrative\n    parameters: {incident: 2030-mars}\n")
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
+    temporary = kernel_tmp
     marker = uuid.uuid4().hex
     done = run_cli("build", "--params", spec, "--out", tmp_path / "out", env={"TMPDIR": str(temporary), "MARK": marker})
     assert done.returncode == 2

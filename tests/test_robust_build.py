@@ -23,8 +23,8 @@ pytestmark = pytest.mark.build
 PAGES = "_build/html/book/generated"
 
 
-def _start_build(root: Path, *args: str, **popen) -> subprocess.Popen:
-    env = subprocess_env(root)
+def _start_build(root: Path, *args: str, tmp: Path | None = None, **popen) -> subprocess.Popen:
+    env = subprocess_env(root, **({"TMPDIR": str(tmp)} if tmp else {}))
     return subprocess.Popen(
         [sys.executable, "-m", "caravan_book", "build", *args],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
@@ -83,9 +83,10 @@ def test_two_builds_at_once_one_waits_its_turn_and_the_site_is_whole(book_copy):
 
 
 @pytest.mark.parametrize("target", ["group", "build"])
-def test_a_stopped_build_leaves_no_process_and_no_temporary_file(book_copy, target):
+def test_a_stopped_build_leaves_no_process_and_no_temporary_file(book_copy, target, kernel_tmp):
     index = (book_copy / "_build" / "html" / "index.html").read_bytes()
-    build = _start_build(book_copy, "--force", start_new_session=True)
+    tmp = kernel_tmp  # the kernels' connection and socket files go here
+    build = _start_build(book_copy, "--force", tmp=tmp, start_new_session=True)
     _wait_for_papermill(book_copy, build)
     if target == "group":  # what a CI cancel or a timeout does
         os.killpg(build.pid, signal.SIGTERM)
@@ -95,6 +96,7 @@ def test_a_stopped_build_leaves_no_process_and_no_temporary_file(book_copy, targ
     assert build.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err
     _no_leftovers(book_copy)
+    assert list(tmp.iterdir()) == []
     assert (book_copy / "_build" / "html" / "index.html").read_bytes() == index  # the last site is intact
     again = run_cli("build", root=book_copy, timeout=300)
     assert again.returncode == 0, again.stderr

@@ -180,14 +180,10 @@ def _build_locked(
         pool = pages.start_pool(edition.pages, edition.generated, edition.failed, jobs=jobs, force=force)
     try:
         excerpts = check_data(log)
-    except KeyboardInterrupt:  # a signal: no kernel may outlive the build
+    except BaseException:  # bad data or a signal: no kernel may outlive the build, and none is waited for
         if pool is not None:
-            pool.close(wait=False)
+            pool.abort()
         processes.stop_descendants()
-        raise
-    except BaseException:
-        if pool is not None:
-            pool.close(wait=True)
         raise
     if edition.toc_text is not None:
         atomic.write_if_changed(edition.root / "_toc.yml", edition.toc_text)

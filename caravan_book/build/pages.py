@@ -155,9 +155,9 @@ def execute_pages(
             pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first, last_started
         )
     except BaseException:
-        # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build
+        # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build, nor its connection files
         if pool is not None:
-            pool.close(wait=False)
+            pool.abort()
         processes.stop_descendants()
         atomic.sweep(out_dir)
         atomic.sweep(failed_dir.parent)
