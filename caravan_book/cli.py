@@ -281,7 +281,7 @@ def _build(args: argparse.Namespace) -> int:
         # a first build into the folder: the kernels start (and import the package) while the pages' parameters
         # are checked (a rebuild finds which pages are current first, and starts kernels only if some are not)
         if not editions.has_run_before(out, student=args.student):
-            pool = pages.early_pool(len(spec.pages) + 1, jobs=args.jobs)
+            pool = pages.new_pool(len(spec.pages) + 1, jobs=args.jobs)
         try:
             outputs.claim_edition_folder(out)
             edition = editions.custom(args.params, out, student=args.student)

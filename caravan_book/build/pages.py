@@ -107,13 +107,12 @@ def start_pool(
     likely = [p for p in pages if force or context is None or not pagecache.is_current(p, out_dir, cache, context)]
     if not likely:
         return None
-    return kernels.KernelPool(max(1, min(jobs or default_jobs(), len(likely))), NOTEBOOKS_DIR)
+    return new_pool(len(likely), jobs=jobs)
 
 
-def early_pool(pages: int, *, jobs: int | None = None) -> kernels.KernelPool:
-    """Warm kernels for a book whose pages are not known yet (a custom book while its file is checked): one per
-    core, or per page if fewer."""
-    return kernels.KernelPool(max(1, min(jobs or default_jobs(), pages)), NOTEBOOKS_DIR)
+def new_pool(pages: int, *, jobs: int | None = None, log: Callable[[str], None] | None = None) -> kernels.KernelPool:
+    """Warm kernels, started now, for ``pages`` pages to come: one per core (or ``jobs``), or per page if fewer."""
+    return kernels.KernelPool(max(1, min(jobs or default_jobs(), pages)), NOTEBOOKS_DIR, log)
 
 
 def run_one(page: Page, out_dir: Path, failed_dir: Path, pool: kernels.KernelPool, context: str = "") -> PageResult:
@@ -199,7 +198,7 @@ def _execute_pages(
             pool.abort()
         return results
     if pool is None:
-        pool = kernels.KernelPool(max(1, min(jobs or default_jobs(), len(todo))), NOTEBOOKS_DIR, log)
+        pool = new_pool(len(todo), jobs=jobs, log=log)
     pool.log = log
     log(f"running {len(todo)} notebook(s) with papermill on {pool.size} warm kernel(s)")
     futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)): page for page in todo}
