@@ -24,7 +24,7 @@ def warm_up() -> None:
             importlib.import_module(f"caravan_book.{layer}.{info.name}")
     for library in ("altair", "pandas", "vl_convert"):
         importlib.import_module(library)
-    importlib.import_module("caravan_book.story.figures").start_converter()
+    importlib.import_module("caravan_book.story.figures").converter()
     # what the imports made lives as long as the kernel: out of the collector's way, so the full collection
     # IPython's reset runs before each page (``displayhook.flush``) looks only at what pages made
     gc.collect()

@@ -143,17 +143,22 @@ def _collector_found_without_gc() -> None:
     in; CPython then refuses to finish them ("SystemError: bad argument to internal function", seen in the
     build's page threads while an ``EarlySphinx`` set the application up). Here the collector is found among the
     new application's own event listeners instead, which touches no other thread's objects."""
-    from sphinx.environment.collectors.toctree import TocTreeCollector
     from sphinx_external_toc import collectors
 
     def disable_builtin_toctree_collector(app: Any) -> None:
-        owners = {id(owner): owner for listeners in app.events.listeners.values() for listener in listeners
-                  if isinstance(owner := getattr(listener.handler, "__self__", None), TocTreeCollector)}  # fmt: skip
-        for owner in owners.values():
-            if owner.listener_ids is not None:  # as the original: one already switched off is left so
-                owner.disable(app)
+        for collector in _toctree_collectors(app):
+            if collector.listener_ids is not None:  # as the original: one already switched off is left so
+                collector.disable(app)
 
     collectors.disable_builtin_toctree_collector = disable_builtin_toctree_collector  # read at its set-up
+
+
+def _toctree_collectors(app: Any) -> list[Any]:
+    """The toctree collectors connected to ``app`` (a collector listens to ``env-get-updated``, among others)."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
+    return [owner for owner in owners if isinstance(owner, TocTreeCollector)]
 
 
 def _read_figures_once(app: Any) -> None:
@@ -162,10 +167,7 @@ def _read_figures_once(app: Any) -> None:
     After each read, Sphinx's toctree collector numbers the figures of the whole book (``numfig``): it loads
     every page's doctree from its pickle (0.4 s for this book, most of a one-page rebuild). It only walks
     them, so here it gets each page's doctree from a memo, loaded again when its pickle file changed."""
-    from sphinx.environment.collectors.toctree import TocTreeCollector
-
-    owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
-    collector = next((owner for owner in owners if isinstance(owner, TocTreeCollector)), None)
+    collector = next(iter(_toctree_collectors(app)), None)
     if collector is None:
         return
     number = collector.assign_figure_numbers
@@ -189,7 +191,7 @@ def _read_figures_once(app: Any) -> None:
         finally:
             del env.get_doctree
 
-    collector.assign_figure_numbers = assign_figure_numbers  # type: ignore[method-assign]
+    collector.assign_figure_numbers = assign_figure_numbers
 
 
 def _stem_once() -> None:

@@ -115,7 +115,8 @@ def _lines(text: str, chars: int) -> str | list[str]:
     return lines if len(lines) > 1 else text
 
 
-_SIZE = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"')
+#: The drawing's opening tag, with its width and height (px).
+_OPENING = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"[^>]*>')
 
 
 def cache_dir() -> Path:
@@ -159,9 +160,6 @@ def _draw(spec: dict, kind: str) -> bytes:
     return data
 
 
-_OPENING = re.compile(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"[^>]*>')
-
-
 def _on_white(svg: str) -> str:
     """The drawing on a white background, as Vega draws one (a rectangle of its size, first)."""
     match = _OPENING.search(svg)
@@ -171,11 +169,11 @@ def _on_white(svg: str) -> str:
     return svg[: match.end()] + f'<rect width="{width}" height="{height}" fill="white"/>' + svg[match.end() :]
 
 
-#: The first drawing of a process: a point and its axis, so that text is measured and the font database made.
 #: A fontconfig file whose only font folder is its own, which holds no font (see :func:`converter`).
 FONT_CONFIG = Path(__file__).with_name("fontconfig") / "fonts.conf"
+#: The first drawing of a process: a point and its axis, so that text is measured and the font database made.
 _FIRST_DRAWING = {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
-_STARTED: list[Any] = []
+_started = False  # whether this process made its first drawing (not a functools cache: the kernels clear those)
 
 
 def converter() -> Any:
@@ -190,10 +188,12 @@ def converter() -> Any:
     the variable is put back at once: the database holds the shipped fonts only. Measured here: the SVG drawings
     are byte for byte the same (this system's Liberation Sans has the same metrics) and the PNG copies differ by
     a few anti-aliased pixels. The charts are also measured alike on a machine with other fonts. (A process that
-    drew with vl-convert before this keeps the database it made.)"""
+    drew with vl-convert before this keeps the database it made.) The build's warm kernels call it while the data
+    is checked: the first drawing also starts vl-convert's JavaScript runtime (about 0.4 s)."""
+    global _started
     import vl_convert
 
-    if _STARTED:
+    if _started:
         return vl_convert
     before = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(FONT_CONFIG)
@@ -204,20 +204,14 @@ def converter() -> Any:
             os.environ.pop("FONTCONFIG_FILE", None)
         else:
             os.environ["FONTCONFIG_FILE"] = before
-    _STARTED.append(vl_convert)
+    _started = True
     return vl_convert
-
-
-def start_converter() -> None:
-    """Start vl-convert's JavaScript runtime and make its font database (its first drawing takes about 0.4 s
-    more than the next ones): the build's warm kernels do it while the data is checked."""
-    converter()
 
 
 def _svg(spec: dict) -> tuple[str, float, float]:
     """Draw a Vega-Lite spec to SVG; return the SVG and its width and height in CSS px."""
     svg = _draw(spec, "svg").decode("utf-8")
-    match = _SIZE.search(svg)
+    match = _OPENING.search(svg)
     if not match:
         raise ValueError("vl-convert returned an SVG without a width and height")
     return svg, float(match.group(1)), float(match.group(2))
