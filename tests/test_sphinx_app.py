@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
 
@@ -44,3 +45,39 @@ def test_an_application_made_again_in_one_process_still_has_one_toctree_collecto
 def _toctree_collectors(app) -> list[type]:
     owners = [getattr(listener.handler, "__self__", None) for listener in app.events.listeners["env-get-updated"]]
     return [type(owner) for owner in owners if isinstance(owner, TocTreeCollector)]
+
+
+def _figure(name: str) -> str:
+    return f"```{{figure}} dot.svg\n:name: {name}\n\nA dot.\n```\n\nSee {{numref}}`{name}`.\n"
+
+
+# sphinx-jupyterbook-latex's transform for a page with a figure still calls docutils' old ``traverse``
+@pytest.mark.filterwarnings("ignore:nodes.Node.traverse:PendingDeprecationWarning")
+def test_figures_are_numbered_across_the_book_after_a_fresh_build_and_after_an_edit(tmp_path):
+    """The figure numbers walk each page's doctree: a page read in this build as Sphinx holds it for its writing,
+    one not read again from its pickle. After one page gains a figure, the next page's numbers move on."""
+    (tmp_path / "_config.yml").write_text("title: Figures\nonly_build_toc_files: true\n", encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n- file: first\n- file: second\n", encoding="utf-8"
+    )
+    (tmp_path / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n')
+    (tmp_path / "intro.md").write_text("# Intro\n\nNo figure here.\n", encoding="utf-8")
+    (tmp_path / "first.md").write_text("# First\n\n" + _figure("one"), encoding="utf-8")
+    (tmp_path / "second.md").write_text("# Second\n\n" + _figure("two") + _figure("three"), encoding="utf-8")
+    sphinx = WarmSphinx(tmp_path, tmp_path / "stage")
+    try:
+        out = sphinx.build(fresh=True)
+        assert _numbers(out / "second.html") == ["Fig. 2", "Fig. 3"]
+        (tmp_path / "first.md").write_text("# First\n\n" + _figure("zero") + _figure("one"), encoding="utf-8")
+        out = sphinx.build()
+        assert _numbers(out / "first.html") == ["Fig. 1", "Fig. 2"]
+        assert _numbers(out / "second.html") == ["Fig. 3", "Fig. 4"]
+    finally:
+        sphinx.close()
+
+
+def _numbers(page) -> list[str]:
+    """The figure numbers a page's captions show, in order."""
+    import re
+
+    return re.findall(r'<span class="caption-number">(Fig\. \d+) </span>', page.read_text(encoding="utf-8"))
