@@ -84,7 +84,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from caravan_book.data import tables  # noqa: E402
-from caravan_book.data.schemas import DAY_OR_NEXT  # noqa: E402
+from caravan_book.data.kinds import DAY_OR_NEXT  # noqa: E402
 from caravan_book.text.article import collapse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"

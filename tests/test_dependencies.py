@@ -93,13 +93,13 @@ from pathlib import Path
 
 import caravan_book
 from caravan_book.build import sphinx_offline
-from caravan_book.data import schemas, tables
+from caravan_book.data import kinds, tables
 from caravan_book.errors import DataError, DataProblem
 from caravan_book.text.dates import find_dates
 
 assert Path(caravan_book.__file__).resolve().is_relative_to(Path(sys.argv[1]).resolve()), caravan_book.__file__
 assert tables.check_folder(Path(sys.argv[2])) == []
-assert schemas.GROUPS["us-federal"] == "US federal government" and "press briefing" in schemas.CHANNELS
+assert kinds.GROUPS["us-federal"] == "US federal government" and "press briefing" in kinds.CHANNELS
 two = DataError([DataProblem("f.csv", 2, "c", "x", "is blank")] * 2)
 assert str(two).startswith("2 problem(s) in the data:"), str(two)
 (found,) = find_dates("earlier this week", date(2018, 11, 26), True)

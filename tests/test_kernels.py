@@ -123,3 +123,26 @@ def test_a_hung_kernel_is_replaced_and_the_page_fails_with_one_line(tmp_path, mo
         pool.submit(_page_job(tmp_path / "m.ipynb", NOTEBOOKS_DIR / "methods.ipynb", {})).result(timeout=300)
     finally:
         pool.close()
+
+
+def test_a_warm_kernel_runs_a_page_without_pandera_once_the_tables_are_validated(tmp_path):
+    """pandera (the schemas) is imported only to validate a table, and was a fifth of a kernel's warm-up. A
+    kernel whose tables the build has already validated and cached, as its data check does, runs a page
+    without it."""
+    from caravan_book.data import tables
+    from caravan_book.data.files import TABLE_FILES
+
+    for name in TABLE_FILES:
+        if name != "world":
+            tables.load(name)  # validated and cached here, as the build's check does before the pages
+    kernel = kernels.WarmKernel()
+    kernel.start()
+    try:
+        kernel.execute("import sys; assert 'pandera' not in sys.modules, 'the warm-up imported pandera'")
+        notebook, parameters = FIRST
+        env = {name: None for name in kernels.PAGE_ENV}
+        kernel.run(NOTEBOOKS_DIR / f"{notebook}.ipynb", tmp_path / "page.ipynb", parameters, env)
+        kernel.execute("import sys; assert 'pandera' not in sys.modules, 'the page imported pandera'")
+    finally:
+        kernel.stop()
+        kernels._close_event_loop()

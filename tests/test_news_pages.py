@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from caravan_book.data import queries, tables
-from caravan_book.data.schemas import GROUPS
+from caravan_book.data.kinds import GROUPS
 from caravan_book.data.selection import select
 from caravan_book.story import charts, common, narrative, responses
 from caravan_book.story.display import (
@@ -562,7 +562,7 @@ def test_the_narrative_and_responses_pages_date_one_saying_alike():
 def test_the_timeline_table_is_in_date_order(sel):
     """Review 4, m13: the timeline's table (and its marks) in date order: a bound by its bound day, before the
     day's own events; "25 or 26 November" after the 25th's events; "after" a day last."""
-    from caravan_book.data.schemas import PRECISION_ORDER
+    from caravan_book.data.kinds import PRECISION_ORDER
 
     events = queries.timeline(sel)
     keys = [

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from caravan_book.build import reader, trust
 from caravan_book.data import queries, tables
-from caravan_book.data.schemas import GROUPS
+from caravan_book.data.kinds import GROUPS
 from caravan_book.data.selection import select
 from caravan_book.story import charts, common, comparison, exercises, narrative, responses
 from tests.conftest import INCIDENT_IDS, REPO, generated_pages

@@ -1,7 +1,7 @@
 """The code a warm kernel runs for ``kernels``: imported inside the kernel, not in the build.
 
-``warm_up`` imports the libraries and every module a notebook can reach; ``reset`` puts the kernel back to
-the state of a fresh one before each page, modules kept (see ``kernels``).
+``warm_up`` imports the libraries and every module a notebook can reach (but the schemas: ``NOT_WARMED``);
+``reset`` puts the kernel back to the state of a fresh one before each page, modules kept (see ``kernels``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import pkgutil
 import sys
 import warnings
 
+#: Not imported by the warm-up: the schemas need pandera (a fifth of a kernel's imports), and a page only
+#: validates a table the build's own check has not already validated and cached (``tables.load``).
+NOT_WARMED = {"caravan_book.data.schemas"}
 #: Caches that depend neither on a page's parameters nor on the environment: kept from page to page.
 KEEP = {"caravan_book.story.templates.environment", "caravan_book.versions.fingerprint"}
 
@@ -21,7 +24,8 @@ def warm_up() -> None:
     for layer in ("text", "data", "story"):
         package = importlib.import_module(f"caravan_book.{layer}")
         for info in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"caravan_book.{layer}.{info.name}")
+            if f"caravan_book.{layer}.{info.name}" not in NOT_WARMED:
+                importlib.import_module(f"caravan_book.{layer}.{info.name}")
     for library in ("altair", "pandas", "vl_convert"):
         importlib.import_module(library)
     importlib.import_module("caravan_book.story.figures").converter()

@@ -30,6 +30,25 @@ TABLE_FILES = {
     "world": "reference/world-110m.json",
 }
 
+_SOURCE_EXCERPT = {"source_id": ("sources", "source_id")}
+#: The ids a table's columns point into: table -> {column: (table, column)}. The schemas check them
+#: (``schemas.TableSpec.references``); a validated table's cache is keyed by those tables' files too.
+REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
+    "sources": {"incident": ("incidents", "incident")},
+    "incidents": {"place": ("places", "place"), **_SOURCE_EXCERPT},
+    "events": {"incident": ("incidents", "incident"), "place": ("places", "place"), **_SOURCE_EXCERPT},
+    "figures": {"incident": ("incidents", "incident"), "metric": ("metrics", "metric"), **_SOURCE_EXCERPT},
+    "statements": {"incident": ("incidents", "incident"), "about_event": ("events", "event_id"), **_SOURCE_EXCERPT},
+    "facts": {"incident": ("incidents", "incident"), **_SOURCE_EXCERPT},
+    "defects": _SOURCE_EXCERPT,
+    "claims": {"figure_id": ("figures", "figure_id")},
+}
+
+
+def referenced_tables(name: str) -> tuple[str, ...]:
+    """The tables the ids of table ``name`` point into."""
+    return tuple(sorted({table for table, _ in REFERENCES.get(name, {}).values()}))
+
 
 #: The lists that ``recording`` hands out, newest last: each gets every use recorded while it is open.
 _RECORDERS: list[list[str]] = []

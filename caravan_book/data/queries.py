@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from caravan_book.data import tables
+from caravan_book.data.kinds import GROUPS, MONTHS, PRECISION_ORDER
 from caravan_book.data.memo import per_data
-from caravan_book.data.schemas import GROUPS, MONTHS, PRECISION_ORDER
 from caravan_book.data.selection import Selection
 from caravan_book.text.quotes import in_context
 

@@ -1,4 +1,4 @@
-"""Table schemas of the book's data files (pandera), and the vocabularies they allow.
+"""Table schemas of the book's data files (pandera), with the vocabularies they allow (``kinds``).
 
 One concern, long because the data has fifteen tables: one spec a table, each read on its own; the code that
 applies them is in :mod:`caravan_book.data.tables`.
@@ -13,61 +13,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
 
-from caravan_book.data.files import TABLE_FILES
+from caravan_book.data.files import REFERENCES, TABLE_FILES, referenced_tables
+from caravan_book.data.kinds import (  # the vocabulary, defined in the light module
+    BASIS,
+    CHANNELS,
+    CLAIM_TESTS,
+    CORRECTION_PARTS,
+    COUNTRY_PATTERN,
+    DATE_PRECISIONS,
+    FACT_TOPICS,
+    GROUPS,
+    ID_PATTERN,
+    INCIDENT_PATTERN,
+    MONTHS,
+    OUTLET_BASIS,
+    PROMINENCE,
+    PUBLICATION,
+    QUOTE_KINDS,
+    QUOTE_MARKS,
+)
 from caravan_book.data.problems import rule as say
 from caravan_book.text.numbers import parse_number_text
-from caravan_book.text.vocabulary import QUALIFIERS, allowed
-
-#: Every vocabulary column's values are in ``text/vocabulary.yml`` (the one list; data/README.md describes them).
-BASIS = allowed("basis")
-OUTLET_BASIS = allowed("outlet_basis")
-QUOTE_KINDS = allowed("quote_kinds")
-#: An incident is a draft (a custom book may hold it) until it is marked published (the book shows it).
-PUBLICATION = allowed("publication")
-#: How much of a date the article states, each with what the stored date then is (``vocabulary.yml``).
-DATE_PRECISIONS = tuple(allowed("date_precisions"))
-#: The precisions that span days from their Monday: the days from it to the span's last day (a week: 6).
-WEEK_SPANS: dict[str, int] = allowed("week_spans")
-#: Two of them the code names (a date on or before its article's, one of two days).
-ON_OR_BEFORE, DAY_OR_NEXT, ON_OR_AFTER = "on or before", "day or next", "on or after"
-#: The order of precisions on one date: a bound ("before 6 November", "on or before") comes before the day
-#: itself, "25 or 26 November" after the days of the 25th, "after" and "on or after" last (the timeline's order).
-PRECISION_ORDER = {
-    "before": 0,
-    ON_OR_BEFORE: 0,
-    "reported": 0,
-    "year": 1,
-    "month": 2,
-    "early month": 3,
-    **dict.fromkeys(WEEK_SPANS, 4),
-    "day": 5,
-    DAY_OR_NEXT: 6,
-    "after": 7,
-    ON_OR_AFTER: 7,
-}
-#: Editorial importance, set by judgment: 0 = the lead (what a page opens with), 1 = the news, 2 = important
-#: context, 3 = detail.
-PROMINENCE = tuple(allowed("prominence"))
-QUOTE_MARKS = "“”\"'‘’"
-CHANNELS = allowed("channels")
-FACT_TOPICS = allowed("fact_topics")
-#: How an article's claim is tested against CBP's tables (see data/claims.py).
-CLAIM_TESTS = allowed("claim_tests")
-#: Which part of a fact a correction changes (corrections.csv's optional ``part``).
-CORRECTION_PARTS = allowed("correction_parts")
-#: Speaker groups, in the order the responses section presents them, with their headings.
-GROUPS: dict[str, str] = allowed("groups")
-MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-INCIDENT_PATTERN = r"^\d{4}-[a-z]+(-[a-z]+)*$"
-COUNTRY_PATTERN = r"^[A-Z]{2}$"
-#: Country names for the codes the data uses, so pages say "Tijuana, Mexico", never "Tijuana (MX)".
-COUNTRY_NAMES: dict[str, str] = allowed("countries")
+from caravan_book.text.vocabulary import QUALIFIERS
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
@@ -134,16 +106,19 @@ class TableSpec:
     file: str
     columns: dict[str, pa.Column]
     key: str | None = None
-    #: column -> (table, column) it must point into
-    references: dict[str, tuple[str, str]] = field(default_factory=dict)
     row_rules: tuple[RowRule, ...] = ()
     #: columns converted to datetimes once the table is valid
     date_columns: tuple[str, ...] = ()
 
     @property
+    def references(self) -> dict[str, tuple[str, str]]:
+        """Column -> (table, column) it must point into (``files.REFERENCES``)."""
+        return REFERENCES.get(self.name, {})
+
+    @property
     def referenced_tables(self) -> tuple[str, ...]:
         """The tables this table's ids point into (their files are part of its validated cache's key)."""
-        return tuple(sorted({table for table, _ in self.references.values()}))
+        return referenced_tables(self.name)
 
 
 def _collapse(s: pd.Series) -> pd.Series:
@@ -197,8 +172,6 @@ def _value_matches_text(df: pd.DataFrame) -> pd.Series:
     return pd.Series([ok(v, t) for v, t in zip(df["value"], df["value_text"], strict=False)], index=df.index)
 
 
-SOURCE_EXCERPT = {"source_id": ("sources", "source_id")}
-
 SOURCES = TableSpec(
     name="sources",
     file=TABLE_FILES["sources"],
@@ -218,7 +191,6 @@ SOURCES = TableSpec(
         "incident": text(),
         "contributes": text(),
     },
-    references={"incident": ("incidents", "incident")},
     date_columns=("published",),
 )
 
@@ -238,7 +210,6 @@ INCIDENTS = TableSpec(
         "excerpt": text(),
         "publication": text(one_of(PUBLICATION)),
     },
-    references={"place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("start_date",),
 )
 
@@ -275,7 +246,6 @@ EVENTS = TableSpec(
         "excerpt": text(),
         "prominence": prominence(),
     },
-    references={"incident": ("incidents", "incident"), "place": ("places", "place"), **SOURCE_EXCERPT},
     date_columns=("date",),
 )
 
@@ -301,7 +271,6 @@ FIGURES = TableSpec(
         "note": text(required=False),
         "prominence": prominence(),
     },
-    references={"incident": ("incidents", "incident"), "metric": ("metrics", "metric"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("value_text", say("value_text_not_in_excerpt"), _contains("value_text", "excerpt")),
         RowRule(
@@ -342,7 +311,6 @@ STATEMENTS = TableSpec(
         # optional (not in the columns agreed with the extractor): the earlier event the words are about
         "about_event": pa.Column(str, nullable=True, required=False),
     },
-    references={"incident": ("incidents", "incident"), "about_event": ("events", "event_id"), **SOURCE_EXCERPT},
     row_rules=(
         RowRule("quote", say("quote_not_in_excerpt"), _contains("quote", "excerpt")),
         RowRule(
@@ -378,7 +346,6 @@ FACTS = TableSpec(
         "source_id": text(),
         "excerpt": text(),
     },
-    references={"incident": ("incidents", "incident"), **SOURCE_EXCERPT},
 )
 
 DEFECTS = TableSpec(
@@ -386,7 +353,6 @@ DEFECTS = TableSpec(
     file=TABLE_FILES["defects"],
     key="defect_id",
     columns={"defect_id": ident(), "source_id": text(), "defect": text(), "excerpt": text()},
-    references=SOURCE_EXCERPT,
 )
 
 CLAIMS = TableSpec(
@@ -402,7 +368,6 @@ CLAIMS = TableSpec(
         "claim_words": text(required=False),
         "note": text(required=False),
     },
-    references={"figure_id": ("figures", "figure_id")},
 )
 
 #: A published fact: a sourced table and the row's id, or a checked claim (``build/trust.py``).

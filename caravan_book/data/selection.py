@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.data.schemas import DAY_OR_NEXT
+from caravan_book.data.kinds import DAY_OR_NEXT
 from caravan_book.errors import ParameterError
 
 ALL = "all"

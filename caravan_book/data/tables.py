@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from caravan_book import atomic, versions
-from caravan_book.data.files import TABLE_FILES, record_use
+from caravan_book.data.files import TABLE_FILES, record_use, referenced_tables
 from caravan_book.data.problems import rule as say
 from caravan_book.errors import DataError, DataProblem, shown_path
 from caravan_book.settings import REPO_ROOT, data_dir
@@ -252,9 +252,7 @@ class Lines(tuple):
 
 def _cache_key(name: str, folder: Path) -> str | None:
     digest = hashlib.sha256()
-    from caravan_book.data.schemas import TABLES
-
-    for table in (name, *TABLES[name].referenced_tables):
+    for table in (name, *referenced_tables(name)):
         path = folder / TABLE_FILES[table]
         if not path.is_file():
             return None
@@ -291,10 +289,8 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     """A validated table by name (see ``files.TABLE_FILES``), validated once per change of its files."""
     if name not in TABLE_FILES or name == "world":
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLE_FILES)}")
-    from caravan_book.data.schemas import TABLES
-
     # the tables it is checked against too, whether it comes from the cache or is validated now
-    record_use(name, *TABLES[name].referenced_tables)
+    record_use(name, *referenced_tables(name))
     return _load(name, (folder or data_dir()).resolve()).copy()
 
 

@@ -27,26 +27,27 @@ README = "README.md"
 
 
 def allowed_values() -> dict[str, dict[str, list[str]]]:
-    """Per table, the columns filled from a vocabulary and the values each allows (from the schemas)."""
-    from caravan_book.data import schemas
+    """Per table, the columns filled from a vocabulary and the values each allows (the schemas allow these)."""
+    from caravan_book.data import kinds, schemas
+    from caravan_book.text.vocabulary import QUALIFIERS
 
     common = {
         "status": list(STATUSES),
         "confidence": list(CONFIDENCES),
-        "prominence": [str(p) for p in schemas.PROMINENCE],
+        "prominence": [str(p) for p in kinds.PROMINENCE],
     }
     per_column = {
-        "qualifier": list(schemas.QUALIFIERS),
-        "quote_kind": list(schemas.QUOTE_KINDS),
-        "date_precision": list(schemas.DATE_PRECISIONS),
-        "channel": list(schemas.CHANNELS),
-        "group": list(schemas.GROUPS),
-        "outlet_basis": list(schemas.OUTLET_BASIS),
-        "date_basis": list(schemas.BASIS),
-        "as_of_basis": list(schemas.BASIS),
-        "published_basis": list(schemas.BASIS),
-        "start_date_basis": list(schemas.BASIS),
-        "coordinates_basis": list(schemas.BASIS),
+        "qualifier": list(QUALIFIERS),
+        "quote_kind": list(kinds.QUOTE_KINDS),
+        "date_precision": list(kinds.DATE_PRECISIONS),
+        "channel": list(kinds.CHANNELS),
+        "group": list(kinds.GROUPS),
+        "outlet_basis": list(kinds.OUTLET_BASIS),
+        "date_basis": list(kinds.BASIS),
+        "as_of_basis": list(kinds.BASIS),
+        "published_basis": list(kinds.BASIS),
+        "start_date_basis": list(kinds.BASIS),
+        "coordinates_basis": list(kinds.BASIS),
     }
     out: dict[str, dict[str, list[str]]] = {}
     for table in REVIEW_TABLES:

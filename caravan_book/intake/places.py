@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from caravan_book.data.schemas import COUNTRY_NAMES
+from caravan_book.data.kinds import COUNTRY_NAMES
 from caravan_book.intake import vocabulary as vocab
 from caravan_book.intake.quotations import MONTHS_AND_DAYS, is_institution
 

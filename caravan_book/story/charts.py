@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from caravan_book.data import tables
-from caravan_book.data.schemas import GROUPS
+from caravan_book.data.kinds import GROUPS
 from caravan_book.settings import data_dir
 from caravan_book.story.display import (
     OPEN_AFTER,
@@ -85,7 +85,7 @@ def _authority_names() -> dict[str, str]:
 
 
 AUTHORITY_COLOURS = ["#1b4f72", "#f0a030"]
-#: One colour per group of speakers on every page, whichever groups a page shows (keys: schemas.GROUPS).
+#: One colour per group of speakers on every page, whichever groups a page shows (keys: kinds.GROUPS).
 GROUP_COLOURS = {
     "us-federal": "#1b4f72",
     "mexico-federal": "#2e8b57",

@@ -11,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from caravan_book.data import queries, tables
-from caravan_book.data.schemas import ON_OR_BEFORE, OUTLET_BASIS
+from caravan_book.data.kinds import ON_OR_BEFORE, OUTLET_BASIS
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story.display import (

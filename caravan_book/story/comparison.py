@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from caravan_book.data import queries
-from caravan_book.data.schemas import GROUPS
+from caravan_book.data.kinds import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.common import news_values
 from caravan_book.story.display import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from caravan_book.data.schemas import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE, WEEK_SPANS
-from caravan_book.data.schemas import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
+from caravan_book.data.kinds import DAY_OR_NEXT, ON_OR_AFTER, ON_OR_BEFORE, WEEK_SPANS
+from caravan_book.data.kinds import PRECISION_ORDER as PRECISION_ORDER  # the pages' order of dates, re-exported
 from caravan_book.story.escape import md as md  # re-exported: every page's escaping
 from caravan_book.text.quotes import in_context
 from caravan_book.text.vocabulary import PRINTED_QUALIFIERS

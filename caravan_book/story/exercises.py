@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from caravan_book import story
 from caravan_book.data import queries
-from caravan_book.data.schemas import COUNTRY_NAMES
+from caravan_book.data.kinds import COUNTRY_NAMES
 from caravan_book.data.selection import Selection
 from caravan_book.settings import medium
 from caravan_book.story import templates

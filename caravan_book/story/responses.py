@@ -8,7 +8,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from caravan_book.data import queries
-from caravan_book.data.schemas import GROUPS
+from caravan_book.data.kinds import GROUPS
 from caravan_book.data.selection import Selection
 from caravan_book.story.display import INFERRED_KEY, OPEN_BEFORE, date_text, quote_block
 from caravan_book.story.templates import render
