@@ -146,3 +146,27 @@ def test_a_warm_kernel_runs_a_page_without_pandera_once_the_tables_are_validated
     finally:
         kernel.stop()
         kernels._close_event_loop()
+
+
+def test_a_kernel_reports_what_its_page_shows_as_the_published_facts_check_works_it_out(tmp_path):
+    """The published-facts check takes what a page shows from the kernel that ran it (where the page's answers
+    are still cached) instead of working it out again after every page: the same facts, quotations, claims and
+    sources, for a page with claims and one with quotations."""
+    import dataclasses
+
+    from caravan_book.build import pages, sections, trust
+
+    chosen = [p for p in sections.load().pages if p.page in ("numbers-2018-tijuana", "responses-2021-tapachula")]
+    assert len(chosen) == 2
+    (tmp_path / "out").mkdir()
+    kernel = kernels.WarmKernel()
+    kernel.start()
+    try:
+        for page in chosen:
+            result = pages.execute_page(page, tmp_path / "out", tmp_path / "failed", kernel, facts=True)
+            assert result.error is None, result.error
+            assert result.shown is not None and result.shown["facts"], page.page
+            assert result.shown == dataclasses.asdict(trust.shown(page.parameters, result.tables)), page.page
+    finally:
+        kernel.stop()
+        kernels._close_event_loop()

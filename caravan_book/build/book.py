@@ -228,6 +228,7 @@ def _run_and_publish(
         log=log,
         pool=pool,
         last_started=early.start,
+        facts=edition.published is not None,  # for trust.prepare, below
     )
     processes.check_stopped()
     errors = [r.error for r in results if r.error]

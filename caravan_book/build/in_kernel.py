@@ -1,7 +1,8 @@
 """The code a warm kernel runs for ``kernels``: imported inside the kernel, not in the build.
 
 ``warm_up`` imports the libraries and every module a notebook can reach (but the schemas: ``NOT_WARMED``);
-``reset`` puts the kernel back to the state of a fresh one before each page, modules kept (see ``kernels``).
+``reset`` puts the kernel back to the state of a fresh one before each page, modules kept (see ``kernels``);
+``write_shown`` reports what a page shows, for the published-facts check (``pages.execute_page``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,23 @@ def warm_up() -> None:
     # IPython's reset runs before each page (``displayhook.flush``) looks only at what pages made
     gc.collect()
     gc.freeze()
+
+
+def write_shown(parameters: dict, tables_log: str, out: str) -> None:
+    """What the page just run shows (``trust.shown``), for the build's published-facts check, written to ``out``
+    as JSON: worked out here, where the page's answers are still in the caches, instead of again in the build's
+    process after every page has run. Nothing it reads is logged as the page's: logging stops first."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from caravan_book.build import trust
+    from caravan_book.settings import USAGE_LOG_ENV
+
+    os.environ.pop(USAGE_LOG_ENV, None)
+    used = Path(tables_log).read_text(encoding="utf-8").split()
+    shown = trust.shown(parameters, used)
+    Path(out).write_text(json.dumps(dataclasses.asdict(shown), ensure_ascii=False), encoding="utf-8")
 
 
 def reset(env: dict[str, str | None], cwd: str) -> None:

@@ -49,6 +49,8 @@ STARTUP_TIMEOUT = 60
 #: Run in a new kernel, then before each page (``in_kernel``); neither leaves a name in the namespace.
 WARM_UP = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).warm_up()'
 RESET = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).reset(%s, %r)'
+#: Run after a page, for the published-facts check: what it shows, written to a file (``in_kernel.write_shown``).
+SHOWN = '__import__("caravan_book.build.in_kernel", fromlist=["_"]).write_shown(%r, %r, %r)'
 
 
 class _SharedClient(AsyncKernelClient):

@@ -10,6 +10,7 @@ a stopped build stops its workers and kernels and leaves no temporary file (see 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import tempfile
@@ -33,12 +34,15 @@ class PageResult:
     seconds: float = 0.0
     tables: list[str] = field(default_factory=list)
     error: str | None = None
+    #: what the page shows (``trust.Shown`` as a dict), worked out in its kernel; None: not asked for, or not known
+    shown: dict | None = None
 
 
 def execute_page(
-    page: Page, out_dir: Path, failed_dir: Path, kernel: kernels.WarmKernel, context: str = ""
+    page: Page, out_dir: Path, failed_dir: Path, kernel: kernels.WarmKernel, context: str = "", facts: bool = False
 ) -> PageResult:
     """Run one page's notebook on ``kernel``; on success move it into ``out_dir``. Runs in a worker thread.
+    ``facts``: the kernel also reports what the page shows (``PageResult.shown``), for the published-facts check.
 
     The notebook runs in a hidden work folder beside the failed folder (``_build/.run-*.tmp``), never in
     ``out_dir``, where Jupyter Book would read a half-written file; a stopped build's work folders are
@@ -65,14 +69,27 @@ def execute_page(
             message = failure_message(page.source.name, page.parameters, error, page.page)
             return PageResult(page.page, True, time.perf_counter() - started, error=message)
         used = sorted(set(usage_log.read_text(encoding="utf-8").split()))
+        shown = _shown(kernel, page, usage_log, work / "shown.json") if facts else None
         atomic.write_bytes(out_dir / executed.name, executed.read_bytes())
-        return PageResult(page.page, True, time.perf_counter() - started, used)
+        return PageResult(page.page, True, time.perf_counter() - started, used, shown=shown)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _job(page: Page, out_dir: Path, failed_dir: Path, context: str, kernel: kernels.WarmKernel) -> PageResult:
-    return execute_page(page, out_dir, failed_dir, kernel, context)
+def _shown(kernel: kernels.WarmKernel, page: Page, usage_log: Path, out: Path) -> dict | None:
+    """What the page just run shows, as its kernel works it out; None if it could not (the check then works
+    it out itself, and reports what is wrong; a kernel that died is replaced before the next page)."""
+    try:
+        kernel.execute(kernels.SHOWN % (page.parameters, str(usage_log), str(out)))
+        return json.loads(out.read_text(encoding="utf-8"))
+    except (kernels.KernelFailed, OSError, ValueError):
+        return None
+
+
+def _job(
+    page: Page, out_dir: Path, failed_dir: Path, context: str, facts: bool, kernel: kernels.WarmKernel
+) -> PageResult:
+    return execute_page(page, out_dir, failed_dir, kernel, context, facts)
 
 
 def remove_stale(pages: list[Page], out_dir: Path) -> list[str]:
@@ -119,7 +136,7 @@ def run_one(page: Page, out_dir: Path, failed_dir: Path, pool: kernels.KernelPoo
     """Run one page of the book on ``pool`` now, before the others (the preview's page), recording its key as
     ``execute_pages`` does, so that a later ``execute_pages`` finds it current. Other pages' files are left
     as they are."""
-    result = pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)).result()
+    result = pool.submit(functools.partial(_job, page, out_dir, failed_dir, context, False)).result()
     if not result.error:
         _record(page, result, out_dir, pagecache.read(out_dir), context)
     return result
@@ -144,14 +161,16 @@ def execute_pages(
     keep_pool: bool = False,
     first: str | None = None,
     last_started: Callable[[], None] | None = None,
+    facts: bool = False,
 ) -> list[PageResult]:
     """Run the pages that are out of date on warm kernels (``pool``, or a new one), several at a time;
     return one result per page. The pool's kernels are shut down before this returns, unless ``keep_pool``
     (the preview keeps its kernels for the whole session). ``first``: a page to run before the others.
-    ``last_started``: called once the last page has started, while it runs (a kernel is free from then on)."""
+    ``last_started``: called once the last page has started, while it runs (a kernel is free from then on).
+    ``facts``: each kernel also reports what its pages show (``PageResult.shown``)."""
     try:
         return _execute_pages(
-            pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first, last_started
+            pages, out_dir, failed_dir, jobs, force, context, log, pool, keep_pool, first, last_started, facts
         )
     except BaseException:
         # stopped (a signal, Ctrl-C) or broken: no kernel may outlive the build, nor its connection files
@@ -175,6 +194,7 @@ def _execute_pages(
     keep_pool: bool = False,
     first: str | None = None,
     last_started: Callable[[], None] | None = None,
+    facts: bool = False,
 ) -> list[PageResult]:
     out_dir.mkdir(parents=True, exist_ok=True)
     removed = remove_stale(pages, out_dir)
@@ -201,7 +221,7 @@ def _execute_pages(
         pool = new_pool(len(todo), jobs=jobs, log=log)
     pool.log = log
     log(f"running {len(todo)} notebook(s) with papermill on {pool.size} warm kernel(s)")
-    futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context)): page for page in todo}
+    futures = {pool.submit(functools.partial(_job, page, out_dir, failed_dir, context, facts)): page for page in todo}
     if last_started is not None and len(todo) <= pool.size:
         last_started()
     for done, future in enumerate(as_completed(futures), 1):

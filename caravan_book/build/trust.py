@@ -573,12 +573,16 @@ def prepare(
     today = today or dt.date.today()
     templates_dir = templates.TEMPLATES_DIR
     used = {r.page: r.tables for r in results}
+    # what a page that ran shows, as its kernel worked it out (``pages.execute_page``); the others' is worked out here
+    from_kernels = {r.page: Shown(**r.shown) for r in results if getattr(r, "shown", None) is not None}
     states = []
     # ``memo`` (the preview, from build to build): what a page shows, while the data files and its inputs stay
     data_stamp = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in _data_files(manifest_path.parent)]
     for page in pages:
         memo_key = json.dumps([page.parameters, sorted(used.get(page.page, [])), data_stamp], default=str)
-        page_shown = (memo or {}).get(memo_key) or shown(page.parameters, used.get(page.page, []))
+        page_shown = (
+            from_kernels.get(page.page) or (memo or {}).get(memo_key) or shown(page.parameters, used.get(page.page, []))
+        )
         if memo is not None:
             memo[memo_key] = page_shown
         key = digest(
