@@ -81,3 +81,48 @@ def _numbers(page) -> list[str]:
     import re
 
     return re.findall(r'<span class="caption-number">(Fig\. \d+) </span>', page.read_text(encoding="utf-8"))
+
+
+#: Builds a site twice, with the theme's own sidebar on every page and then with ``_nav_once``, and prints the
+#: pages that differ and how many sidebars ``_nav_once`` made without the theme.
+_BOTH_SIDEBARS = """
+import json, sys
+from pathlib import Path
+from caravan_book.build import sphinx_app
+
+root, work = Path(sys.argv[1]), Path(sys.argv[2])
+made = []
+marked = sphinx_app._marked
+sphinx_app._marked = lambda html, name: made.append(name) or marked(html, name)
+keep, outs = sphinx_app._nav_once, []
+for name, nav in (("theme", lambda app: None), ("kept", keep)):
+    sphinx_app._nav_once = nav
+    sphinx = sphinx_app.WarmSphinx(root, work / name)
+    outs.append(sphinx.build(fresh=True))
+    sphinx.close()
+pages = sorted(str(p.relative_to(outs[0])) for p in outs[0].rglob("*.html"))
+differ = [p for p in pages if (outs[0] / p).read_bytes() != (outs[1] / p).read_bytes()]
+print(json.dumps({"pages": pages, "differ": differ, "made": made}))
+"""
+
+
+@pytest.mark.build
+def test_the_sidebar_made_once_per_folder_is_the_themes_own_on_every_page(book_copy, tmp_path):
+    """``_nav_once`` renders the sidebar for one page of a folder and marks each other page's own item in it:
+    every page of the built book is byte for byte the page the theme's own sidebar makes, and most sidebars
+    were made without the theme."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import subprocess_env
+
+    done = subprocess.run(
+        [sys.executable, "-c", _BOTH_SIDEBARS, str(book_copy), str(tmp_path / "sites")],
+        capture_output=True, text=True, env=subprocess_env(book_copy), timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "book/generated/numbers-2018-tijuana.html" in result["pages"]
+    assert result["differ"] == []
+    assert len(set(result["made"])) >= 8, result["made"]  # the notebook pages of book/generated, but the first
