@@ -254,6 +254,7 @@ def _nav_once(app: Any) -> None:
     for i, listener in enumerate(listeners):
         if listener.handler is theme_toctree.add_toctree_functions:
             listeners[i] = listener._replace(handler=add_toctree_functions)
+
     def forget(app: Any, env: Any) -> list[str]:  # a new build: the pages and their titles may have changed
         memo.clear()
         return []
