@@ -80,7 +80,8 @@ def _shown(kernel: kernels.WarmKernel, page: Page, usage_log: Path, out: Path) -
     """What the page just run shows, as its kernel works it out; None if it could not (the check then works
     it out itself, and reports what is wrong; a kernel that died is replaced before the next page)."""
     try:
-        kernel.execute(kernels.SHOWN % (page.parameters, str(usage_log), str(out)))
+        # as long as a page's cell may take: with many rows, the facts take as long as the page's own queries
+        kernel.execute(kernels.SHOWN % (page.parameters, str(usage_log), str(out)), timeout=kernels.CELL_TIMEOUT)
         return json.loads(out.read_text(encoding="utf-8"))
     except (kernels.KernelFailed, OSError, ValueError):
         return None
