@@ -265,9 +265,8 @@ def _nav_once(app: Any) -> None:
 def _unmarked(html: str, name: str) -> str | None:
     """The sidebar of page ``name`` with no page marked as the one being read; None unless it is a flat list
     where ``name`` is marked once."""
-    if "toctree-l2" in html or "<details" in html or html.count(_CURRENT_ITEM) != 1 or html.count(_CURRENT_LIST) != 1:
-        return None
-    if _ITEM.format(name) in html:
+    nested = "toctree-l2" in html or "<details" in html
+    if nested or html.count(_CURRENT_ITEM) != 1 or html.count(_CURRENT_LIST) != 1 or _ITEM.format(name) in html:
         return None
     return html.replace(_CURRENT_ITEM, _ITEM.format(name)).replace(_CURRENT_LIST, _LIST)
 

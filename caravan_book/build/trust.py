@@ -574,7 +574,7 @@ def prepare(
     templates_dir = templates.TEMPLATES_DIR
     used = {r.page: r.tables for r in results}
     # what a page that ran shows, as its kernel worked it out (``pages.execute_page``); the others' is worked out here
-    from_kernels = {r.page: Shown(**r.shown) for r in results if getattr(r, "shown", None) is not None}
+    from_kernels = {r.page: Shown(**r.shown) for r in results if r.shown is not None}
     states = []
     # ``memo`` (the preview, from build to build): what a page shows, while the data files and its inputs stay
     data_stamp = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in _data_files(manifest_path.parent)]
